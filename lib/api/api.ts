@@ -1,0 +1,118 @@
+import { Observable } from 'rxjs';
+import { KubexError } from '../errors/kubex-error.js';
+import { statusErrorFromResponse } from '../errors/from-response.js';
+import { toTransportError, type KubeClient } from '../client/kube-client.js';
+import { collectionPath, type Resource } from '../resource/define-resource.js';
+import { readLines } from '../stream/index.js';
+import { decodeWatchEvent } from '../watch/decode-event.js';
+import type { WatchEvent } from '../watch/watch-event.js';
+import { DEFAULT_MAX_LINE_BYTES, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
+
+/**
+ * Options of the {@link Api} constructor.
+ * @since 0.1.0
+ */
+export interface ApiOptions {
+  /** The client: server, credentials, transport. */
+  readonly client: KubeClient;
+  /**
+   * The default namespace of this Api's calls. Omitted: the client's namespace (its kubeconfig context's, else
+   * `default`). `null`: all namespaces. Must be omitted or `null` for cluster-scoped kinds.
+   */
+  readonly namespace?: string | null;
+}
+
+/**
+ * One resource type on one cluster, in a default namespace: the entry point for watching (and, in later
+ * releases, reading and writing) objects. Every method returns a cold Observable: nothing is sent before
+ * `subscribe`, and every subscription sends its own request.
+ *
+ * @example
+ * ```ts
+ * const client = await createClient({ server: 'http://127.0.0.1:8001' });
+ * const pods = new Api(Pod, { client, namespace: 'default' });
+ * pods.watch$({ labelSelector: 'app=web' }).subscribe((e) => console.log(e.type, e.object.metadata.name));
+ * ```
+ * @since 0.1.0
+ */
+export class Api<T> {
+  /** The resource type this Api serves. */
+  readonly resource: Resource<T>;
+  /** The client it talks through. */
+  readonly client: KubeClient;
+  /** The namespace calls use when they name none; `undefined` means all namespaces (or cluster scope). */
+  readonly namespace: string | undefined;
+
+  constructor(resource: Resource<T>, options: ApiOptions) {
+    if (options?.client === undefined) throw new TypeError('Api: options.client is required');
+    this.resource = resource;
+    this.client = options.client;
+    if (!resource.namespaced) {
+      if (typeof options.namespace === 'string') {
+        throw new TypeError(`Api: ${resource.kind} is cluster-scoped; a namespace (${JSON.stringify(options.namespace)}) makes no sense`);
+      }
+      this.namespace = undefined;
+    } else if (options.namespace === null) {
+      this.namespace = undefined;
+    } else if (options.namespace === undefined) {
+      this.namespace = options.client.namespace;
+    } else if (typeof options.namespace !== 'string' || options.namespace === '') {
+      throw new TypeError('Api: namespace must be a non-empty string, or null for all namespaces');
+    } else {
+      this.namespace = options.namespace;
+    }
+  }
+
+  /**
+   * Watches the resource: one HTTP watch request per subscription.
+   *
+   * Emits each event as soon as its line arrives: ADDED/MODIFIED/DELETED with the object decoded by the
+   * resource's codec, BOOKMARK with a {@link Bookmark}. Completes when the server ends the stream (after
+   * `timeoutSeconds`, on shutdown, ...). Errors with a `StatusError` subclass for an HTTP error or an in-stream
+   * ERROR event (a `GoneError` for 410 in either form), a `DecodeError` for a line it cannot decode, a
+   * `LineTooLongError` past `maxLineBytes`, or a `TransportError` when the connection fails or breaks.
+   * Unsubscribing aborts the request and closes the connection.
+   *
+   * Invalid options throw a `TypeError` at once, before anything is sent.
+   *
+   * @example
+   * ```ts
+   * pods.watch$({ namespace: null, allowBookmarks: true, timeoutSeconds: 290 })
+   *   .subscribe({ next: (e) => console.log(e.type), complete: () => console.log('server closed the watch') });
+   * ```
+   * @since 0.1.0
+   */
+  watch$(options: WatchOptions = {}): Observable<WatchEvent<T>> {
+    validateWatchOptions(options, this.resource.namespaced);
+    const namespace = options.namespace === undefined ? this.namespace : (options.namespace ?? undefined);
+    const path = collectionPath(this.resource, this.resource.namespaced ? namespace : undefined);
+    const codec = this.resource.codec;
+    const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const client = this.client;
+
+    return new Observable<WatchEvent<T>>((subscriber) => {
+      // Per-subscription state only: the Observable stays cold and every subscriber gets its own request.
+      const controller = new AbortController();
+      const query = watchQuery(options); // reads the cursor now, at subscription time
+
+      const run = async (): Promise<void> => {
+        const response = await client.request({ path, query, signal: controller.signal });
+        if (response.status !== 200) throw await statusErrorFromResponse(response);
+        if (response.body === null) throw toTransportError(new Error('watch response has no body'));
+        for await (const line of readLines(response.body, { maxLineBytes })) {
+          // An ERROR event or an undecodable line throws here, which ends the stream (and the request).
+          subscriber.next(decodeWatchEvent(line, codec));
+          if (subscriber.closed) return;
+        }
+        subscriber.complete();
+      };
+
+      run().catch((error: unknown) => {
+        if (controller.signal.aborted || subscriber.closed) return;
+        subscriber.error(error instanceof KubexError ? error : toTransportError(error));
+      });
+
+      return () => controller.abort();
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import type { WatchCursor } from '../watch/watch-cursor.js';
+
+/**
+ * Options of `Api.watch$`. Booleans are three-state: left out, nothing is sent and the server's default
+ * applies; `true` or `false` is sent as such.
+ *
+ * @since 0.1.0
+ */
+export interface WatchOptions {
+  /**
+   * The namespace to watch. Omitted: the Api's namespace. `null`: all namespaces. Must be omitted (or
+   * `null`) for cluster-scoped kinds.
+   */
+  readonly namespace?: string | null;
+  /** A label selector (`app=web,tier in (a,b),!legacy`), evaluated by the server. */
+  readonly labelSelector?: string;
+  /** A field selector (`metadata.name=web-0`), evaluated by the server. */
+  readonly fieldSelector?: string;
+  /** Ask for BOOKMARK events (`allowWatchBookmarks`). Implied by `sendInitialEvents: true`. */
+  readonly allowBookmarks?: boolean;
+  /**
+   * Ask for the current state as ADDED events followed by a BOOKMARK annotated `k8s.io/initial-events-end`
+   * (a watch-list, KEP-3157). Also sends `resourceVersionMatch=NotOlderThan`, without which a real server
+   * answers 422, and `allowWatchBookmarks=true` (the end marker is a bookmark). `false` is sent too (a watch
+   * that starts at `resourceVersion` without initial state).
+   */
+  readonly sendInitialEvents?: boolean;
+  /** How long the server keeps the stream open, in seconds; it then ends it cleanly. Omitted: 30–60 min. */
+  readonly timeoutSeconds?: number;
+  /**
+   * Where to start. Omitted: the current state as ADDED events, then changes. `"0"`: any state (possibly
+   * stale). Any other value: changes after that version, no initial state (410 Gone when too old).
+   */
+  readonly resourceVersion?: string;
+  /**
+   * A resume position read at every subscription (its resourceVersion wins over `resourceVersion`), so a
+   * `retry`/`repeat` reconnects from where the stream got to. See `WatchCursor`.
+   */
+  readonly cursor?: WatchCursor;
+  /** The longest line accepted from the server, in bytes (default 32 MiB); a longer one is a `LineTooLongError`. */
+  readonly maxLineBytes?: number;
+}
+
+/** The default limit on one watch line: far above etcd's 1.5 MiB object limit, far below memory trouble. */
+export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+function checkString(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'string') throw new TypeError(`watch$: ${name} must be a string`);
+}
+
+function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`watch$: ${name} must be a boolean`);
+}
+
+/**
+ * Checks a watch's options for combinations that can never work, throwing a `TypeError` (a programmer error)
+ * before any request is made.
+ */
+export function validateWatchOptions(options: WatchOptions, namespaced: boolean): void {
+  checkString('labelSelector', options.labelSelector);
+  checkString('fieldSelector', options.fieldSelector);
+  checkString('resourceVersion', options.resourceVersion);
+  checkBoolean('allowBookmarks', options.allowBookmarks);
+  checkBoolean('sendInitialEvents', options.sendInitialEvents);
+  if (options.namespace !== undefined && options.namespace !== null) {
+    if (typeof options.namespace !== 'string' || options.namespace === '') {
+      throw new TypeError('watch$: namespace must be a non-empty string, or null for all namespaces');
+    }
+    if (!namespaced) throw new TypeError('watch$: a namespace was given for a cluster-scoped resource');
+  }
+  if (options.sendInitialEvents === true && options.allowBookmarks === false) {
+    // The end of the initial events is a bookmark; without bookmarks it can never be recognised.
+    throw new TypeError('watch$: sendInitialEvents needs bookmarks (the initial-events-end marker is a BOOKMARK); drop allowBookmarks: false');
+  }
+  if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds === 0 || isPositiveInteger(options.timeoutSeconds))) {
+    throw new TypeError('watch$: timeoutSeconds must be a non-negative integer');
+  }
+  if (options.maxLineBytes !== undefined && !isPositiveInteger(options.maxLineBytes)) {
+    throw new TypeError('watch$: maxLineBytes must be a positive integer');
+  }
+  if (options.cursor !== undefined && options.resourceVersion !== undefined) {
+    throw new TypeError('watch$: give either cursor or resourceVersion, not both (the cursor holds the resourceVersion)');
+  }
+}
+
+/**
+ * The query string of a watch request, in a stable order. Reads the cursor, so call it at subscription time.
+ */
+export function watchQuery(options: WatchOptions): URLSearchParams {
+  const query = new URLSearchParams();
+  query.set('watch', 'true');
+  const cursor = options.cursor;
+  const initialEventsRequired = cursor?.initialEventsRequired === true;
+  const sendInitialEvents = initialEventsRequired ? true : options.sendInitialEvents;
+  // After a 410 the old resourceVersion is useless: ask for the current state instead (KEP-3157).
+  const resourceVersion = initialEventsRequired ? undefined : (cursor?.resourceVersion ?? options.resourceVersion);
+  if (resourceVersion !== undefined) query.set('resourceVersion', resourceVersion);
+  if (sendInitialEvents !== undefined) query.set('resourceVersionMatch', 'NotOlderThan');
+  // The initial-events-end marker is a bookmark, so a watch-list always asks for bookmarks.
+  const allowBookmarks = sendInitialEvents === true ? true : options.allowBookmarks;
+  if (allowBookmarks !== undefined) query.set('allowWatchBookmarks', String(allowBookmarks));
+  if (sendInitialEvents !== undefined) query.set('sendInitialEvents', String(sendInitialEvents));
+  if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
+  if (options.fieldSelector !== undefined) query.set('fieldSelector', options.fieldSelector);
+  if (options.timeoutSeconds !== undefined) query.set('timeoutSeconds', String(options.timeoutSeconds));
+  return query;
+}

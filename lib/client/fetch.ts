@@ -1,0 +1,58 @@
+/**
+ * The transport seam: the few parts of the WHATWG `fetch` API kubex-rx uses. node-fetch v3, the browser's
+ * `fetch`, Node's global `fetch` (undici) and Angular's zone-patched `fetch` all satisfy it.
+ */
+
+/** A response body: a WHATWG `ReadableStream` (browsers) or an async iterable of bytes (node-fetch's `Readable`). @since 0.1.0 */
+export type BodyLike = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** What kubex-rx reads of a fetch `Response`. @since 0.1.0 */
+export interface FetchResponseLike {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** `null` when the response has no body. */
+  readonly body: BodyLike | null;
+  text(): Promise<string>;
+}
+
+/** What kubex-rx passes to `fetch`. @since 0.1.0 */
+export interface FetchInitLike {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** node-fetch only: the `http(s).Agent` carrying keep-alive, CA and client certificates. */
+  agent?: unknown;
+}
+
+/**
+ * A `fetch` implementation. Inject one (the browser's, a proxying one) through `createClient({ fetch })`;
+ * by default Node uses node-fetch, loaded on first use so browser bundles never pull it in.
+ *
+ * @since 0.1.0
+ */
+export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchResponseLike>;
+
+/** Whether this runtime is Node.js (node-fetch is only loaded there). */
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+let nodeFetch: Promise<FetchLike> | undefined;
+
+/**
+ * The default transport: node-fetch in Node (imported lazily, once), the global `fetch` elsewhere.
+ * @since 0.1.0
+ */
+export function defaultFetch(): Promise<FetchLike> {
+  if (isNode()) {
+    nodeFetch ??= import('node-fetch').then((m) => m.default as unknown as FetchLike);
+    return nodeFetch;
+  }
+  const global = (globalThis as { fetch?: FetchLike }).fetch;
+  if (typeof global !== 'function') return Promise.reject(new TypeError('no fetch implementation: pass createClient({ fetch })'));
+  return Promise.resolve(global.bind(globalThis) as FetchLike);
+}

@@ -1,0 +1,11 @@
+/**
+ * kubex-rx: watch Kubernetes resources as RxJS Observables.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/index.js';
+export * from './watch/index.js';
+export * from './resource/index.js';
+export * from './client/index.js';
+export * from './api/index.js';
+export { LineTooLongError, InvalidUtf8Error } from './stream/index.js';

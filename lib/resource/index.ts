@@ -1,0 +1,1 @@
+export { defineResource, collectionPath, itemPath, type Resource, type ResourceOptions } from './define-resource.js';

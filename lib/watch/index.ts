@@ -1,0 +1,14 @@
+export {
+  ObjectMeta,
+  KubernetesObject,
+  Bookmark,
+  Status,
+  StatusCause,
+  StatusDetails,
+  StringMap,
+  WireEvent,
+  INITIAL_EVENTS_END_ANNOTATION,
+} from './codecs.js';
+export { EventType, isInitialEventsEnd, type WatchEvent, type ObjectEvent, type BookmarkEvent } from './watch-event.js';
+export { decodeWatchEvent, formatValidationErrors } from './decode-event.js';
+export { WatchCursor } from './watch-cursor.js';

@@ -1,0 +1,27 @@
+/**
+ * Where a watch resumes: the last resourceVersion seen, and whether the next connection must ask for the
+ * initial state again (after a 410 Gone). `watch$({ cursor })` reads it at every subscription, so `retry` and
+ * `repeat` reconnect from the current position while the Observable stays cold.
+ *
+ * The resourceVersion is opaque: it is stored and sent back, never compared.
+ *
+ * @example
+ * ```ts
+ * const cursor = new WatchCursor();
+ * pods.watch$({ cursor, allowBookmarks: true }).pipe(trackBookmarks(cursor), retryOnGone(cursor), reconnectOnTimeout());
+ * ```
+ * @since 0.1.0
+ */
+export class WatchCursor {
+  /** The resourceVersion to resume from; `undefined` starts from the current state. */
+  resourceVersion: string | undefined;
+  /**
+   * When true, the next watch asks for the full state (`sendInitialEvents=true` without a resourceVersion);
+   * set after a 410 Gone, cleared by the first event of the new stream.
+   */
+  initialEventsRequired = false;
+
+  constructor(init: { resourceVersion?: string } = {}) {
+    this.resourceVersion = init.resourceVersion;
+  }
+}
