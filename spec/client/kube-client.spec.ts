@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { ConfigError, createClient } from '../../lib/client/create-client.js';
+import { toTransportError } from '../../lib/client/kube-client.js';
+import type { FetchInitLike, FetchLike, FetchResponseLike } from '../../lib/client/fetch.js';
+import { TransportError } from '../../lib/errors/kubex-error.js';
+
+const TOKEN = 'sekret-token-value';
+
+/** A transport that records what it was asked (a unit test of request building: no network involved). */
+function recordingFetch(): { fetch: FetchLike; calls: Array<{ url: string; init: FetchInitLike }> } {
+  const calls: Array<{ url: string; init: FetchInitLike }> = [];
+  const fetch: FetchLike = async (url, init) => {
+    calls.push({ url, init });
+    return { status: 200, statusText: 'OK', ok: true, headers: { get: () => null }, body: null, text: async () => '' } satisfies FetchResponseLike;
+  };
+  return { fetch, calls };
+}
+
+describe('createClient', () => {
+  it('rejects with a ConfigError without a server, with a bad URL, or with credentials in the URL', async () => {
+    await expect(createClient()).rejects.toBeInstanceOf(ConfigError);
+    await expect(createClient({ server: 'not a url' })).rejects.toThrow(/not a valid URL/);
+    await expect(createClient({ server: 'ftp://x' })).rejects.toThrow(/http\(s\)/);
+    await expect(createClient({ server: 'https://u:p@x' })).rejects.toThrow(/credentials in the server URL/);
+  });
+
+  it('sends the bearer token, Accept and extra headers to server + path + query', async () => {
+    const { fetch, calls } = recordingFetch();
+    const client = await createClient({ server: 'https://k8s.example:6443/prefix/', token: TOKEN, fetch, headers: { 'X-Extra': '1' } });
+    await client.request({ path: '/api/v1/pods', query: new URLSearchParams({ watch: 'true' }) });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe('https://k8s.example:6443/prefix/api/v1/pods?watch=true');
+    expect(calls[0]!.init).toMatchObject({ method: 'GET', headers: { Accept: 'application/json', Authorization: `Bearer ${TOKEN}`, 'X-Extra': '1' } });
+    expect(client.namespace).toBe('default');
+  });
+
+  it('never shows the token in String(), JSON or util.inspect', async () => {
+    const { fetch } = recordingFetch();
+    const client = await createClient({ server: 'https://k8s.example:6443', token: TOKEN, fetch, namespace: 'team-a' });
+    for (const text of [String(client), JSON.stringify(client), inspect(client, { showHidden: true, depth: 10 })]) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).toContain('k8s.example:6443');
+    }
+  });
+});
+
+describe('toTransportError', () => {
+  it('keeps the cause, adds the code, and strips credentials and queries from URLs in the message', () => {
+    const cause = Object.assign(new Error('request to https://user:pw@h:1/api?token=abc failed, reason: connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const error = toTransportError(cause, 'https://user:pw@h:1/api/v1/pods?labelSelector=x');
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.cause).toBe(cause);
+    expect(error.message).toContain('(ECONNREFUSED)');
+    expect(error.message).not.toMatch(/user|pw|token=abc/);
+  });
+});
