@@ -1,0 +1,1313 @@
+/**
+ * FakeApiServer: an in-process fake Kubernetes API server over real loopback HTTP, faithful to the watch protocol
+ * described in `kubernetes-watch-protocol.md` (cited below as "§n" and "checklist n").
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '../resource/define-resource.js';
+import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
+import { parseLabelSelector, LabelSelectorError, type LabelSelector } from './label-selector.js';
+import { parseFieldSelector, FieldSelectorError, type FieldSelector } from './field-selector.js';
+import { BUILTIN_BOOKMARK_SKELETONS, testResources } from './resources.js';
+import {
+  badRequestStatus,
+  forbiddenStatus,
+  internalErrorStatus,
+  invalidListOptionsStatus,
+  makeStatus,
+  objectNotFoundStatus,
+  resourceNotFoundStatus,
+  tooLargeResourceVersionStatus,
+  tooManyRequestsStatus,
+  tooOldResourceVersionStatus,
+  unauthorizedStatus,
+  type FieldError,
+  type StatusBody,
+  type StatusDetailsBody,
+} from './status.js';
+import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreResource } from './store.js';
+import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
+
+const DEFAULT_WAIT_MS = 5000;
+const KNOWN_FIELDS = ['metadata.name', 'metadata.namespace'] as const;
+
+/**
+ * How the server answers a watch whose resourceVersion is older than its history (§4.2, checklist 13):
+ * - `event`: HTTP 200, one ERROR `{code: 410, reason: "Expired"}`, clean close (kube-apiserver today);
+ * - `event-gone`: the same with `reason: "Gone"` (servers up to 1.17);
+ * - `http`: an HTTP 410 Status response, before any 200;
+ * - `empty`: HTTP 200 then an immediate clean close with no event (the Events quirk, kubernetes#104171).
+ *
+ * @since 0.1.0
+ */
+export type ExpiredStyle = 'event' | 'event-gone' | 'http' | 'empty';
+
+/**
+ * Server behaviour that tests may change at any time through {@link FakeApiServer.config}.
+ * @since 0.1.0
+ */
+export interface FakeApiServerConfig {
+  /** Period of the periodic bookmarks sent to watches with `allowWatchBookmarks=true` (§3.2; real: 60 000). Default 60 000 ms; `0` disables. */
+  bookmarkIntervalMs: number;
+  /** How long before a watch's deadline its last bookmark goes out (§3.2; real: about 2 s). Default 2000 ms. */
+  bookmarkBeforeDeadlineMs: number;
+  /** `--min-request-timeout`: a watch without `timeoutSeconds` lives a random time in [min, 2·min) (§5). Default 1800 s. */
+  minRequestTimeoutSeconds: number;
+  /** How long a `sendInitialEvents` watch from a future RV waits before the in-stream 504 (§4.3; real: 3 s). Default 3000 ms. */
+  tooLargeResourceVersionWaitMs: number;
+  /**
+   * The server-side defaulting step (§1.3, checklist 5): with WatchList on, a watch with RV `""`/`"0"` and neither
+   * `sendInitialEvents` nor `resourceVersionMatch` is served as `sendInitialEvents=true`, so with bookmarks allowed
+   * its initial events end with the annotated bookmark. Default `true` (kube-apiserver 1.32, 1.34+).
+   */
+  watchListDefaulting: boolean;
+  /** The `WatchList` gate is off: any `sendInitialEvents` on a watch gets 422 (§1.3 rule 2; checklist 4). Default `false`. */
+  watchListDisabled: boolean;
+  /** Behave like a server older than 1.27: 422 on any `resourceVersionMatch` on a watch, `sendInitialEvents` ignored (§1.3). */
+  pre127: boolean;
+  /**
+   * A broken server (checklist 10, §7.5 pitfall): accepts `sendInitialEvents`/`resourceVersionMatch` with 200 but
+   * ignores them, serving a legacy watch, so the initial-events-end bookmark never comes. Default `false`.
+   */
+  ignoreSendInitialEvents: boolean;
+  /** How a too-old RV is answered. Default `event`. */
+  expiredStyle: ExpiredStyle;
+  /** How watch lines are cut into writes (checklist 7). Default `{ mode: 'line' }`. */
+  chunking: ChunkingMode;
+  /** The user named in injected 403 messages. Default `system:anonymous`. */
+  user: string;
+}
+
+/**
+ * Options of {@link FakeApiServer.start}: any {@link FakeApiServerConfig} field, plus start-time settings.
+ * @since 0.1.0
+ */
+export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
+  /** Interface to bind. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port. Default `0` (random). */
+  readonly port?: number;
+  /** The global resourceVersion before the first write; history starts here. Default 1000. */
+  readonly initialResourceVersion?: number;
+  /** How many events (all kinds together) the history keeps for watches resuming from an RV. Default 10 000. */
+  readonly historySize?: number;
+  /** Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment). Default `true`. */
+  readonly registerDefaults?: boolean;
+  /** More resource types to serve. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any codec type
+  readonly resources?: readonly Resource<any>[];
+}
+
+/**
+ * Options of {@link FakeApiServer.register}.
+ * @since 0.1.0
+ */
+export interface RegisterOptions {
+  /**
+   * Extra zero-valued fields of a BOOKMARK object for this kind (§3.1), e.g. `{ spec: { containers: null }, status: {} }`
+   * for Pod. Default: the built-in skeleton for known kinds, none for others (like unstructured CRDs).
+   */
+  readonly bookmarkSkeleton?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A resource type as the server reports it (a `Resource` without its codec).
+ * @since 0.1.0
+ */
+export type ResourceRef = Omit<Resource<unknown>, 'codec'>;
+
+/**
+ * One request as the server received it.
+ * @since 0.1.0
+ */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path and query string as sent. */
+  readonly url: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** `Date.now()` at arrival. */
+  readonly at: number;
+}
+
+/**
+ * How a watch stream ended:
+ * `client` (the client closed the socket), `timeout` (timeoutSeconds or the server default, §5), `ended`
+ * ({@link FakeApiServer.endWatches}), `error` (after an ERROR event, or an expired/empty close), `dropped`
+ * ({@link FakeApiServer.dropConnections}), `shutdown` ({@link FakeApiServer.close}).
+ * @since 0.1.0
+ */
+export type WatchCloseReason = 'client' | 'timeout' | 'ended' | 'error' | 'dropped' | 'shutdown';
+
+/**
+ * A watch the server accepted (HTTP 200 sent).
+ * @since 0.1.0
+ */
+export interface WatchInfo {
+  /** Increasing per server, from 1. */
+  readonly id: number;
+  readonly request: RecordedRequest;
+  readonly resource: ResourceRef;
+  /** The namespace of the path; `undefined` for all namespaces and cluster-scoped kinds. */
+  readonly namespace: string | undefined;
+  /** The stream's lifetime in ms (timeoutSeconds, or the random server default). */
+  readonly timeoutMs: number;
+  /** `undefined` while open. */
+  readonly closeReason: WatchCloseReason | undefined;
+  /** Settles with the close reason when the server sees the stream end (`res` 'close'). Never rejects. */
+  readonly closed: Promise<WatchCloseReason>;
+}
+
+/**
+ * An HTTP error to answer instead of serving a request; see {@link FakeApiServer.failNext}. Bodies follow §4.4–§4.5
+ * byte for byte (Status key order, trailing newline).
+ *
+ * - `TooManyRequests`: 429 JSON Status `Too many requests: <message>` with `details.retryAfterSeconds` and `Retry-After` (watch cache unready).
+ * - `TooManyRequestsText`: 429 text/plain `Too many requests, please try again later.` with `Retry-After` (priority and fairness).
+ * - `ShuttingDown`: 429 text/plain, `Retry-After: 5`, `Connection: close`.
+ * - `Unauthorized`: 401; `Forbidden`: 403 with the "User ... cannot watch resource ..." message.
+ * - `NotFound`: 404 Status with `details: {}`; `NotFoundText`: text/plain `404 page not found`.
+ * - `NotAcceptable`: 406; `InternalError`: 500 `Internal error occurred: <message>`.
+ * - `Gone`: HTTP 410 Status (reason `Expired` by default).
+ * - `Status`: any Status you describe; `Reset`: destroy the socket without a response.
+ *
+ * @since 0.1.0
+ */
+export type HttpFault =
+  | { readonly type: 'TooManyRequests'; readonly retryAfterSeconds?: number; readonly message?: string }
+  | { readonly type: 'TooManyRequestsText'; readonly retryAfterSeconds?: number }
+  | { readonly type: 'ShuttingDown' }
+  | { readonly type: 'Unauthorized' }
+  | { readonly type: 'Forbidden'; readonly user?: string }
+  | { readonly type: 'NotFound' }
+  | { readonly type: 'NotFoundText' }
+  | { readonly type: 'NotAcceptable' }
+  | { readonly type: 'InternalError'; readonly message?: string }
+  | { readonly type: 'Gone'; readonly reason?: 'Expired' | 'Gone'; readonly message?: string }
+  | {
+      readonly type: 'Status';
+      readonly code: number;
+      readonly reason?: string;
+      readonly message?: string;
+      readonly details?: StatusDetailsBody;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | { readonly type: 'Reset' };
+
+/**
+ * What {@link FakeApiServer.injectWatchError} sends: a full Status, or the parts of one. Default: 500 InternalError.
+ * @since 0.1.0
+ */
+export type WatchErrorInput =
+  | StatusBody
+  | {
+      readonly code: number;
+      readonly reason?: string;
+      readonly message?: string;
+      readonly details?: StatusDetailsBody;
+      /** Shortcut for `details.retryAfterSeconds`. */
+      readonly retryAfterSeconds?: number;
+    };
+
+interface Registered {
+  readonly resource: ResourceRef;
+  readonly store: StoreResource;
+  readonly skeleton: Readonly<Record<string, unknown>>;
+  /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
+  readonly typeMetaPrefix: string;
+}
+
+interface Route {
+  readonly basePath: string;
+  readonly group: string;
+  readonly watchPrefix: boolean;
+  readonly namespace: string | undefined;
+  readonly plural: string | undefined;
+  readonly name: string | undefined;
+  readonly subresource: string | undefined;
+}
+
+interface ListOptions {
+  readonly watch: boolean;
+  readonly resourceVersion: string;
+  resourceVersionMatch: string;
+  sendInitialEvents: boolean | undefined;
+  readonly allowWatchBookmarks: boolean;
+  readonly timeoutSeconds: number | undefined;
+  readonly continue: string;
+  readonly labelSelector: LabelSelector;
+  readonly fieldSelector: FieldSelector;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: StatusBody) {
+    super(status.message);
+  }
+}
+
+/** Kubernetes' bool query conversion: present and not `0`/`false` (any case) is true (§1.1). */
+function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
+
+function timer(ms: number, fn: () => void): NodeJS.Timeout {
+  const t = setTimeout(fn, Math.max(0, ms));
+  t.unref();
+  return t;
+}
+
+const noop = (): void => undefined;
+
+/** A list of promises waiting for a value that passes a test. */
+class WaitList<T> {
+  private readonly items = new Set<{ test: (v: T) => boolean; resolve: (v: T) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  wait(test: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+    const p = new Promise<T>((resolve, reject) => {
+      const item = {
+        test,
+        resolve,
+        reject,
+        timer: timer(timeoutMs, () => {
+          this.items.delete(item);
+          reject(new Error(`FakeApiServer: timed out after ${timeoutMs} ms waiting for ${what}`));
+        }),
+      };
+      this.items.add(item);
+    });
+    // Marked handled so a promise nobody awaits cannot fail a test run; awaiting it still sees the rejection.
+    p.catch(noop);
+    return p;
+  }
+
+  notify(v: T): void {
+    for (const item of [...this.items]) {
+      if (item.test(v)) {
+        this.items.delete(item);
+        clearTimeout(item.timer);
+        item.resolve(v);
+      }
+    }
+  }
+
+  rejectAll(err: Error): void {
+    for (const item of this.items) {
+      clearTimeout(item.timer);
+      item.reject(err);
+    }
+    this.items.clear();
+  }
+}
+
+/** One open watch. */
+class Watch implements WatchInfo {
+  closeReason: WatchCloseReason | undefined;
+  readonly closed: Promise<WatchCloseReason>;
+  /** RV of the last event sent (or the start RV): events at or below it are skipped (§6: strictly increasing). */
+  lastRV = 0;
+  /** Receives live events (after its initial phase). */
+  live = false;
+  private endCause: WatchCloseReason | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private resolveClosed!: (r: WatchCloseReason) => void;
+  readonly output: WatchOutput;
+
+  constructor(
+    readonly id: number,
+    readonly request: RecordedRequest,
+    private readonly reg: Registered,
+    readonly namespace: string | undefined,
+    /** The object name of a single-item watch through the deprecated `/watch/.../NAME` path. */
+    private readonly name: string | undefined,
+    readonly timeoutMs: number,
+    private readonly opts: ListOptions,
+    private readonly metadataOnly: boolean,
+    res: ServerResponse,
+    private readonly server: ServerInternals,
+  ) {
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.output = new WatchOutput(res, server, (by) => this.onClose(by));
+  }
+
+  get resource(): ResourceRef {
+    return this.reg.resource;
+  }
+
+  get allowBookmarks(): boolean {
+    return this.opts.allowWatchBookmarks;
+  }
+
+  addTimer(t: NodeJS.Timeout): void {
+    this.timers.push(t);
+  }
+
+  private onClose(by: OutputEnd): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.live = false;
+    this.closeReason = by === 'client' ? 'client' : by === 'dropped' ? 'dropped' : (this.endCause ?? 'ended');
+    this.server.watchClosed(this);
+    this.resolveClosed(this.closeReason);
+  }
+
+  matches(rec: ObjectRecord): boolean {
+    if (this.namespace !== undefined && rec.namespace !== this.namespace) return false;
+    if (this.name !== undefined && rec.name !== this.name) return false;
+    if (!this.opts.labelSelector.empty && !this.opts.labelSelector.matches(rec.labels)) return false;
+    if (!this.opts.fieldSelector.empty && !this.opts.fieldSelector.matches(rec.fields)) return false;
+    return true;
+  }
+
+  /** A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV. */
+  deliver(e: StoreEvent): void {
+    if (!this.live || e.rv <= this.lastRV) return;
+    if (this.namespace !== undefined && e.current.namespace !== this.namespace) return;
+    let line: string | undefined;
+    if (e.type === 'MODIFIED') {
+      const now = this.matches(e.current);
+      const before = this.matches(e.previous!);
+      if (now) line = e.current.line(before ? 'MODIFIED' : 'ADDED', this.metadataOnly);
+      else if (before) line = e.left.line('DELETED', this.metadataOnly);
+    } else if (this.matches(e.current)) {
+      line = e.current.line(e.type, this.metadataOnly);
+    }
+    if (line === undefined) return;
+    this.lastRV = e.rv;
+    this.output.push(line);
+  }
+
+  /** The initial ADDED events, sorted by namespace/name, each with its own RV (§6, checklist 9). */
+  sendSnapshot(records: readonly ObjectRecord[]): void {
+    for (const rec of records) if (this.matches(rec)) this.output.push(rec.line('ADDED', this.metadataOnly));
+  }
+
+  /** A BOOKMARK of the watched kind carrying only `metadata.resourceVersion` (+ the end annotation) (§3.1). */
+  sendBookmark(rv: number, initialEventsEnd: boolean): void {
+    const metadata: JsonObject = { resourceVersion: String(rv) };
+    if (initialEventsEnd) metadata['annotations'] = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
+    const object = this.metadataOnly
+      ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
+      : { kind: this.reg.resource.kind, apiVersion: this.reg.resource.apiVersion, metadata, ...this.reg.skeleton };
+    this.lastRV = Math.max(this.lastRV, rv);
+    this.output.push(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
+  }
+
+  /** A periodic bookmark: only with allowWatchBookmarks, only when the global RV moved past what was sent (§3.2). */
+  maybeBookmark(): void {
+    if (!this.opts.allowWatchBookmarks || !this.live || this.output.terminal) return;
+    const rv = this.server.currentRV;
+    if (rv > this.lastRV) this.sendBookmark(rv, false);
+  }
+
+  /** One ERROR event, then a clean close; never more than one (§10, checklist 19). */
+  fail(status: StatusBody): void {
+    if (this.output.terminal) return;
+    this.live = false;
+    this.endCause = 'error';
+    this.output.pushFinal(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+  }
+
+  end(cause: WatchCloseReason): void {
+    if (this.output.closed) return;
+    this.live = false;
+    this.endCause ??= cause;
+    this.output.end();
+  }
+
+  drop(midLine: boolean): void {
+    if (this.output.closed) return;
+    if (!midLine) this.live = false;
+    this.output.drop(midLine);
+  }
+}
+
+/** What a Watch needs from the server. */
+interface ServerInternals {
+  readonly chunking: ChunkingMode;
+  readonly stalled: boolean;
+  readonly currentRV: number;
+  watchClosed(w: Watch): void;
+}
+
+/**
+ * An in-process fake Kubernetes API server on real loopback HTTP, for tests of watch clients.
+ *
+ * It serves GET list, GET object and GET watch for registered resource types under `/api/v1` and `/apis/G/V`, with
+ * one global resourceVersion, a bounded event history (410 on too-old RVs), bookmarks, `sendInitialEvents` with its
+ * validation and end bookmark, selectors, timeouts, and fault injection. Writes are made programmatically
+ * ({@link FakeApiServer.create} and friends) and reach open watches synchronously.
+ *
+ * @example
+ * ```ts
+ * const server = await FakeApiServer.start({ bookmarkIntervalMs: 50 });
+ * server.create(testResources.Pod, { metadata: { name: 'a', namespace: 'ns' } });
+ * const res = await fetch(`${server.url}/api/v1/namespaces/ns/pods?watch=1&allowWatchBookmarks=true`);
+ * // ... read lines ...
+ * await server.close();
+ * ```
+ * @since 0.1.0
+ */
+export class FakeApiServer {
+  /** Behaviour switches; change them at any time (they apply to requests and writes that come after). */
+  readonly config: FakeApiServerConfig;
+  /** Every request received, oldest first. See {@link FakeApiServer.clearRequests}. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every watch accepted since start (open and closed), oldest first. */
+  readonly watchLog: WatchInfo[] = [];
+
+  private readonly http: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly store: ObjectStore;
+  private readonly byBasePath = new Map<string, Map<string, Registered>>();
+  private readonly byKey = new Map<string, Registered>();
+  private readonly open = new Set<Watch>();
+  private readonly openByKey = new Map<string, Set<Watch>>();
+  private readonly requestWaiters = new WaitList<RecordedRequest>();
+  private readonly openCountWaiters = new WaitList<number>();
+  private readonly closeWaiters = new WaitList<WatchInfo>();
+  private faults: { remaining: number; fault: HttpFault; match: (r: RecordedRequest) => boolean }[] = [];
+  private isStalled = false;
+  private nextWatchId = 1;
+  private closing: Promise<void> | undefined;
+  private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
+  private readonly internals: ServerInternals;
+  private baseUrl = '';
+
+  private constructor(options: FakeApiServerOptions) {
+    this.config = {
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+      bookmarkBeforeDeadlineMs: options.bookmarkBeforeDeadlineMs ?? 2000,
+      minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
+      tooLargeResourceVersionWaitMs: options.tooLargeResourceVersionWaitMs ?? 3000,
+      watchListDefaulting: options.watchListDefaulting ?? true,
+      watchListDisabled: options.watchListDisabled ?? false,
+      pre127: options.pre127 ?? false,
+      ignoreSendInitialEvents: options.ignoreSendInitialEvents ?? false,
+      expiredStyle: options.expiredStyle ?? 'event',
+      chunking: options.chunking ?? { mode: 'line' },
+      user: options.user ?? 'system:anonymous',
+    };
+    this.store = new ObjectStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
+    this.store.onEvent = (e) => {
+      const watches = this.openByKey.get(e.resourceKey);
+      if (watches) for (const w of watches) w.deliver(e);
+    };
+    if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
+    for (const r of options.resources ?? []) this.register(r);
+    const self = this;
+    this.internals = {
+      get chunking() {
+        return self.config.chunking;
+      },
+      get stalled() {
+        return self.isStalled;
+      },
+      get currentRV() {
+        return self.store.currentRV;
+      },
+      watchClosed: (w) => this.onWatchClosed(w),
+    };
+    this.http = createServer((req, res) => this.handle(req, res));
+    this.http.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /**
+   * Starts a server listening on `127.0.0.1` and a random port.
+   * @since 0.1.0
+   */
+  static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+    const server = new FakeApiServer(options);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.http.once('error', reject);
+      server.http.listen(options.port ?? 0, host, () => {
+        server.http.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.http.address() as AddressInfo;
+    server.baseUrl = `http://${host}:${port}`;
+    return server;
+  }
+
+  /** `http://127.0.0.1:PORT`, no trailing slash. @since 0.1.0 */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  /**
+   * Stops the server: ends open watches cleanly (reason `shutdown`), answers requests still arriving with the
+   * shutting-down 429 (§4.4), closes the listener and destroys sockets that are still open. Pending waits reject.
+   * Idempotent; never hangs.
+   * @since 0.1.0
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const watches = [...this.open];
+      for (const w of watches) w.end('shutdown');
+      this.store.cancelWaits();
+      const err = new Error('FakeApiServer closed');
+      this.requestWaiters.rejectAll(err);
+      this.openCountWaiters.rejectAll(err);
+      this.closeWaiters.rejectAll(err);
+      // Give the final zero-length chunks a moment to leave, then cut whatever is left.
+      await Promise.race([Promise.all(watches.map((w) => w.closed)), new Promise((r) => timer(100, () => r(undefined)))]);
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeAllConnections();
+        for (const s of this.sockets) s.destroy();
+      });
+    })();
+    return this.closing;
+  }
+
+  // ---------------------------------------------------------------- registry
+
+  /**
+   * Serves a resource type (its group-version becomes served too). Re-registering the same path replaces the
+   * descriptor; a different kind or scope on the same path throws.
+   * @since 0.1.0
+   */
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
+    const key = `${resource.basePath}/${resource.plural}`;
+    const existing = this.byKey.get(key);
+    if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
+      throw new Error(`FakeApiServer.register: ${key} is already registered as ${existing.resource.kind}`);
+    }
+    const { codec: _codec, ...ref } = resource;
+    const reg: Registered = {
+      resource: ref,
+      store: { key, apiVersion: resource.apiVersion, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
+      skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
+      typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
+    };
+    this.byKey.set(key, reg);
+    let plurals = this.byBasePath.get(resource.basePath);
+    if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
+    plurals.set(resource.plural, reg);
+  }
+
+  private registered<T>(resource: Resource<T>): Registered {
+    const reg = this.byKey.get(`${resource.basePath}/${resource.plural}`);
+    if (reg) {
+      if (reg.resource.kind !== resource.kind) throw new Error(`FakeApiServer: ${resource.basePath}/${resource.plural} is registered as ${reg.resource.kind}, not ${resource.kind}`);
+      return reg;
+    }
+    this.register(resource);
+    return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
+  }
+
+  // ---------------------------------------------------------------- programmatic store access
+
+  /**
+   * Creates an object (as a POST would) and returns a deep copy of what was stored. Fills `metadata.uid`,
+   * `resourceVersion` (the next global RV), `creationTimestamp`, `generation: 1`, a name from `generateName`,
+   * and `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event.
+   * @throws FakeStoreError `AlreadyExists`, or `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
+   * @since 0.1.0
+   */
+  create<T>(resource: Resource<T>, obj: ObjectInput): T {
+    return this.store.create(this.registered(resource).store, obj).copy() as T;
+  }
+
+  /**
+   * Replaces an existing object (as a PUT would); returns the stored copy. Keeps uid and creationTimestamp, takes the
+   * next RV, bumps `generation` when anything outside metadata/status changed. A `metadata.resourceVersion` that is set
+   * must be the current one. Open watches see MODIFIED (or ADDED/DELETED when it enters/leaves their selector).
+   * @throws FakeStoreError `NotFound`, `Conflict`, `Invalid`.
+   * @since 0.1.0
+   */
+  update<T>(resource: Resource<T>, obj: ObjectInput): T {
+    return this.store.update(this.registered(resource).store, obj).copy() as T;
+  }
+
+  /**
+   * Deletes an object; returns its last state carrying the deletion RV, which is also what watches get in DELETED (§10).
+   * `namespace` defaults to `default` for namespaced kinds.
+   * @throws FakeStoreError `NotFound`.
+   * @since 0.1.0
+   */
+  delete<T>(resource: Resource<T>, name: string, namespace?: string): T {
+    return this.store.delete(this.registered(resource).store, name, namespace).copy() as T;
+  }
+
+  /**
+   * A deep copy of one object, or `undefined`. `namespace` defaults to `default` for namespaced kinds.
+   * @since 0.1.0
+   */
+  get<T>(resource: Resource<T>, name: string, namespace?: string): T | undefined {
+    return this.store.get(this.registered(resource).store, name, namespace)?.copy() as T | undefined;
+  }
+
+  /**
+   * Deep copies of the objects of a kind (one namespace, or all when omitted), sorted by namespace/name.
+   * @since 0.1.0
+   */
+  list<T>(resource: Resource<T>, namespace?: string): T[] {
+    return this.store.snapshot(this.registered(resource).store.key, namespace).map((r) => r.copy() as T);
+  }
+
+  /**
+   * Advances the global resourceVersion by `n` with no event, as writes to other kinds do, so that watched kinds see
+   * gaps (§6, checklist 8). Later bookmarks carry the advanced RV.
+   * @since 0.1.0
+   */
+  burnRevisions(n: number): void {
+    this.store.burn(n);
+  }
+
+  /** The current global resourceVersion, as a decimal string. @since 0.1.0 */
+  get resourceVersion(): string {
+    return String(this.store.currentRV);
+  }
+
+  /**
+   * Drops the whole event history: a watch from any RV below the current one then gets "too old resource version"
+   * (410, §4.2). Open watches are not affected.
+   * @since 0.1.0
+   */
+  compact(): void {
+    this.store.compact();
+  }
+
+  /** Every event with an RV above this is still in the history; a watch from an older RV expires. @since 0.1.0 */
+  get oldestResourceVersion(): string {
+    return String(this.store.historyBoundaryRV);
+  }
+
+  // ---------------------------------------------------------------- observation
+
+  /** Forgets the recorded requests. @since 0.1.0 */
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /**
+   * Resolves with the next request (received after this call) that satisfies `predicate`.
+   * Rejects after `timeoutMs` (default 5000) or when the server closes.
+   * @since 0.1.0
+   */
+  nextRequest(predicate: (r: RecordedRequest) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedRequest> {
+    return this.requestWaiters.wait(predicate, timeoutMs, 'a matching request');
+  }
+
+  /** How many watch responses are open right now. @since 0.1.0 */
+  get openWatches(): number {
+    return this.open.size;
+  }
+
+  /** The watches open right now. @since 0.1.0 */
+  get watches(): WatchInfo[] {
+    return [...this.open];
+  }
+
+  /**
+   * Resolves once exactly `n` watches are open (at once if that is already so).
+   * Rejects after `timeoutMs` (default 5000) or when the server closes.
+   * @since 0.1.0
+   */
+  waitForOpenWatches(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<number> {
+    if (this.open.size === n) return Promise.resolve(n);
+    return this.openCountWaiters.wait((c) => c === n, timeoutMs, `${n} open watches`);
+  }
+
+  /**
+   * Resolves with the next watch that closes (after this call) and satisfies `predicate`; its `closeReason` says
+   * who closed it (`client` proves the server saw the client's socket close). For a race-free check on a known
+   * watch, await `watch.closed` from {@link FakeApiServer.watchLog} instead.
+   * Rejects after `timeoutMs` (default 5000) or when the server closes.
+   * @since 0.1.0
+   */
+  waitForWatchClosed(predicate: (w: WatchInfo) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<WatchInfo> {
+    return this.closeWaiters.wait(predicate, timeoutMs, 'a watch to close');
+  }
+
+  // ---------------------------------------------------------------- fault injection
+
+  /**
+   * Answers the next `count` requests that satisfy `match` (default: any) with `fault` instead of serving them.
+   * Faults queue up in call order; each request consumes at most one.
+   * @example
+   * ```ts
+   * server.failNext(2, { type: 'TooManyRequests', retryAfterSeconds: 1 });
+   * ```
+   * @since 0.1.0
+   */
+  failNext(count: number, fault: HttpFault, match: (r: RecordedRequest) => boolean = () => true): void {
+    if (count > 0) this.faults.push({ remaining: count, fault, match });
+  }
+
+  /** Forgets faults not yet used. @since 0.1.0 */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * Stops writing to every watch (open now or opened later; headers are still sent): events queue up until
+   * {@link FakeApiServer.resumeWatches}. Simulates a stream that goes quiet.
+   * @since 0.1.0
+   */
+  stallWatches(): void {
+    this.isStalled = true;
+  }
+
+  /** Writes everything held by {@link FakeApiServer.stallWatches}, and carries on normally. @since 0.1.0 */
+  resumeWatches(): void {
+    this.isStalled = false;
+    for (const w of this.open) w.output.kick();
+  }
+
+  /** Whether watches are stalled. @since 0.1.0 */
+  get stalled(): boolean {
+    return this.isStalled;
+  }
+
+  /**
+   * Abruptly destroys the sockets of open watches (not a clean end: no terminating chunk). With `midLine`, each
+   * watch first writes the first half of its next line (queued, or the next event to come), then dies.
+   * Returns how many watches were hit; their close reason is `dropped`.
+   * @since 0.1.0
+   */
+  dropConnections(options: { readonly midLine?: boolean; readonly match?: (w: WatchInfo) => boolean } = {}): number {
+    const hit = [...this.open].filter((w) => options.match?.(w) ?? true);
+    for (const w of hit) w.drop(options.midLine ?? false);
+    return hit.length;
+  }
+
+  /**
+   * Ends open watches cleanly at the next line boundary, like the server-side timeout (§5). Returns how many.
+   * @since 0.1.0
+   */
+  endWatches(match: (w: WatchInfo) => boolean = () => true): number {
+    const hit = [...this.open].filter(match);
+    for (const w of hit) w.end('ended');
+    return hit.length;
+  }
+
+  /**
+   * Sends one in-stream ERROR event to open watches, then closes them cleanly (§4.5, checklist 19). Lines already
+   * queued go out first. Default: 500 InternalError. Returns how many watches were hit.
+   * @example
+   * ```ts
+   * server.injectWatchError({ code: 410, reason: 'Expired', message: 'too old resource version: 5 (10)' });
+   * server.injectWatchError({ code: 429, reason: 'TooManyRequests', retryAfterSeconds: 2 });
+   * ```
+   * @since 0.1.0
+   */
+  injectWatchError(error: WatchErrorInput = { code: 500 }, match: (w: WatchInfo) => boolean = () => true): number {
+    const status =
+      'kind' in error
+        ? error
+        : error.code === 500 && !error.reason && !error.message && !error.details
+          ? internalErrorStatus('injected watch error', error.retryAfterSeconds)
+          : makeStatus({
+              code: error.code,
+              reason: error.reason,
+              message: error.message,
+              details:
+                error.retryAfterSeconds !== undefined ? { ...error.details, retryAfterSeconds: error.retryAfterSeconds } : error.details,
+            });
+    const hit = [...this.open].filter((w) => !w.output.terminal && match(w));
+    for (const w of hit) w.fail(status);
+    return hit.length;
+  }
+
+  /**
+   * Sends a (non-annotated) bookmark now to every live watch with `allowWatchBookmarks=true` whose last sent RV is
+   * below the global RV, as the periodic timer does (§3.2).
+   * @since 0.1.0
+   */
+  sendBookmarks(): void {
+    for (const w of this.open) w.maybeBookmark();
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private onWatchClosed(w: Watch): void {
+    this.open.delete(w);
+    this.openByKey.get(`${w.resource.basePath}/${w.resource.plural}`)?.delete(w);
+    this.openCountWaiters.notify(this.open.size);
+    this.closeWaiters.notify(w);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      at: Date.now(),
+    };
+    this.requests.push(recorded);
+    this.requestWaiters.notify(recorded);
+    res.on('error', noop);
+    // Headers of the filter chain (§2): audit id, cache control, priority-and-fairness ids.
+    res.setHeader('Audit-Id', randomUUID());
+    res.setHeader('Cache-Control', 'no-cache, private');
+    res.setHeader('X-Kubernetes-Pf-Flowschema-Uid', this.pfUids.flowSchema);
+    res.setHeader('X-Kubernetes-Pf-Prioritylevel-Uid', this.pfUids.priorityLevel);
+
+    if (this.closing) return this.writeFault(req, res, { type: 'ShuttingDown' }, undefined, recorded);
+    let route: Route | undefined;
+    try {
+      route = parsePath(url.pathname);
+    } catch {
+      return this.writeStatus(res, badRequestStatus(`invalid path ${JSON.stringify(url.pathname)}`));
+    }
+    const fault = this.takeFault(recorded);
+    if (fault) return this.writeFault(req, res, fault, route, recorded);
+    // An unknown group or version falls through to Go's http.NotFound (§4.5).
+    if (!route || !this.byBasePath.has(route.basePath)) return this.writeText(res, 404, '404 page not found');
+
+    const method = recorded.method;
+    void this.serve(method, route, url.searchParams, req, res, recorded).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) this.writeStatus(res, err.status);
+      else this.writeStatus(res, internalErrorStatus(err instanceof Error ? err.message : String(err)));
+    });
+  }
+
+  /** Dispatch by route and verb. POST/PUT/PATCH/DELETE handlers plug in here later. */
+  private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
+    if (route.plural === undefined) {
+      if (method !== 'GET') throw new HttpError(methodNotAllowed());
+      return this.writeJson(res, 200, this.discovery(route.basePath));
+    }
+    const reg = this.byBasePath.get(route.basePath)?.get(route.plural);
+    // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
+    // namespaced kind without namespace; subresources: all 404 with the generic Status (§4.5).
+    if (
+      !reg ||
+      route.subresource !== undefined ||
+      (route.namespace !== undefined && !reg.resource.namespaced) ||
+      (route.name !== undefined && route.namespace === undefined && reg.resource.namespaced)
+    ) {
+      throw new HttpError(resourceNotFoundStatus());
+    }
+    if (method !== 'GET') throw new HttpError(methodNotAllowed());
+    const accept = negotiate(req.headers.accept);
+    if (!accept) throw new HttpError(notAcceptable());
+    // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
+    if (route.name !== undefined && !route.watchPrefix) return this.getItem(res, reg, route, accept.metadataOnly);
+    const isWatch = route.watchPrefix || (boolParam(q, 'watch') ?? false);
+    const opts = this.parseListOptions(q, isWatch, route);
+    if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded);
+    return this.serveList(res, reg, route, opts, accept.metadataOnly);
+  }
+
+  private discovery(basePath: string): JsonObject {
+    const plurals = this.byBasePath.get(basePath) ?? new Map<string, Registered>();
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: basePath.replace(/^\/apis?\//, ''),
+      resources: [...plurals.values()].map((r) => ({
+        name: r.resource.plural,
+        singularName: r.resource.kind.toLowerCase(),
+        namespaced: r.resource.namespaced,
+        kind: r.resource.kind,
+        verbs: ['get', 'list', 'watch'],
+      })),
+    };
+  }
+
+  private getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean): void {
+    const rec = this.store.get(reg.store, route.name!, route.namespace);
+    if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
+    this.writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
+  }
+
+  /**
+   * Query decoding, defaulting and validation in kube-apiserver's order (§1.2, §1.3): selector syntax (400), the
+   * WatchList defaulting step, ListOptions validation (422), unknown field labels (400), name mismatch (400).
+   */
+  private parseListOptions(q: URLSearchParams, isWatch: boolean, route: Route): ListOptions {
+    const ts = q.get('timeoutSeconds');
+    let timeoutSeconds: number | undefined;
+    if (ts !== null && ts !== '') {
+      timeoutSeconds = Number(ts);
+      if (!Number.isFinite(timeoutSeconds)) throw new HttpError(badRequestStatus(`strconv.ParseInt: parsing ${JSON.stringify(ts)}: invalid syntax`));
+    }
+    let labelSelector: LabelSelector;
+    let fieldSelector: FieldSelector;
+    try {
+      labelSelector = parseLabelSelector(q.get('labelSelector') ?? '');
+      fieldSelector = parseFieldSelector(q.get('fieldSelector') ?? '');
+    } catch (err) {
+      if (err instanceof LabelSelectorError || err instanceof FieldSelectorError) throw new HttpError(badRequestStatus(err.message));
+      throw err;
+    }
+    const opts: ListOptions = {
+      watch: isWatch,
+      resourceVersion: q.get('resourceVersion') ?? '',
+      resourceVersionMatch: q.get('resourceVersionMatch') ?? '',
+      sendInitialEvents: boolParam(q, 'sendInitialEvents'),
+      allowWatchBookmarks: isWatch && (boolParam(q, 'allowWatchBookmarks') ?? false),
+      timeoutSeconds,
+      continue: q.get('continue') ?? '',
+      labelSelector,
+      fieldSelector,
+    };
+    const cfg = this.config;
+    const legacyServer = cfg.pre127 || cfg.ignoreSendInitialEvents;
+    const errors: FieldError[] = [];
+    if (isWatch) {
+      // The defaulting step runs before validation, only when the WatchList gate is on (§1.3, checklist 5).
+      if (
+        !legacyServer &&
+        !cfg.watchListDisabled &&
+        cfg.watchListDefaulting &&
+        opts.sendInitialEvents === undefined &&
+        opts.resourceVersionMatch === '' &&
+        (opts.resourceVersion === '' || opts.resourceVersion === '0')
+      ) {
+        opts.sendInitialEvents = true;
+        opts.resourceVersionMatch = 'NotOlderThan';
+      }
+      if (cfg.pre127) {
+        // Servers before 1.27 reject any resourceVersionMatch on a watch and do not know sendInitialEvents (§1.3).
+        if (opts.resourceVersionMatch) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch'));
+      } else if (!cfg.ignoreSendInitialEvents) {
+        errors.push(...validateWatchOptions(opts, !cfg.watchListDisabled));
+      }
+      if (legacyServer) {
+        opts.sendInitialEvents = undefined;
+        opts.resourceVersionMatch = '';
+      }
+    } else if (opts.sendInitialEvents !== undefined) {
+      errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+    }
+    if (errors.length > 0) throw new HttpError(invalidListOptionsStatus(errors));
+    try {
+      fieldSelector.requireKnownFields(KNOWN_FIELDS);
+    } catch (err) {
+      if (err instanceof FieldSelectorError) throw new HttpError(badRequestStatus(err.message));
+      throw err;
+    }
+    if (route.name !== undefined && fieldSelector.equalityValues('metadata.name').some((n) => n !== route.name)) {
+      throw new HttpError(badRequestStatus("fieldSelector metadata.name doesn't match requested name"));
+    }
+    return opts;
+  }
+
+  /** A non-numeric RV reaches the handler as an untranslated storage error: HTTP 500, empty reason (§1.3). */
+  private parseResourceVersion(rv: string): number {
+    if (rv === '' || rv === '0') return 0;
+    if (!/^\d+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
+      const why = /^\d+$/.test(rv) ? 'value out of range' : 'invalid syntax';
+      throw new HttpError(
+        makeStatus({ code: 500, message: `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: ${why}` }),
+      );
+    }
+    return Number(rv);
+  }
+
+  private matcher(route: Route, opts: ListOptions, nameFilter: string | undefined): (rec: ObjectRecord) => boolean {
+    return (rec) =>
+      (route.namespace === undefined || rec.namespace === route.namespace) &&
+      (nameFilter === undefined || rec.name === nameFilter) &&
+      (opts.labelSelector.empty || opts.labelSelector.matches(rec.labels)) &&
+      (opts.fieldSelector.empty || opts.fieldSelector.matches(rec.fields));
+  }
+
+  private async serveList(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean): Promise<void> {
+    const rv = this.parseResourceVersion(opts.resourceVersion);
+    // A list from a future RV waits, then answers HTTP 504 with Retry-After: 1 (§4.3).
+    if (rv > this.store.currentRV && !(await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs))) {
+      throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
+    }
+    // `limit`/`continue` are ignored: the whole collection comes back in one page, without `continue`.
+    const match = this.matcher(route, opts, undefined);
+    const items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
+    const prefix = reg.typeMetaPrefix;
+    const itemJson = metadataOnly
+      ? items.map((r) => r.metadataJson())
+      : // List items carry no kind/apiVersion (§10); stored JSON always starts with them, then metadata.
+        items.map((r) => (r.json.startsWith(prefix) ? `{${r.json.slice(prefix.length)}` : r.json));
+    const head = metadataOnly
+      ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1"`
+      : `{"kind":${JSON.stringify(`${reg.resource.kind}List`)},"apiVersion":${JSON.stringify(reg.resource.apiVersion)}`;
+    this.writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${this.store.currentRV}"},"items":[${itemJson.join(',')}]}\n`);
+  }
+
+  private async serveWatch(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, recorded: RecordedRequest): Promise<void> {
+    const rv = this.parseResourceVersion(opts.resourceVersion);
+    const sie = opts.sendInitialEvents;
+    // The stream's lifetime counts from the start of the handler (§5).
+    const timeoutMs =
+      opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
+        ? opts.timeoutSeconds * 1000
+        : this.config.minRequestTimeoutSeconds * 1000 * (1 + Math.random());
+    const exact = sie !== true && rv > 0;
+    const expired = exact && rv < this.store.historyBoundaryRV;
+    const style = this.config.expiredStyle;
+    if (expired && style === 'http') {
+      throw new HttpError(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV));
+    }
+
+    // 200 and the headers go out at once, before any event (§2, checklist 6).
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    const w = new Watch(this.nextWatchId++, recorded, reg, route.namespace, route.name, timeoutMs, opts, metadataOnly, res, this.internals);
+    this.open.add(w);
+    this.watchLog.push(w);
+    let set = this.openByKey.get(reg.store.key);
+    if (!set) this.openByKey.set(reg.store.key, (set = new Set()));
+    set.add(w);
+    this.openCountWaiters.notify(this.open.size);
+    if (w.output.closed) return; // the client went away while we were setting up
+
+    w.addTimer(timer(timeoutMs, () => w.end('timeout')));
+
+    if (expired) {
+      // Too old: HTTP 200, exactly one ERROR, clean close (§4.2, checklist 13).
+      if (style === 'empty') w.end('error');
+      else w.fail(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV, style === 'event-gone' ? 'Gone' : 'Expired'));
+      return;
+    }
+    if (opts.allowWatchBookmarks) {
+      const before = this.config.bookmarkBeforeDeadlineMs;
+      if (timeoutMs > before) w.addTimer(timer(timeoutMs - before, () => w.maybeBookmark()));
+      const every = this.config.bookmarkIntervalMs;
+      if (every > 0) {
+        const interval = setInterval(() => w.maybeBookmark(), every);
+        interval.unref();
+        w.addTimer(interval);
+      }
+    }
+
+    if (sie === true) {
+      // Not older than N: wait (configurable, real 3 s) for the RV to exist, else the in-stream 504 (§4.3, checklist 14).
+      if (rv > this.store.currentRV) {
+        const reached = await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs);
+        if (w.output.terminal) return;
+        if (!reached) return w.fail(tooLargeResourceVersionStatus(rv, this.store.currentRV));
+      }
+      this.startFromSnapshot(w, reg, route, true);
+    } else if (rv === 0 && sie === undefined) {
+      // Legacy RV unset/"0": synthetic ADDED for the current state, then changes (§6).
+      this.startFromSnapshot(w, reg, route, false);
+    } else if (rv === 0) {
+      // sendInitialEvents=false with RV unset/"0": start at the current RV, no initial state (§6).
+      w.lastRV = this.store.currentRV;
+      w.live = true;
+    } else {
+      // Start at exact N: every change after N, replayed from history; a future N simply waits (§4.3).
+      w.lastRV = rv;
+      w.live = true;
+      for (const e of this.store.eventsSince(rv)) if (e.resourceKey === reg.store.key) w.deliver(e);
+    }
+  }
+
+  private startFromSnapshot(w: Watch, reg: Registered, route: Route, watchList: boolean): void {
+    // Snapshot and going live happen in one synchronous step, so no write can fall between them.
+    w.sendSnapshot(this.store.snapshot(reg.store.key, route.namespace));
+    const rv = this.store.currentRV;
+    w.lastRV = rv;
+    w.live = true;
+    // The end of the initial events: annotated bookmark at the current global RV, only with bookmarks allowed (§3.3).
+    if (watchList && w.allowBookmarks) w.sendBookmark(rv, true);
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  private takeFault(r: RecordedRequest): HttpFault | undefined {
+    const i = this.faults.findIndex((f) => f.match(r));
+    if (i < 0) return undefined;
+    const f = this.faults[i]!;
+    if (--f.remaining <= 0) this.faults.splice(i, 1);
+    return f.fault;
+  }
+
+  private writeFault(req: IncomingMessage, res: ServerResponse, fault: HttpFault, route: Route | undefined, r: RecordedRequest): void {
+    switch (fault.type) {
+      case 'TooManyRequests':
+        return this.writeStatus(res, tooManyRequestsStatus(fault.message ?? 'storage is (re)initializing', fault.retryAfterSeconds ?? 1));
+      case 'TooManyRequestsText':
+        return this.writeText(res, 429, 'Too many requests, please try again later.', { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
+      case 'ShuttingDown':
+        return this.writeText(res, 429, 'The apiserver is shutting down, please try again later.', { 'Retry-After': '5', Connection: 'close' });
+      case 'Unauthorized':
+        return this.writeStatus(res, unauthorizedStatus());
+      case 'Forbidden': {
+        let name = route?.name;
+        try {
+          name ??= parseFieldSelector(r.query.get('fieldSelector') ?? '').equalityValues('metadata.name')[0];
+        } catch {
+          // an unparsable selector names nothing
+        }
+        const status = forbiddenStatus({
+          user: fault.user ?? this.config.user,
+          verb: verbOf(r, route),
+          plural: route?.plural ?? '',
+          group: route?.group ?? '',
+          namespace: route?.namespace,
+          name,
+        });
+        return this.writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
+      }
+      case 'NotFound':
+        return this.writeStatus(res, resourceNotFoundStatus());
+      case 'NotFoundText':
+        return this.writeText(res, 404, '404 page not found');
+      case 'NotAcceptable':
+        return this.writeStatus(res, notAcceptable());
+      case 'InternalError':
+        return this.writeStatus(res, internalErrorStatus(fault.message ?? 'injected fault'));
+      case 'Gone':
+        return this.writeStatus(
+          res,
+          makeStatus({ code: 410, reason: fault.reason ?? 'Expired', message: fault.message ?? 'The resourceVersion for the provided watch is too old.' }),
+        );
+      case 'Status':
+        return this.writeStatus(res, makeStatus(fault), fault.headers);
+      case 'Reset':
+        req.socket.destroy();
+        return;
+    }
+  }
+
+  /** A Status response: compact JSON plus `\n`; `Retry-After` copied from `details.retryAfterSeconds` (§4.3). */
+  private writeStatus(res: ServerResponse, status: StatusBody, headers: Readonly<Record<string, string>> = {}): void {
+    const retry = status.details?.retryAfterSeconds;
+    this.writeRaw(res, status.code ?? 500, 'application/json', `${JSON.stringify(status)}\n`, {
+      ...(retry && retry > 0 ? { 'Retry-After': String(retry) } : {}),
+      ...headers,
+    });
+  }
+
+  /** A text/plain answer as Go's `http.Error` writes it: `nosniff`, trailing newline. */
+  private writeText(res: ServerResponse, code: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
+    this.writeRaw(res, code, 'text/plain; charset=utf-8', `${text}\n`, { 'X-Content-Type-Options': 'nosniff', ...headers });
+  }
+
+  private writeJson(res: ServerResponse, code: number, body: unknown): void {
+    this.writeRaw(res, code, 'application/json', `${JSON.stringify(body)}\n`);
+  }
+
+  private writeRaw(res: ServerResponse, code: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+    res.end(body);
+  }
+}
+
+function forbidden(field: string, detail: string): FieldError {
+  return { field, type: 'FieldValueForbidden', detail };
+}
+
+/** AM `validateWatchOptions`, rules 1–5 of §1.3, collecting every error as the real validator does. */
+function validateWatchOptions(o: ListOptions, watchListEnabled: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const match = o.resourceVersionMatch;
+  if (o.sendInitialEvents !== undefined) {
+    if (match !== 'NotOlderThan') errors.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    if (!watchListEnabled) errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
+  }
+  if (match !== '') {
+    if (o.sendInitialEvents === undefined) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    if (match !== 'NotOlderThan') errors.push({ field: 'resourceVersionMatch', type: 'FieldValueNotSupported', detail: match, supported: ['NotOlderThan'] });
+    if (o.continue !== '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  }
+  return errors;
+}
+
+function methodNotAllowed(): StatusBody {
+  return makeStatus({ code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {} });
+}
+
+function notAcceptable(): StatusBody {
+  return makeStatus({
+    code: 406,
+    reason: 'NotAcceptable',
+    message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+  });
+}
+
+/**
+ * Picks the first JSON media range of `Accept` (§8): plain JSON, or PartialObjectMetadata(List) of meta.k8s.io/v1.
+ * Protobuf, Table and other ranges are skipped; nothing usable is a 406.
+ */
+function negotiate(accept: string | undefined): { metadataOnly: boolean } | undefined {
+  if (!accept || accept.trim() === '') return { metadataOnly: false };
+  for (const range of accept.split(',')) {
+    const [type = '', ...params] = range.split(';').map((s) => s.trim());
+    if (!['application/json', 'application/*', '*/*'].includes(type.toLowerCase())) continue;
+    const p = new Map(params.map((kv) => {
+      const i = kv.indexOf('=');
+      return i < 0 ? [kv, ''] : [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
+    }));
+    const as = p.get('as');
+    if (as === undefined) return { metadataOnly: false };
+    if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && p.get('g') === 'meta.k8s.io' && p.get('v') === 'v1') {
+      return { metadataOnly: true };
+    }
+  }
+  return undefined;
+}
+
+/** The authorizer's verb word for a request (§4.5: `watch`, `list`, `get`, ...). */
+function verbOf(r: RecordedRequest, route: Route | undefined): string {
+  switch (r.method) {
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return route?.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      if (route?.watchPrefix) return 'watch';
+      if (route?.name !== undefined) return 'get';
+      return boolParam(r.query, 'watch') ? 'watch' : 'list';
+  }
+}
+
+/**
+ * Splits `/api/v1/...` and `/apis/G/V/...` (§1.1), with the deprecated `/watch/` prefix (checklist 2).
+ * `undefined` for anything else (Go's plain 404). Throws on malformed percent-encoding.
+ */
+function parsePath(pathname: string): Route | undefined {
+  const seg = pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  let basePath: string;
+  let group = '';
+  let rest: string[];
+  if (seg[0] === 'api' && seg.length >= 2) {
+    basePath = `/api/${seg[1]}`;
+    rest = seg.slice(2);
+  } else if (seg[0] === 'apis' && seg.length >= 3) {
+    group = seg[1]!;
+    basePath = `/apis/${group}/${seg[2]}`;
+    rest = seg.slice(3);
+  } else {
+    return undefined;
+  }
+  const watchPrefix = rest[0] === 'watch';
+  if (watchPrefix) rest = rest.slice(1);
+  const route = (namespace: string | undefined, plural: string | undefined, name: string | undefined, sub: string[]): Route => ({
+    basePath,
+    group,
+    watchPrefix,
+    namespace,
+    plural,
+    name,
+    subresource: sub.length > 0 ? sub.join('/') : undefined,
+  });
+  if (rest.length === 0) return watchPrefix ? route(undefined, '', undefined, []) : route(undefined, undefined, undefined, []);
+  // `namespaces/NS/<plural>...` is a namespaced path; `namespaces` and `namespaces/NAME` are the Namespace kind.
+  if (rest[0] === 'namespaces' && rest.length >= 3) return route(rest[1], rest[2], rest[3], rest.slice(4));
+  return route(undefined, rest[0], rest[1], rest.slice(2));
+}

@@ -1,0 +1,47 @@
+/**
+ * `kubex-rx/testing`: the FakeApiServer and helpers for testing code that watches Kubernetes.
+ * @since 0.1.0
+ */
+export {
+  FakeApiServer,
+  type FakeApiServerOptions,
+  type FakeApiServerConfig,
+  type ExpiredStyle,
+  type RegisterOptions,
+  type ResourceRef,
+  type RecordedRequest,
+  type WatchInfo,
+  type WatchCloseReason,
+  type HttpFault,
+  type WatchErrorInput,
+} from './fake-api-server.js';
+export { type ChunkingMode } from './watch-output.js';
+export { FakeStoreError, type ObjectInput } from './store.js';
+export { testResources } from './resources.js';
+export {
+  parseLabelSelector,
+  LabelSelectorError,
+  type LabelSelector,
+  type LabelRequirement,
+  type LabelOperator,
+} from './label-selector.js';
+export { parseFieldSelector, FieldSelectorError, type FieldSelector, type FieldRequirement } from './field-selector.js';
+export {
+  makeStatus,
+  tooOldResourceVersionStatus,
+  tooLargeResourceVersionStatus,
+  internalErrorStatus,
+  unauthorizedStatus,
+  forbiddenStatus,
+  resourceNotFoundStatus,
+  objectNotFoundStatus,
+  badRequestStatus,
+  tooManyRequestsStatus,
+  invalidListOptionsStatus,
+  type StatusBody,
+  type StatusInput,
+  type StatusDetailsBody,
+  type StatusCauseBody,
+  type ForbiddenInput,
+  type FieldError,
+} from './status.js';

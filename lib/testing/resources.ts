@@ -1,0 +1,41 @@
+import { defineResource, type Resource } from '../resource/define-resource.js';
+
+/**
+ * The resource types a {@link FakeApiServer} serves out of the box, with the generic codec.
+ * Any `Resource` with the same `basePath` and `plural` (for example the generated `Pod` model) addresses the same
+ * collection: the server keys collections by path, not by descriptor identity.
+ *
+ * @example
+ * ```ts
+ * server.create(testResources.ConfigMap, { metadata: { name: 'cfg', namespace: 'default' }, data: { a: '1' } });
+ * ```
+ * @since 0.1.0
+ */
+export const testResources = {
+  Pod: defineResource({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true }),
+  ConfigMap: defineResource({ apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true }),
+  Secret: defineResource({ apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true }),
+  Service: defineResource({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true }),
+  Namespace: defineResource({ apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false }),
+  Node: defineResource({ apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false }),
+  Deployment: defineResource({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true }),
+} as const satisfies Record<string, Resource>;
+
+/**
+ * The zero-valued fields a typed built-in kind serializes in a BOOKMARK object besides `metadata`
+ * (protocol sheet §3.1: a Pod bookmark is `..."spec":{"containers":null},"status":{}`; a Deployment bookmark has
+ * `spec.selector: null`). Keyed by `basePath/plural`. Kinds not listed (and custom resources) get only
+ * `kind`, `apiVersion` and `metadata`, like unstructured objects.
+ * @internal
+ * @since 0.1.0
+ */
+export const BUILTIN_BOOKMARK_SKELETONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  '/api/v1/pods': { spec: { containers: null }, status: {} },
+  '/api/v1/services': { spec: {}, status: { loadBalancer: {} } },
+  '/api/v1/namespaces': { spec: {}, status: {} },
+  '/api/v1/nodes': { spec: {}, status: { daemonEndpoints: { kubeletEndpoint: { Port: 0 } }, nodeInfo: {} } },
+  '/apis/apps/v1/deployments': {
+    spec: { selector: null, template: { metadata: {}, spec: { containers: null } }, strategy: {} },
+    status: {},
+  },
+};

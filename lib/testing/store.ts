@@ -1,0 +1,453 @@
+/**
+ * The FakeApiServer's in-memory object store: one global resourceVersion shared by every kind (protocol sheet §6,
+ * checklist 8), a bounded event history for watches that resume from an RV (checklist 13), and a synchronous
+ * event hook that the server fans out to open watches.
+ *
+ * Internal to `lib/testing`; the public surface is {@link FakeApiServer}.
+ */
+import { randomUUID } from 'node:crypto';
+
+/** A JSON object. @internal @since 0.1.0 */
+export type JsonObject = Record<string, unknown>;
+
+/** The write event types (BOOKMARK and ERROR are produced per watch, never stored). @internal @since 0.1.0 */
+export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/**
+ * Why a programmatic write failed. `reason` mirrors the Status reason a future POST/PUT/DELETE handler will answer.
+ * @since 0.1.0
+ */
+export class FakeStoreError extends Error {
+  override readonly name = 'FakeStoreError';
+  constructor(
+    readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the store needs to know about a resource type. @internal @since 0.1.0 */
+export interface StoreResource {
+  readonly key: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+const METADATA_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+/** Go's typed structs keep field order: `kind, apiVersion, metadata, spec, status` (protocol sheet §10). */
+function normalize(kind: string, apiVersion: string, obj: JsonObject, metadata: JsonObject): JsonObject {
+  const meta: JsonObject = {};
+  for (const k of METADATA_ORDER) if (metadata[k] !== undefined) meta[k] = metadata[k];
+  for (const k of Object.keys(metadata)) if (!(k in meta) && metadata[k] !== undefined) meta[k] = metadata[k];
+  const out: JsonObject = { kind, apiVersion, metadata: meta };
+  for (const k of Object.keys(obj)) if (k !== 'kind' && k !== 'apiVersion' && k !== 'metadata') out[k] = obj[k];
+  return out;
+}
+
+/**
+ * One stored version of an object. Immutable once built; never handed out (callers get parsed copies of `json`).
+ * @internal
+ * @since 0.1.0
+ */
+export class ObjectRecord {
+  private metaJson: string | undefined;
+  private lineCache: Map<string, string> | undefined;
+  /** Selectable fields (protocol sheet §1.2: default field selectors `metadata.name`, `metadata.namespace`). */
+  readonly fields: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    readonly resourceKey: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly rv: number,
+    readonly object: JsonObject,
+    readonly json: string,
+  ) {
+    this.fields = { 'metadata.name': name, 'metadata.namespace': namespace };
+    const labels = (object['metadata'] as JsonObject | undefined)?.['labels'];
+    this.labels = labels && typeof labels === 'object' ? (labels as Record<string, string>) : undefined;
+  }
+
+  /** `namespace/name` (or `name`): the watch cache's sort key (protocol sheet §10). */
+  get key(): string {
+    return this.namespace ? `${this.namespace}/${this.name}` : this.name;
+  }
+
+  /** A deep copy of the object, safe to give to callers. */
+  copy(): JsonObject {
+    return JSON.parse(this.json) as JsonObject;
+  }
+
+  /** The same content with another resourceVersion (DELETED and "left the selector" events, protocol sheet §10). */
+  withResourceVersion(rv: number): ObjectRecord {
+    const meta = { ...(this.object['metadata'] as JsonObject), resourceVersion: String(rv) };
+    const obj = { ...this.object, metadata: meta };
+    return new ObjectRecord(this.resourceKey, this.namespace, this.name, rv, obj, JSON.stringify(obj));
+  }
+
+  /** The PartialObjectMetadata form (protocol sheet §8). */
+  metadataJson(): string {
+    this.metaJson ??= JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: this.object['metadata'] });
+    return this.metaJson;
+  }
+
+  /**
+   * The framed watch line for this object: compact JSON `{"type":..,"object":..}` and exactly one `\n`
+   * (protocol sheet §2). Cached, so N watchers of one event serialize it once.
+   */
+  line(type: StoreEventType, metadataOnly: boolean): string {
+    const cacheKey = metadataOnly ? `m${type}` : type;
+    this.lineCache ??= new Map();
+    let line = this.lineCache.get(cacheKey);
+    if (line === undefined) {
+      line = `{"type":"${type}","object":${metadataOnly ? this.metadataJson() : this.json}}\n`;
+      this.lineCache.set(cacheKey, line);
+    }
+    return line;
+  }
+}
+
+/** One committed write, as kept in the history and fanned out to watches. @internal @since 0.1.0 */
+export class StoreEvent {
+  private leftRecord: ObjectRecord | undefined;
+  constructor(
+    readonly type: StoreEventType,
+    readonly rv: number,
+    readonly resourceKey: string,
+    /** The new state; for DELETED the last state carrying the deletion RV (protocol sheet §10). */
+    readonly current: ObjectRecord,
+    /** For MODIFIED: the state before the write (its own RV). */
+    readonly previous: ObjectRecord | undefined,
+  ) {}
+
+  /** For an object leaving a selector: the previous content with this event's RV (protocol sheet §10). */
+  get left(): ObjectRecord {
+    this.leftRecord ??= (this.previous ?? this.current).withResourceVersion(this.rv);
+    return this.leftRecord;
+  }
+}
+
+/** A ring buffer of the last `capacity` events, in RV order. */
+class EventHistory {
+  private readonly buf: (StoreEvent | undefined)[];
+  private start = 0;
+  private size = 0;
+
+  constructor(
+    private readonly capacity: number,
+    /** Every event with an RV above this is still in the buffer. */
+    public boundaryRV: number,
+  ) {
+    this.buf = new Array<StoreEvent | undefined>(Math.max(capacity, 0));
+  }
+
+  push(e: StoreEvent): void {
+    if (this.capacity <= 0) {
+      this.boundaryRV = e.rv;
+      return;
+    }
+    if (this.size === this.capacity) {
+      const evicted = this.buf[this.start]!;
+      this.boundaryRV = evicted.rv;
+      this.buf[this.start] = e;
+      this.start = (this.start + 1) % this.capacity;
+    } else {
+      this.buf[(this.start + this.size) % this.capacity] = e;
+      this.size++;
+    }
+  }
+
+  private at(i: number): StoreEvent {
+    return this.buf[(this.start + i) % this.capacity]!;
+  }
+
+  /** Events with RV greater than `rv`, oldest first (binary search, then a linear copy). */
+  since(rv: number): StoreEvent[] {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: StoreEvent[] = [];
+    for (let i = lo; i < this.size; i++) out.push(this.at(i));
+    return out;
+  }
+
+  clear(boundaryRV: number): void {
+    this.buf.fill(undefined);
+    this.start = 0;
+    this.size = 0;
+    this.boundaryRV = boundaryRV;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+}
+
+const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function specPart(obj: JsonObject): string {
+  const rest: JsonObject = {};
+  for (const k of Object.keys(obj)) if (k !== 'metadata' && k !== 'status' && k !== 'kind' && k !== 'apiVersion') rest[k] = obj[k];
+  return JSON.stringify(rest);
+}
+
+/** The input of a programmatic write: any JSON object; `metadata` may be partial. @since 0.1.0 */
+export type ObjectInput = { readonly metadata?: unknown; readonly [key: string]: unknown };
+
+/**
+ * The in-memory store: collections keyed by `basePath/plural`, the global RV, the history ring buffer.
+ * @internal
+ * @since 0.1.0
+ */
+export class ObjectStore {
+  private rv: number;
+  private readonly collections = new Map<string, Map<string, ObjectRecord>>();
+  private readonly history: EventHistory;
+  private rvWaiters: { rv: number; resolve: (reached: boolean) => void }[] = [];
+  /** Called synchronously after every committed write, in RV order. */
+  onEvent: (e: StoreEvent) => void = () => undefined;
+
+  constructor(initialResourceVersion: number, historySize: number) {
+    this.rv = initialResourceVersion;
+    this.history = new EventHistory(historySize, initialResourceVersion);
+  }
+
+  get currentRV(): number {
+    return this.rv;
+  }
+
+  /** Every event with an RV above this is still retained; a watch from an older RV is expired (410). */
+  get historyBoundaryRV(): number {
+    return this.history.boundaryRV;
+  }
+
+  get historyLength(): number {
+    return this.history.length;
+  }
+
+  eventsSince(rv: number): StoreEvent[] {
+    return this.history.since(rv);
+  }
+
+  private collection(key: string): Map<string, ObjectRecord> {
+    let c = this.collections.get(key);
+    if (!c) this.collections.set(key, (c = new Map()));
+    return c;
+  }
+
+  private static copyInput(input: ObjectInput): { obj: JsonObject; meta: JsonObject } {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      throw new FakeStoreError('Invalid', 'object must be a JSON object');
+    }
+    const obj = JSON.parse(JSON.stringify(input)) as JsonObject;
+    const meta = obj['metadata'] ?? {};
+    if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new FakeStoreError('Invalid', 'metadata must be an object');
+    return { obj, meta: meta as JsonObject };
+  }
+
+  private static checkTypeMeta(r: StoreResource, obj: JsonObject): void {
+    if (obj['kind'] !== undefined && obj['kind'] !== r.kind) {
+      throw new FakeStoreError('Invalid', `kind ${JSON.stringify(obj['kind'])} does not match the resource kind ${JSON.stringify(r.kind)}`);
+    }
+    if (obj['apiVersion'] !== undefined && obj['apiVersion'] !== r.apiVersion) {
+      throw new FakeStoreError('Invalid', `apiVersion ${JSON.stringify(obj['apiVersion'])} does not match ${JSON.stringify(r.apiVersion)}`);
+    }
+  }
+
+  private static scope(r: StoreResource, namespace: unknown): string {
+    if (!r.namespaced) {
+      if (namespace !== undefined && namespace !== '') {
+        throw new FakeStoreError('Invalid', `${r.kind} is cluster-scoped: metadata.namespace must not be set`);
+      }
+      return '';
+    }
+    if (namespace === undefined || namespace === '') return 'default';
+    if (typeof namespace !== 'string') throw new FakeStoreError('Invalid', 'metadata.namespace must be a string');
+    return namespace;
+  }
+
+  private static itemKey(namespace: string, name: string): string {
+    return namespace ? `${namespace}/${name}` : name;
+  }
+
+  private commit(type: StoreEventType, r: StoreResource, current: ObjectRecord, previous: ObjectRecord | undefined): void {
+    const e = new StoreEvent(type, current.rv, r.key, current, previous);
+    this.history.push(e);
+    this.onEvent(e);
+    this.notifyRVWaiters();
+  }
+
+  private record(r: StoreResource, namespace: string, name: string, rv: number, obj: JsonObject, meta: JsonObject): ObjectRecord {
+    const normalized = normalize(r.kind, r.apiVersion, obj, meta);
+    return new ObjectRecord(r.key, namespace, name, rv, normalized, JSON.stringify(normalized));
+  }
+
+  create(r: StoreResource, input: ObjectInput): ObjectRecord {
+    const { obj, meta } = ObjectStore.copyInput(input);
+    ObjectStore.checkTypeMeta(r, obj);
+    const namespace = ObjectStore.scope(r, meta['namespace']);
+    const items = this.collection(r.key);
+    let name = meta['name'];
+    if (name === undefined || name === '') {
+      const prefix = meta['generateName'];
+      if (typeof prefix !== 'string' || prefix === '') throw new FakeStoreError('Invalid', 'metadata.name or metadata.generateName is required');
+      do {
+        let suffix = '';
+        for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_ALPHABET[Math.floor(Math.random() * NAME_SUFFIX_ALPHABET.length)];
+        name = prefix + suffix;
+      } while (items.has(ObjectStore.itemKey(namespace, name as string)));
+    }
+    if (typeof name !== 'string') throw new FakeStoreError('Invalid', 'metadata.name must be a string');
+    const key = ObjectStore.itemKey(namespace, name);
+    if (items.has(key)) throw new FakeStoreError('AlreadyExists', `${r.plural} ${JSON.stringify(name)} already exists${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
+    const rv = ++this.rv;
+    meta['name'] = name;
+    if (r.namespaced) meta['namespace'] = namespace;
+    else delete meta['namespace'];
+    meta['uid'] = randomUUID();
+    meta['resourceVersion'] = String(rv);
+    meta['generation'] = 1;
+    meta['creationTimestamp'] = timestamp();
+    const rec = this.record(r, namespace, name, rv, obj, meta);
+    items.set(key, rec);
+    this.commit('ADDED', r, rec, undefined);
+    return rec;
+  }
+
+  update(r: StoreResource, input: ObjectInput): ObjectRecord {
+    const { obj, meta } = ObjectStore.copyInput(input);
+    ObjectStore.checkTypeMeta(r, obj);
+    const namespace = ObjectStore.scope(r, meta['namespace']);
+    const name = meta['name'];
+    if (typeof name !== 'string' || name === '') throw new FakeStoreError('Invalid', 'metadata.name is required for an update');
+    const items = this.collection(r.key);
+    const key = ObjectStore.itemKey(namespace, name);
+    const prev = items.get(key);
+    if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
+    const prevMeta = prev.object['metadata'] as JsonObject;
+    // Optimistic concurrency as for PUT: a stale metadata.resourceVersion is a conflict; an absent one is accepted.
+    if (meta['resourceVersion'] !== undefined && meta['resourceVersion'] !== '' && meta['resourceVersion'] !== prevMeta['resourceVersion']) {
+      throw new FakeStoreError(
+        'Conflict',
+        `Operation cannot be fulfilled on ${r.plural} ${JSON.stringify(name)}: the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    const rv = ++this.rv;
+    if (r.namespaced) meta['namespace'] = namespace;
+    meta['uid'] = prevMeta['uid'];
+    meta['creationTimestamp'] = prevMeta['creationTimestamp'];
+    meta['resourceVersion'] = String(rv);
+    const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;
+    // metadata.generation moves only when the desired state (everything but metadata and status) changes.
+    meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
+    const rec = this.record(r, namespace, name, rv, obj, meta);
+    items.set(key, rec);
+    this.commit('MODIFIED', r, rec, prev);
+    return rec;
+  }
+
+  delete(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord {
+    const ns = ObjectStore.scope(r, namespace);
+    const items = this.collection(r.key);
+    const key = ObjectStore.itemKey(ns, name);
+    const prev = items.get(key);
+    if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
+    items.delete(key);
+    const rv = ++this.rv;
+    // DELETED carries the last state with the deletion revision as its RV (protocol sheet §10).
+    const rec = prev.withResourceVersion(rv);
+    this.commit('DELETED', r, rec, prev);
+    return rec;
+  }
+
+  get(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord | undefined {
+    const ns = ObjectStore.scope(r, namespace);
+    return this.collections.get(r.key)?.get(ObjectStore.itemKey(ns, name));
+  }
+
+  /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */
+  snapshot(key: string, namespace: string | undefined): ObjectRecord[] {
+    const items = this.collections.get(key);
+    if (!items) return [];
+    const out: ObjectRecord[] = [];
+    for (const rec of items.values()) if (namespace === undefined || rec.namespace === namespace) out.push(rec);
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
+  }
+
+  /** Advances the global RV by `n` without any event, as writes to unwatched kinds would (checklist 8). */
+  burn(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('burnRevisions: n must be a non-negative integer');
+    this.rv += n;
+    this.notifyRVWaiters();
+  }
+
+  /** Drops the whole history: every RV below the current one becomes "too old". */
+  compact(): void {
+    this.history.clear(this.rv);
+  }
+
+  /** Resolves `true` once the global RV is at least `rv`, or `false` after `timeoutMs`. */
+  waitForRV(rv: number, timeoutMs: number): Promise<boolean> {
+    if (this.rv >= rv) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        rv,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.rvWaiters = this.rvWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      this.rvWaiters.push(waiter);
+    });
+  }
+
+  private notifyRVWaiters(): void {
+    if (this.rvWaiters.length === 0) return;
+    const ready = this.rvWaiters.filter((w) => w.rv <= this.rv);
+    if (ready.length === 0) return;
+    this.rvWaiters = this.rvWaiters.filter((w) => w.rv > this.rv);
+    for (const w of ready) w.resolve(true);
+  }
+
+  /** Settles every pending RV wait as "not reached" (server shutdown). */
+  cancelWaits(): void {
+    const waiters = this.rvWaiters;
+    this.rvWaiters = [];
+    for (const w of waiters) w.resolve(false);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Plain `node:http` clients for the FakeApiServer specs (deliberately not the SDK, which is written concurrently).
+ * Every request uses its own socket (`agent: false`) so a close is observable on the server.
+ */
+import { request as httpRequest, type IncomingHttpHeaders, type ClientRequest, type IncomingMessage } from 'node:http';
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** One request, whole body as a string. */
+export function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface WireEventJson {
+  readonly type: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly object: any;
+}
+
+/** How the body ended: `clean` (terminating chunk seen) or `abrupt` (socket died mid-body). */
+export type EndKind = 'clean' | 'abrupt';
+
+export interface WatchClient {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Every `data` chunk as received. */
+  readonly chunks: Buffer[];
+  /** Complete lines (without their `\n`). */
+  readonly lines: string[];
+  readonly events: WireEventJson[];
+  /** Bytes after the last `\n`. */
+  readonly partial: () => string;
+  /** Resolves with the first `n` events (waits for them). */
+  events$(n: number, timeoutMs?: number): Promise<WireEventJson[]>;
+  /** Resolves when the body ends. */
+  readonly ended: Promise<EndKind>;
+  /** Destroys the client socket. */
+  close(): void;
+}
+
+/** Opens a streaming GET and resolves once the status line and headers arrived. */
+export function openWatch(url: string, headers: Record<string, string> = {}): Promise<WatchClient> {
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest;
+    const onResponse = (res: IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      const lines: string[] = [];
+      const events: WireEventJson[] = [];
+      let buffer = Buffer.alloc(0);
+      let waiters: { n: number; resolve: (e: WireEventJson[]) => void }[] = [];
+      const check = (): void => {
+        waiters = waiters.filter((w) => {
+          if (events.length >= w.n) {
+            w.resolve(events.slice(0, w.n));
+            return false;
+          }
+          return true;
+        });
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        buffer = Buffer.concat([buffer, c]);
+        let i: number;
+        while ((i = buffer.indexOf(0x0a)) >= 0) {
+          const line = buffer.subarray(0, i).toString('utf8');
+          buffer = buffer.subarray(i + 1);
+          lines.push(line);
+          events.push(JSON.parse(line) as WireEventJson);
+        }
+        check();
+      });
+      const ended = new Promise<EndKind>((resolveEnd) => {
+        res.on('close', () => resolveEnd(res.complete ? 'clean' : 'abrupt'));
+        res.on('error', () => undefined);
+      });
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        chunks,
+        lines,
+        events,
+        partial: () => buffer.toString('utf8'),
+        ended,
+        events$(n, timeoutMs = 3000) {
+          if (events.length >= n) return Promise.resolve(events.slice(0, n));
+          return new Promise((res2, rej2) => {
+            const t = setTimeout(() => rej2(new Error(`timed out waiting for ${n} events; got ${JSON.stringify(events)}`)), timeoutMs);
+            waiters.push({
+              n,
+              resolve: (e) => {
+                clearTimeout(t);
+                res2(e);
+              },
+            });
+          });
+        },
+        close() {
+          req.destroy();
+        },
+      });
+    };
+    req = httpRequest(url, { headers, agent: false }, onResponse);
+    req.on('error', (err) => reject(err));
+    req.end();
+  });
+}
+
+/** Waits for a number of ms (used only where the absence of output must be observed). */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
