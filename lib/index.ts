@@ -8,4 +8,4 @@ export * from './watch/index.js';
 export * from './resource/index.js';
 export * from './client/index.js';
 export * from './api/index.js';
-export { LineTooLongError, InvalidUtf8Error } from './stream/index.js';
+export { LineTooLongError, InvalidUtf8Error, DEFAULT_MAX_LINE_BYTES, LineSplitter, readLines, type LineSplitterOptions } from './stream/index.js';

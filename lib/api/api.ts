@@ -3,10 +3,10 @@ import { KubexError } from '../errors/kubex-error.js';
 import { statusErrorFromResponse } from '../errors/from-response.js';
 import { toTransportError, type KubeClient } from '../client/kube-client.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
-import { readLines } from '../stream/index.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../stream/index.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
 import type { WatchEvent } from '../watch/watch-event.js';
-import { DEFAULT_MAX_LINE_BYTES, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
+import { validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
 
 /**
  * Options of the {@link Api} constructor.

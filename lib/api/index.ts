@@ -1,2 +1,2 @@
 export { Api, type ApiOptions } from './api.js';
-export { DEFAULT_MAX_LINE_BYTES, type WatchOptions } from './watch-options.js';
+export { type WatchOptions } from './watch-options.js';

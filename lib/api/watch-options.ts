@@ -41,8 +41,6 @@ export interface WatchOptions {
   readonly maxLineBytes?: number;
 }
 
-/** The default limit on one watch line: far above etcd's 1.5 MiB object limit, far below memory trouble. */
-export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;

@@ -820,6 +820,23 @@ export class FakeApiServer {
   }
 
   /**
+   * Writes raw text to open watches as the next "line", exactly as given: what a broken server or proxy might
+   * send (malformed JSON, an unknown event type, an object of the wrong shape). Add the trailing `\n` yourself
+   * to end the line. Returns how many watches were hit. Real servers never do this; use it to test clients'
+   * handling of bad input.
+   * @example
+   * ```ts
+   * server.injectRawLine('{"type":"ADDED","object":\n'); // truncated JSON
+   * ```
+   * @since 0.1.0
+   */
+  injectRawLine(text: string, match: (w: WatchInfo) => boolean = () => true): number {
+    const hit = [...this.open].filter((w) => !w.output.terminal && match(w));
+    for (const w of hit) w.output.push(text);
+    return hit.length;
+  }
+
+  /**
    * Sends a (non-annotated) bookmark now to every live watch with `allowWatchBookmarks=true` whose last sent RV is
    * below the global RV, as the periodic timer does (§3.2).
    * @since 0.1.0
