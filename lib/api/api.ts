@@ -3,7 +3,7 @@ import { KubexError } from '../errors/kubex-error.js';
 import { statusErrorFromResponse } from '../errors/from-response.js';
 import { toTransportError, type KubeClient } from '../client/kube-client.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
-import { DEFAULT_MAX_LINE_BYTES, readLines } from '../stream/index.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, readChunks } from '../stream/index.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
 import type { WatchEvent } from '../watch/watch-event.js';
 import { validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
@@ -99,11 +99,18 @@ export class Api<T> {
         const response = await client.request({ path, query, signal: controller.signal });
         if (response.status !== 200) throw await statusErrorFromResponse(response);
         if (response.body === null) throw toTransportError(new Error('watch response has no body'));
-        for await (const line of readLines(response.body, { maxLineBytes })) {
-          // An ERROR event or an undecodable line throws here, which ends the stream (and the request).
-          subscriber.next(decodeWatchEvent(line, codec));
+        // Lines are split synchronously per chunk (no promise per line) and each event is emitted as soon as
+        // its line is complete. An ERROR event or an undecodable line throws out of push(), which ends the
+        // loop; leaving `for await` early destroys the body, and the teardown aborts the request.
+        const splitter = new LineSplitter({ maxLineBytes });
+        const onLine = (line: string): void => {
+          if (!subscriber.closed) subscriber.next(decodeWatchEvent(line, codec));
+        };
+        for await (const chunk of readChunks(response.body)) {
+          splitter.push(chunk, onLine);
           if (subscriber.closed) return;
         }
+        splitter.end(onLine);
         subscriber.complete();
       };
 

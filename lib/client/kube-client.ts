@@ -114,10 +114,13 @@ export class KubeClient {
  */
 export function toTransportError(error: unknown, url?: string): TransportError {
   if (error instanceof TransportError) return error;
-  const e = error as { message?: unknown; code?: unknown } | undefined;
-  const code = typeof e?.code === 'string' ? ` (${e.code})` : '';
-  const what = typeof e?.message === 'string' ? e.message : String(error);
+  const e = error as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
+  // undici's fetch says only "fetch failed" and keeps the system error (ECONNREFUSED, ...) as its cause.
+  const codeOf = (x: { code?: unknown } | undefined): string | undefined => (typeof x?.code === 'string' ? x.code : undefined);
+  const code = codeOf(e) ?? codeOf(e?.cause);
+  const causeMessage = typeof e?.cause?.message === 'string' && e.cause.message !== e.message ? `: ${e.cause.message}` : '';
+  const what = `${typeof e?.message === 'string' ? e.message : String(error)}${causeMessage}`;
   // node-fetch puts the full URL in its messages; keep only scheme, host and path.
   const clean = what.replace(/https?:\/\/[^\s]+/g, (u) => redactUrl(u));
-  return new TransportError(`${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code}`, { cause: error });
+  return new TransportError(`${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code && !clean.includes(code) ? ` (${code})` : ''}`, { cause: error });
 }

@@ -1,7 +1,7 @@
 /**
  * Streaming line decoding for newline-delimited JSON bodies (Kubernetes watch streams).
  */
-export { readLines } from './read-lines.js';
+export { readLines, readChunks } from './read-lines.js';
 export type { ByteStream } from './read-lines.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './line-splitter.js';
 export type { LineSplitterOptions, LineHandler } from './line-splitter.js';

@@ -51,7 +51,10 @@ describe('toTransportError', () => {
     const error = toTransportError(cause, 'https://user:pw@h:1/api/v1/pods?labelSelector=x');
     expect(error).toBeInstanceOf(TransportError);
     expect(error.cause).toBe(cause);
-    expect(error.message).toContain('(ECONNREFUSED)');
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(toTransportError(Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }) })).message).toBe(
+      'fetch failed: connect refused (ECONNREFUSED)',
+    );
     expect(error.message).not.toMatch(/user|pw|token=abc/);
   });
 });
