@@ -1,7 +1,9 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { KubexError } from '../errors/kubex-error.js';
 import { statusErrorFromResponse } from '../errors/from-response.js';
-import { toTransportError, type KubeClient } from '../client/kube-client.js';
+import { toTransportError, type KubeClient, type KubeRequest } from '../client/kube-client.js';
+import type { FetchResponseLike } from '../client/fetch.js';
+import { decodeList, listQuery, validateListOptions, type ListOptions, type ObjectList } from './list.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, readChunks } from '../stream/index.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
@@ -89,15 +91,11 @@ export class Api<T> {
     const codec = this.resource.codec;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const client = this.client;
-
-    return new Observable<WatchEvent<T>>((subscriber) => {
-      // Per-subscription state only: the Observable stays cold and every subscriber gets its own request.
-      const controller = new AbortController();
-      const query = watchQuery(options); // reads the cursor now, at subscription time
-
-      const run = async (): Promise<void> => {
-        const response = await client.request({ path, query, signal: controller.signal });
-        if (response.status !== 200) throw await statusErrorFromResponse(response);
+    return fromRequest<WatchEvent<T>>(
+      client,
+      // Read the cursor now, at subscription time, so a retry resumes from where the stream got to.
+      () => ({ path, query: watchQuery(options) }),
+      async (response, subscriber) => {
         if (response.body === null) throw toTransportError(new Error('watch response has no body'));
         // Lines are split synchronously per chunk (no promise per line) and each event is emitted as soon as
         // its line is complete. An ERROR event or an undecodable line throws out of push(), which ends the
@@ -112,14 +110,63 @@ export class Api<T> {
         }
         splitter.end(onLine);
         subscriber.complete();
-      };
-
-      run().catch((error: unknown) => {
-        if (controller.signal.aborted || subscriber.closed) return;
-        subscriber.error(error instanceof KubexError ? error : toTransportError(error));
-      });
-
-      return () => controller.abort();
-    });
+      },
+    );
   }
+
+  /**
+   * Lists the resource: one GET per subscription, one value, then completion.
+   *
+   * Emits an {@link ObjectList} whose `metadata.resourceVersion` is the version the list was built at (start a
+   * watch there to get exactly the changes after it) and whose items are decoded by the resource's codec (the
+   * API sends list items without `apiVersion`/`kind`; they are filled in from the resource first). Errors as
+   * `watch$` does (`StatusError` subclasses, `DecodeError`, `TransportError`). Unsubscribing aborts the request.
+   *
+   * @example
+   * ```ts
+   * const list = await firstValueFrom(pods.list$({ labelSelector: 'app=web' }));
+   * console.log(list.items.length, 'pods at', list.metadata.resourceVersion);
+   * ```
+   * @since 0.1.0
+   */
+  list$(options: ListOptions = {}): Observable<ObjectList<T>> {
+    validateListOptions(options, this.resource.namespaced);
+    const namespace = options.namespace === undefined ? this.namespace : (options.namespace ?? undefined);
+    const path = collectionPath(this.resource, this.resource.namespaced ? namespace : undefined);
+    const { resource } = this;
+    return fromRequest<ObjectList<T>>(
+      this.client,
+      () => ({ path, query: listQuery(options) }),
+      async (response, subscriber) => {
+        const text = await response.text();
+        subscriber.next(decodeList(text, resource));
+        subscriber.complete();
+      },
+    );
+  }
+}
+
+/**
+ * A cold Observable over one request: sent at subscription, aborted at unsubscription. Non-200 answers become
+ * typed errors; `read` handles a 200.
+ */
+function fromRequest<R>(
+  client: KubeClient,
+  request: () => KubeRequest,
+  read: (response: FetchResponseLike, subscriber: Subscriber<R>) => Promise<void>,
+): Observable<R> {
+  return new Observable<R>((subscriber) => {
+    // Per-subscription state only: the Observable stays cold and every subscriber gets its own request.
+    const controller = new AbortController();
+    const run = async (): Promise<void> => {
+      const response = await client.request({ ...request(), signal: controller.signal });
+      if (response.status !== 200) throw await statusErrorFromResponse(response);
+      await read(response, subscriber);
+    };
+    run().catch((error: unknown) => {
+      if (controller.signal.aborted || subscriber.closed) return;
+      subscriber.error(error instanceof KubexError ? error : toTransportError(error));
+    });
+    return () => controller.abort();
+  });
 }

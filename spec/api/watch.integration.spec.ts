@@ -338,6 +338,26 @@ describe.each(transports)('over %s', (_transport, fetch) => {
     });
   });
 
+  describe('list$', () => {
+    it('lists decoded objects with apiVersion/kind filled in, at the server\'s resourceVersion', async () => {
+      server.create(Pod, pod('b', 'default', { app: 'web' }));
+      server.create(Pod, pod('a', 'default', { app: 'db' }));
+      server.create(Pod, pod('c', 'other', { app: 'web' }));
+      const pods = new Api(Pod, { client, namespace: 'default' });
+      const list = await firstValueFrom(pods.list$());
+      expect(list.items.map((p) => `${p.kind} ${p.apiVersion} ${p.metadata.name}`)).toEqual(['Pod v1 a', 'Pod v1 b']);
+      expect(list.metadata.resourceVersion).toBe(server.resourceVersion);
+      const web = await firstValueFrom(pods.list$({ namespace: null, labelSelector: 'app=web' }));
+      expect(web.items.map((p) => p.metadata.name)).toEqual(['b', 'c']);
+      expect(server.requests.at(-1)?.path).toBe('/api/v1/pods');
+    });
+
+    it('fails with the typed error of the answer', async () => {
+      server.failNext(1, { type: 'Forbidden' });
+      await expect(firstValueFrom(new Api(Pod, { client }).list$())).rejects.toBeInstanceOf(ForbiddenError);
+    });
+  });
+
   describe('watch$ framing', () => {
     it('decodes events split at every byte, including inside multi-byte UTF-8', async () => {
       server.config.chunking = { mode: 'split', chunkBytes: 1 };
