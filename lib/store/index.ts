@@ -1,0 +1,1 @@
+export { ObjectStore, objectKey } from './object-store.js';
