@@ -19,3 +19,4 @@ export {
   isTooLargeResourceVersion,
 } from './status-error.js';
 export { statusErrorFromBody, statusErrorFromResponse, parseRetryAfter, type ErrorResponseLike } from './from-response.js';
+export { WatchEndedTooSoonError, IdleTimeoutError } from './resilience-errors.js';

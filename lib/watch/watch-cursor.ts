@@ -16,8 +16,9 @@ export class WatchCursor {
   /** The resourceVersion to resume from; `undefined` starts from the current state. */
   resourceVersion: string | undefined;
   /**
-   * When true, the next watch asks for the full state (`sendInitialEvents=true` without a resourceVersion);
-   * set after a 410 Gone, cleared by the first event of the new stream.
+   * When true, the next watch asks for the full state (`sendInitialEvents=true` without a resourceVersion).
+   * Set by `retryOnGone` after a 410 Gone or "Too large resource version"; cleared by `trackBookmarks` when the
+   * new stream's initial state ends (its first BOOKMARK, MODIFIED or DELETED, which also sets `resourceVersion`).
    */
   initialEventsRequired = false;
 

@@ -213,12 +213,17 @@ describe.each(transports)('over %s', (_transport, fetch) => {
   });
 
   describe('watch$ errors', () => {
-    it('turns an in-stream ERROR 410 Expired into a GoneError and ends', async () => {
+    /** A resourceVersion the server's history no longer holds. */
+    function expiredResourceVersion(): string {
       server.create(Pod, pod('a'));
       const old = server.resourceVersion;
       server.update(Pod, pod('a', 'default', { v: '2' }));
       server.compact();
-      const error = await errorOf(new Api(Pod, { client }).watch$({ resourceVersion: old }));
+      return old;
+    }
+
+    it('turns an in-stream ERROR 410 Expired into a GoneError and ends', async () => {
+      const error = await errorOf(new Api(Pod, { client }).watch$({ resourceVersion: expiredResourceVersion() }));
       expect(error).toBeInstanceOf(GoneError);
       expect(error).toMatchObject({ code: 410, reason: 'Expired', message: expect.stringMatching(/^too old resource version: /) });
     });
@@ -232,11 +237,7 @@ describe.each(transports)('over %s', (_transport, fetch) => {
 
     it('treats reason Gone (old servers) as a GoneError too', async () => {
       server.config.expiredStyle = 'event-gone';
-      server.create(Pod, pod('a'));
-      const old = server.resourceVersion;
-      server.update(Pod, pod('a', 'default', { v: '2' }));
-      server.compact();
-      const error = await errorOf(new Api(Pod, { client }).watch$({ resourceVersion: old }));
+      const error = await errorOf(new Api(Pod, { client }).watch$({ resourceVersion: expiredResourceVersion() }));
       expect(error).toBeInstanceOf(GoneError);
       expect((error as GoneError).reason).toBe('Gone');
     });
