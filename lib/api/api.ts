@@ -3,12 +3,13 @@ import { KubexError } from '../errors/kubex-error.js';
 import { statusErrorFromResponse } from '../errors/from-response.js';
 import { toTransportError, type KubeClient, type KubeRequest } from '../client/kube-client.js';
 import type { FetchResponseLike } from '../client/fetch.js';
+import { Informer, type InformerObject, type InformerOptions } from '../informer/informer.js';
 import { decodeList, listQuery, validateListOptions, type ListOptions, type ObjectList } from './list.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, readChunks } from '../stream/index.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
 import type { WatchEvent } from '../watch/watch-event.js';
-import { validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
+import { ON_WATCH_CONNECTED, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
 
 /**
  * Options of the {@link Api} constructor.
@@ -97,6 +98,7 @@ export class Api<T> {
       () => ({ path, query: watchQuery(options) }),
       async (response, subscriber) => {
         if (response.body === null) throw toTransportError(new Error('watch response has no body'));
+        options[ON_WATCH_CONNECTED]?.();
         // Lines are split synchronously per chunk (no promise per line) and each event is emitted as soon as
         // its line is complete. An ERROR event or an undecodable line throws out of push(), which ends the
         // loop; leaving `for await` early destroys the body, and the teardown aborts the request.
@@ -112,6 +114,22 @@ export class Api<T> {
         subscriber.complete();
       },
     );
+  }
+
+  /**
+   * A resilient, shared watch with a local store: the recommended way to follow this resource for a long time.
+   * Nothing is sent until one of its Observables is subscribed; see {@link Informer}.
+   *
+   * @example
+   * ```ts
+   * const informer = pods.informer({ labelSelector: 'app=web' });
+   * informer.events$.subscribe((e) => console.log(e.type));
+   * informer.state$.subscribe((s) => console.log(s.phase));
+   * ```
+   * @since 0.1.0
+   */
+  informer<O extends T & InformerObject>(this: Api<O>, options: InformerOptions = {}): Informer<O> {
+    return new Informer(this, options);
   }
 
   /**

@@ -1,6 +1,13 @@
 import type { WatchCursor } from '../watch/watch-cursor.js';
 
 /**
+ * Internal: a callback called when a watch's response headers arrived (status 200), before any event. The
+ * informer uses it to report "watching" on a quiet cluster; not part of the public API.
+ * @internal
+ */
+export const ON_WATCH_CONNECTED: unique symbol = Symbol('kubex-rx.onWatchConnected');
+
+/**
  * Options of `Api.watch$`. Booleans are three-state: left out, nothing is sent and the server's default
  * applies; `true` or `false` is sent as such.
  *
@@ -39,6 +46,8 @@ export interface WatchOptions {
   readonly cursor?: WatchCursor;
   /** The longest line accepted from the server, in bytes (default 32 MiB); a longer one is a `LineTooLongError`. */
   readonly maxLineBytes?: number;
+  /** @internal */
+  readonly [ON_WATCH_CONNECTED]?: () => void;
 }
 
 

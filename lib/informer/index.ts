@@ -1,0 +1,1 @@
+export { Informer, type InformerOptions, type InformerState, type InformerObject } from './informer.js';

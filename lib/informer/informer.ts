@@ -1,0 +1,396 @@
+import {
+  BehaviorSubject, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
+  type MonoTypeOperatorFunction, type SchedulerLike, type Subscription,
+} from 'rxjs';
+import type { Api } from '../api/api.js';
+import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
+import { DecodeError } from '../errors/kubex-error.js';
+import { IdleTimeoutError } from '../errors/resilience-errors.js';
+import { GoneError, InvalidError } from '../errors/status-error.js';
+import { idleTimeout, idleTimeoutFor } from '../operators/idle-timeout.js';
+import { reconnectOnTimeout } from '../operators/reconnect-on-timeout.js';
+import { retryOnGone } from '../operators/retry-on-gone.js';
+import { isTransientError, retryWithBackoff, type RetryWithBackoffConfig } from '../operators/retry-with-backoff.js';
+import { trackBookmarks } from '../operators/track-bookmarks.js';
+import { ObjectStore } from '../store/object-store.js';
+import { LineTooLongError } from '../stream/line-too-long-error.js';
+import { InvalidUtf8Error } from '../stream/invalid-utf8-error.js';
+import { INITIAL_EVENTS_END_ANNOTATION, type ObjectMeta } from '../watch/codecs.js';
+import { WatchCursor } from '../watch/watch-cursor.js';
+import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
+
+/** What an informer needs of its objects: their metadata. */
+export type InformerObject = { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'> | undefined };
+
+/**
+ * Options of {@link Informer} (`api.informer(options)`).
+ * @since 0.1.0
+ */
+export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
+  /**
+   * `timeoutSeconds` of each watch request. Default: a random whole number in [300, 600) per request, as
+   * client-go's reflector does, so many clients do not reconnect in step.
+   */
+  readonly timeoutSeconds?: number;
+  /** Backoff for transient failures; defaults are client-go's (800 ms doubling to 30 s, jitter, reset after 2 min). */
+  readonly backoff?: Omit<RetryWithBackoffConfig, 'scheduler' | 'onRetry' | 'isRetryable'>;
+  /**
+   * Reconnect when no event or bookmark arrives for this many ms. Default: {@link idleTimeoutFor} the watch's
+   * timeout with ~60 s bookmarks. `false` turns idle detection off.
+   */
+  readonly idleTimeout?: number | false;
+  /**
+   * How long (ms without any event) to wait for the `k8s.io/initial-events-end` bookmark of a watch-list before
+   * concluding that the server ignores `sendInitialEvents` and falling back to list + watch. Default 30 000.
+   * (A server that rejects `sendInitialEvents` with 422 is detected at once.)
+   */
+  readonly initialSyncTimeout?: number;
+  /**
+   * What a line that cannot be decoded (or is too long, or not UTF-8) does: `relist` (default) backs off and
+   * relists, as client-go does; `fail` ends the informer with the error.
+   */
+  readonly decodeErrors?: 'relist' | 'fail';
+  /** The scheduler of every timer (tests pass a `TestScheduler`). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Random numbers in [0, 1) for timeouts and jitter. Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/**
+ * Where an informer is. Every state says whether the store has held the complete state at least once (`synced`).
+ *
+ * - `idle`: nobody is subscribed; no connection.
+ * - `connecting`: a watch (or list) request is on its way.
+ * - `syncing`: the initial state is arriving (first connection, or a relist after 410 Gone).
+ * - `watching`: in sync, following live changes.
+ * - `backingOff`: a transient failure; the next attempt comes after `delay` ms.
+ * - `stalled`: the connection went silent (no event or bookmark for the idle timeout); reconnecting after `delay`.
+ * - `failed`: an unrecoverable error (401, 403, 404, a decode error with `decodeErrors: 'fail'`); the informer
+ *   stopped and its Observables errored.
+ *
+ * @since 0.1.0
+ */
+export type InformerState =
+  | { readonly phase: 'idle'; readonly synced: false }
+  | { readonly phase: 'connecting' | 'syncing'; readonly synced: boolean }
+  | { readonly phase: 'watching'; readonly synced: true; readonly resourceVersion: string | undefined }
+  | { readonly phase: 'backingOff' | 'stalled'; readonly synced: boolean; readonly attempt: number; readonly delay: number; readonly error: unknown }
+  | { readonly phase: 'failed'; readonly synced: boolean; readonly error: unknown };
+
+/** One life of the shared connection: from the first subscriber to the last, or to a terminal error. */
+interface Session<T extends InformerObject> {
+  readonly store: ObjectStore<T>;
+  readonly events: Subject<WatchEvent<T>>;
+  readonly stores: Subject<ReadonlyMap<string, T>>;
+  readonly states: BehaviorSubject<InformerState>;
+  snapshot: ReadonlyMap<string, T> | undefined;
+  refs: number;
+  connection: Subscription | undefined;
+}
+
+const IDLE: InformerState = { phase: 'idle', synced: false };
+
+/**
+ * A resilient, shared watch of one resource type with a local store: the recommended way to follow a cluster.
+ *
+ * The first subscriber to any of its Observables opens one watch; later subscribers share it (ref-counted) and the
+ * last unsubscribe closes it and forgets the store. Inside, each connection follows the recommended pipeline:
+ * a watch-list (`sendInitialEvents`, bookmarks on, random `timeoutSeconds`), {@link trackBookmarks} into a fresh
+ * {@link WatchCursor}, {@link idleTimeout}, {@link retryOnGone} (relist after 410), {@link reconnectOnTimeout}
+ * (resume from the last bookmark when the server closes the stream) and {@link retryWithBackoff} for transient
+ * failures. A server that rejects `sendInitialEvents` (422: WatchList disabled, or older than 1.27) or ignores it
+ * is served by list + watch instead.
+ *
+ * Recoverable trouble is never an Rx error: it shows on {@link Informer.state$}. Only unrecoverable errors
+ * (401, 403, 404, 400, 422 other than the WatchList rejection, decode errors with `decodeErrors: 'fail'`) end
+ * `events$` and `store$` with an error and `state$` with a `failed` state.
+ *
+ * @example
+ * ```ts
+ * const informer = pods.informer({ labelSelector: 'app=web' });
+ * informer.store$.subscribe((pods) => console.log(pods.size, 'pods'));
+ * informer.state$.subscribe((state) => console.log(state.phase));
+ * ```
+ * @since 0.1.0
+ */
+export class Informer<T extends InformerObject> {
+  readonly #api: Api<T>;
+  readonly #options: InformerOptions;
+  #session: Session<T> | undefined;
+
+  constructor(api: Api<T>, options: InformerOptions = {}) {
+    validateWatchOptions(
+      { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, timeoutSeconds: options.timeoutSeconds, maxLineBytes: options.maxLineBytes },
+      api.resource.namespaced,
+    );
+    if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
+    if (options.idleTimeout !== undefined && options.idleTimeout !== false && !(options.idleTimeout > 0)) {
+      throw new TypeError('informer: idleTimeout must be positive, or false');
+    }
+    this.#api = api;
+    this.#options = options;
+  }
+
+  /**
+   * The changes, as watch events. A subscriber first receives the objects the store holds (as ADDED) and, when the
+   * store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then live events. After every (re)list the
+   * same annotated BOOKMARK marks the state complete again, preceded by synthetic DELETED events for objects that
+   * vanished while disconnected. Objects a relist re-announces unchanged are not repeated.
+   *
+   * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
+   */
+  readonly events$: Observable<WatchEvent<T>> = new Observable<WatchEvent<T>>((subscriber) => {
+    const session = this.#acquire();
+    for (const object of session.store.values()) subscriber.next({ type: 'ADDED', object });
+    if (session.store.synced && !session.store.relisting) subscriber.next(endBookmark(session.store.resourceVersion));
+    const inner = session.events.subscribe(subscriber);
+    this.#start(session);
+    return () => {
+      inner.unsubscribe();
+      this.#release(session);
+    };
+  });
+
+  /**
+   * The store: an immutable `ReadonlyMap` of the objects keyed by `namespace/name`, emitted when the initial state is
+   * complete and after every change. A late subscriber gets the current map at once (once in sync).
+   *
+   * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
+   */
+  readonly store$: Observable<ReadonlyMap<string, T>> = new Observable<ReadonlyMap<string, T>>((subscriber) => {
+    const session = this.#acquire();
+    if (session.snapshot !== undefined) subscriber.next(session.snapshot);
+    const inner = session.stores.subscribe(subscriber);
+    this.#start(session);
+    return () => {
+      inner.unsubscribe();
+      this.#release(session);
+    };
+  });
+
+  /**
+   * The state channel ({@link InformerState}), current state first: bind a health check or a status badge to it.
+   * Subscribing holds the connection like the other Observables. Completes after a `failed` state.
+   */
+  readonly state$: Observable<InformerState> = new Observable<InformerState>((subscriber) => {
+    const session = this.#acquire();
+    const inner = session.states.subscribe(subscriber);
+    this.#start(session);
+    return () => {
+      inner.unsubscribe();
+      this.#release(session);
+    };
+  });
+
+  /** The current state, without subscribing. */
+  get state(): InformerState {
+    return this.#session?.states.value ?? IDLE;
+  }
+
+  #acquire(): Session<T> {
+    const session = (this.#session ??= {
+      store: new ObjectStore<T>(),
+      events: new Subject<WatchEvent<T>>(),
+      stores: new Subject<ReadonlyMap<string, T>>(),
+      states: new BehaviorSubject<InformerState>(IDLE),
+      snapshot: undefined,
+      refs: 0,
+      connection: undefined,
+    });
+    session.refs++;
+    return session;
+  }
+
+  #start(session: Session<T>): void {
+    if (session.connection !== undefined || this.#session !== session || session.states.value.phase === 'failed') return;
+    session.connection = this.#pipeline(session).subscribe({
+      next: (event) => this.#apply(session, event),
+      error: (error: unknown) => {
+        session.states.next({ phase: 'failed', synced: session.store.synced, error });
+        if (this.#session === session) this.#session = undefined;
+        session.events.error(error);
+        session.stores.error(error);
+        session.states.complete();
+      },
+    });
+  }
+
+  #release(session: Session<T>): void {
+    if (--session.refs > 0) return;
+    session.connection?.unsubscribe(); // aborts the HTTP request
+    if (this.#session === session) this.#session = undefined;
+  }
+
+  /** Applies one event of the connection to the store and tells the subscribers what changed. */
+  #apply(session: Session<T>, event: WatchEvent<T>): void {
+    const { store } = session;
+    const wasRelisting = store.relisting;
+    const changes = store.apply(event);
+    for (const change of changes) session.events.next(change);
+    if (wasRelisting && !store.relisting) {
+      // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
+      session.events.next(isInitialEventsEnd(event) ? event : endBookmark(store.resourceVersion));
+    } else if (event.type === 'BOOKMARK') {
+      session.events.next(event);
+    }
+    if (!store.relisting && (changes.length > 0 || wasRelisting)) {
+      session.snapshot = store.snapshot();
+      session.stores.next(session.snapshot);
+    }
+    const phase = session.states.value.phase;
+    if (store.relisting) {
+      if (phase !== 'syncing') session.states.next({ phase: 'syncing', synced: store.synced });
+    } else if (phase !== 'watching' || wasRelisting) {
+      session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
+    }
+  }
+
+  /** The connection: one Observable of watch events that survives everything recoverable. */
+  #pipeline(session: Session<T>): Observable<WatchEvent<T>> {
+    const options = this.#options;
+    const api = this.#api;
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const random = options.random ?? Math.random;
+    const { store, states } = session;
+    const cursor = new WatchCursor();
+    cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
+    /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
+    let mode: 'watchList' | 'listWatch' = 'watchList';
+    const relistOnDecodeError = (options.decodeErrors ?? 'relist') === 'relist';
+    const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
+    const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+
+    // Connected and in sync (not relisting): the informer is watching even if no event comes for a while.
+    const connected = (): void => {
+      if (!store.relisting) states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
+    };
+    const watch = (seconds: number): Observable<WatchEvent<T>> =>
+      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected });
+
+    // LIST, then WATCH from the list's resourceVersion (the fallback for servers without WatchList).
+    const listThenWatch = (seconds: number): Observable<WatchEvent<T>> =>
+      api.list$(selection).pipe(
+        mergeMap((list) => {
+          const rv = list.metadata.resourceVersion;
+          const added = list.items.map((object): WatchEvent<T> => ({ type: 'ADDED', object }));
+          return concat(
+            from(added),
+            // The end of the listed state, in the watch-list's own terms; trackBookmarks moves the cursor to it.
+            of(endBookmark(rv)),
+            defer(() => watch(seconds)),
+          );
+        }),
+      );
+
+    const connect = defer((): Observable<WatchEvent<T>> => {
+      const relist = cursor.resourceVersion === undefined || cursor.initialEventsRequired;
+      states.next({ phase: relist ? 'syncing' : 'connecting', synced: store.synced });
+      const seconds = timeoutSeconds();
+      if (!relist) return watch(seconds);
+      store.beginRelist();
+      if (mode === 'listWatch') return listThenWatch(seconds);
+      return watch(seconds).pipe(
+        expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
+          mode = 'listWatch';
+          store.beginRelist();
+          return listThenWatch(seconds);
+        }, () => {
+          // Live events before the marker: the server ignored sendInitialEvents but the legacy watch's initial
+          // state is complete; carry on, and relist by list + watch from now on.
+          mode = 'listWatch';
+        }),
+        catchError((error: unknown) => {
+          // 422 on sendInitialEvents or resourceVersionMatch: WatchList disabled, or a server before 1.27 (§1.3).
+          if (error instanceof InvalidError && mode === 'watchList') {
+            mode = 'listWatch';
+            return listThenWatch(seconds);
+          }
+          return throwError(() => error);
+        }),
+      );
+    });
+
+    const idle = options.idleTimeout ?? idleTimeoutFor({ timeoutSeconds: options.timeoutSeconds ?? 600, bookmarkIntervalSeconds: 60 });
+    const isDecodeFailure = (error: unknown): boolean => error instanceof DecodeError || error instanceof LineTooLongError || error instanceof InvalidUtf8Error;
+
+    return connect.pipe(
+      trackBookmarks(cursor),
+      idle === false ? (source) => source : idleTimeout<WatchEvent<T>>({ timeout: idle, scheduler }),
+      // A relist right away; should the server answer 410 again and again, the backoff below paces it.
+      retryOnGone(cursor, { scheduler, count: 3 }),
+      reconnectOnTimeout({ scheduler }),
+      retryWithBackoff({
+        ...options.backoff,
+        scheduler,
+        random,
+        isRetryable: (error) => isTransientError(error) || error instanceof GoneError || (relistOnDecodeError && isDecodeFailure(error)),
+        onRetry: ({ attempt, delay, error }) => {
+          // After a bad line the resume position is untrustworthy: relist, as client-go does on decode errors.
+          if (isDecodeFailure(error)) cursor.initialEventsRequired = true;
+          states.next({ phase: error instanceof IdleTimeoutError ? 'stalled' : 'backingOff', synced: store.synced, attempt, delay, error });
+        },
+      }),
+    );
+  }
+}
+
+/** The BOOKMARK that marks a complete state (the watch-list's initial-events-end marker). */
+function endBookmark(resourceVersion: string | undefined): BookmarkEvent {
+  return {
+    type: 'BOOKMARK',
+    object: { metadata: { resourceVersion: resourceVersion ?? '', annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } } },
+  };
+}
+
+/**
+ * Watches a watch-list for its initial-events-end marker. If no event arrives for `timeout` ms before the marker,
+ * the server is taken to ignore `sendInitialEvents`: the source is dropped for `fallback()`. If a live event
+ * (MODIFIED, DELETED, or an unannotated BOOKMARK) comes before the marker, the server ignored it too, but its
+ * legacy initial state is complete: `onIgnored()` is told and the stream goes on.
+ */
+function expectInitialEventsEnd<T>(
+  timeout: number,
+  scheduler: SchedulerLike,
+  fallback: () => Observable<WatchEvent<T>>,
+  onIgnored: () => void,
+): MonoTypeOperatorFunction<WatchEvent<T>> {
+  return (source) =>
+    new Observable<WatchEvent<T>>((subscriber) => {
+      let waiting = true;
+      let timer: Subscription | undefined;
+      let sourceSubscription: Subscription | undefined;
+      const arm = (): void => {
+        timer?.unsubscribe();
+        timer = scheduler.schedule(() => {
+          if (!waiting) return;
+          waiting = false;
+          sourceSubscription?.unsubscribe();
+          subscriber.add(fallback().subscribe(subscriber));
+        }, timeout);
+      };
+      arm();
+      sourceSubscription = source.subscribe({
+        next: (event) => {
+          if (waiting) {
+            if (isInitialEventsEnd(event)) {
+              waiting = false;
+              timer?.unsubscribe();
+            } else if (event.type !== 'ADDED') {
+              waiting = false;
+              timer?.unsubscribe();
+              onIgnored();
+            } else {
+              arm();
+            }
+          }
+          subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        timer?.unsubscribe();
+        sourceSubscription?.unsubscribe();
+      };
+    });
+}
