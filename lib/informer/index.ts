@@ -1,1 +1,1 @@
-export { Informer, type InformerOptions, type InformerState, type InformerObject } from './informer.js';
+export { Informer, type InformerOptions, type InformerState, type InformerObject, type InformerSource } from './informer.js';

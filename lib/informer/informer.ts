@@ -23,6 +23,13 @@ import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watc
 export type InformerObject = { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'> | undefined };
 
 /**
+ * What an informer watches and lists through: an {@link Api} (or anything with its `resource`, `watch$` and
+ * `list$`, e.g. a stub in a marble test).
+ * @since 0.1.0
+ */
+export type InformerSource<T> = Pick<Api<T>, 'resource' | 'watch$' | 'list$'>;
+
+/**
  * Options of {@link Informer} (`api.informer(options)`).
  * @since 0.1.0
  */
@@ -114,11 +121,11 @@ const IDLE: InformerState = { phase: 'idle', synced: false };
  * @since 0.1.0
  */
 export class Informer<T extends InformerObject> {
-  readonly #api: Api<T>;
+  readonly #api: InformerSource<T>;
   readonly #options: InformerOptions;
   #session: Session<T> | undefined;
 
-  constructor(api: Api<T>, options: InformerOptions = {}) {
+  constructor(api: InformerSource<T>, options: InformerOptions = {}) {
     validateWatchOptions(
       { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, timeoutSeconds: options.timeoutSeconds, maxLineBytes: options.maxLineBytes },
       api.resource.namespaced,
