@@ -179,7 +179,12 @@ function fromRequest<R>(
     const run = async (): Promise<void> => {
       const response = await client.request({ ...request(), signal: controller.signal });
       if (response.status !== 200) throw await statusErrorFromResponse(response);
-      await read(response, subscriber);
+      try {
+        await read(response, subscriber);
+      } catch (error) {
+        // A non-SDK error while reading the body means the connection broke off mid-response.
+        throw error instanceof KubexError ? error : toTransportError(error, undefined, 'the response broke off');
+      }
     };
     run().catch((error: unknown) => {
       if (controller.signal.aborted || subscriber.closed) return;

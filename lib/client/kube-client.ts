@@ -112,7 +112,7 @@ export class KubeClient {
  *
  * @since 0.1.0
  */
-export function toTransportError(error: unknown, url?: string): TransportError {
+export function toTransportError(error: unknown, url?: string, context?: string): TransportError {
   if (error instanceof TransportError) return error;
   const e = error as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
   // undici's fetch says only "fetch failed" and keeps the system error (ECONNREFUSED, ...) as its cause.
@@ -122,5 +122,5 @@ export function toTransportError(error: unknown, url?: string): TransportError {
   const what = `${typeof e?.message === 'string' ? e.message : String(error)}${causeMessage}`;
   // node-fetch puts the full URL in its messages; keep only scheme, host and path.
   const clean = what.replace(/https?:\/\/[^\s]+/g, (u) => redactUrl(u));
-  return new TransportError(`${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code && !clean.includes(code) ? ` (${code})` : ''}`, { cause: error });
+  return new TransportError(`${context ? `${context}: ` : ''}${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code && !clean.includes(code) ? ` (${code})` : ''}`, { cause: error });
 }
