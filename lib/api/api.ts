@@ -1,8 +1,13 @@
-import { Observable, type Subscriber } from 'rxjs';
-import { KubexError } from '../errors/kubex-error.js';
-import { statusErrorFromResponse } from '../errors/from-response.js';
-import { toTransportError, type KubeClient, type KubeRequest } from '../client/kube-client.js';
-import type { FetchResponseLike } from '../client/fetch.js';
+import { type Observable } from 'rxjs';
+import { toTransportError, type KubeClient } from '../client/kube-client.js';
+import { fromRequest } from './request.js';
+import {
+  PATCH_CONTENT_TYPES, decodeListOrStatus, decodeObject, decodeObjectOrStatus, deleteBody, nameOf, namespaceOf, objectBody, writeQuery,
+  type DeleteOptions, type ObjectCallOptions, type ObjectInput, type PatchOptions, type WriteOptions,
+} from './crud.js';
+import { PartialObjectMetadata, type Status } from '../watch/codecs.js';
+import { itemPath } from '../resource/define-resource.js';
+import { EMPTY, expand, map, reduce } from 'rxjs';
 import { Informer, type InformerObject, type InformerOptions } from '../informer/informer.js';
 import { decodeList, listQuery, validateListOptions, type ListOptions, type ObjectList } from './list.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
@@ -45,6 +50,10 @@ export class Api<T> {
   readonly client: KubeClient;
   /** The namespace calls use when they name none; `undefined` means all namespaces (or cluster scope). */
   readonly namespace: string | undefined;
+  /** Accept headers of reads: plain JSON, or metadata-only (see {@link Api.metadata}). */
+  #accept: { readonly object: string; readonly list: string } = { object: 'application/json', list: 'application/json' };
+  /** A metadata-only Api: reads only. */
+  #metadataOnly = false;
 
   constructor(resource: Resource<T>, options: ApiOptions) {
     if (options?.client === undefined) throw new TypeError('Api: options.client is required');
@@ -92,10 +101,11 @@ export class Api<T> {
     const codec = this.resource.codec;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const client = this.client;
+    const accept = this.#accept.object;
     return fromRequest<WatchEvent<T>>(
       client,
       // Read the cursor now, at subscription time, so a retry resumes from where the stream got to.
-      () => ({ path, query: watchQuery(options) }),
+      () => ({ path, query: watchQuery(options), headers: { Accept: accept } }),
       async (response, subscriber) => {
         if (response.body === null) throw toTransportError(new Error('watch response has no body'));
         options[ON_WATCH_CONNECTED]?.();
@@ -152,9 +162,10 @@ export class Api<T> {
     const namespace = options.namespace === undefined ? this.namespace : (options.namespace ?? undefined);
     const path = collectionPath(this.resource, this.resource.namespaced ? namespace : undefined);
     const { resource } = this;
+    const accept = this.#accept.list;
     return fromRequest<ObjectList<T>>(
       this.client,
-      () => ({ path, query: listQuery(options) }),
+      () => ({ path, query: listQuery(options), headers: { Accept: accept } }),
       async (response, subscriber) => {
         const text = await response.text();
         subscriber.next(decodeList(text, resource));
@@ -162,34 +173,194 @@ export class Api<T> {
       },
     );
   }
-}
 
-/**
- * A cold Observable over one request: sent at subscription, aborted at unsubscription. Non-200 answers become
- * typed errors; `read` handles a 200.
- */
-function fromRequest<R>(
-  client: KubeClient,
-  request: () => KubeRequest,
-  read: (response: FetchResponseLike, subscriber: Subscriber<R>) => Promise<void>,
-): Observable<R> {
-  return new Observable<R>((subscriber) => {
-    // Per-subscription state only: the Observable stays cold and every subscriber gets its own request.
-    const controller = new AbortController();
-    const run = async (): Promise<void> => {
-      const response = await client.request({ ...request(), signal: controller.signal });
-      if (response.status !== 200) throw await statusErrorFromResponse(response);
-      try {
-        await read(response, subscriber);
-      } catch (error) {
-        // A non-SDK error while reading the body means the connection broke off mid-response.
-        throw error instanceof KubexError ? error : toTransportError(error, undefined, 'the response broke off');
-      }
-    };
-    run().catch((error: unknown) => {
-      if (controller.signal.aborted || subscriber.closed) return;
-      subscriber.error(error instanceof KubexError ? error : toTransportError(error));
+  /**
+   * The same resource, metadata only: reads (`watch$`, `list$`, `listAll$`, `get$`, `informer`) ask the server for
+   * `PartialObjectMetadata` (name, labels, annotations, owner references, resourceVersion...) instead of whole
+   * objects, which saves bandwidth and memory when the rest is not needed (kubex's `api.metadata`). Writes are not
+   * available on it.
+   *
+   * @example
+   * ```ts
+   * pods.metadata().watch$().subscribe((e) => e.type !== 'BOOKMARK' && console.log(e.object.metadata.labels));
+   * ```
+   * @since 0.1.0
+   */
+  metadata(): Api<PartialObjectMetadata> {
+    const resource: Resource<PartialObjectMetadata> = Object.freeze({
+      ...this.resource,
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      codec: PartialObjectMetadata,
     });
-    return () => controller.abort();
-  });
+    const api = new Api(resource, { client: this.client, namespace: this.namespace ?? null });
+    api.#metadataOnly = true;
+    api.#accept = {
+      object: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+      list: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+    };
+    return api;
+  }
+
+  /**
+   * Lists every page: follows `metadata.continue` until the last page and emits one list holding all items, at the
+   * first page's resourceVersion (the server keeps the pages consistent with it). `limit` sets the page size
+   * (default 500, as client-go's pager). Errors as `list$`; an expired continue token is a `GoneError`.
+   *
+   * @example
+   * ```ts
+   * const all = await firstValueFrom(pods.listAll$({ namespace: null }));
+   * ```
+   * @since 0.1.0
+   */
+  listAll$(options: Omit<ListOptions, 'continue'> = {}): Observable<ObjectList<T>> {
+    const pageOptions = { ...options, limit: options.limit ?? 500 };
+    return this.list$(pageOptions).pipe(
+      expand((page) => (page.metadata.continue ? this.list$({ ...pageOptions, continue: page.metadata.continue }) : EMPTY)),
+      reduce((all: ObjectList<T> | undefined, page) =>
+        all === undefined ? { ...page, metadata: { resourceVersion: page.metadata.resourceVersion } } : { ...all, items: [...all.items, ...page.items] },
+      undefined),
+      map((all) => all!),
+    );
+  }
+
+  /**
+   * Reads one object by name. Emits it, then completes; a missing object is a `NotFoundError`.
+   * @since 0.1.0
+   */
+  get$(name: string, options: ObjectCallOptions = {}): Observable<T> {
+    const path = this.#itemPath(name, options.namespace, 'get$');
+    const { resource } = this;
+    const accept = this.#accept.object;
+    return fromRequest<T>(this.client, () => ({ path, headers: { Accept: accept } }), async (response, subscriber) => {
+      subscriber.next(decodeObject(await response.text(), resource));
+      subscriber.complete();
+    });
+  }
+
+  /**
+   * Creates an object (`POST`). `metadata.generateName` lets the server pick the name. Emits the object as
+   * stored (with its name, uid and resourceVersion). `ConflictError` when the name is taken, `InvalidError` when
+   * the server rejects the object.
+   *
+   * @example
+   * ```ts
+   * const pod = await firstValueFrom(pods.create$({ metadata: { generateName: 'example-pod-' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } }));
+   * ```
+   * @since 0.1.0
+   */
+  create$(object: ObjectInput<T>, options: WriteOptions = {}): Observable<T> {
+    const namespace = options.namespace ?? namespaceOf(object);
+    const path = collectionPath(this.resource, this.#namespaceFor(namespace, 'create$'));
+    return this.#write('POST', path, objectBody(this.resource, object), writeQuery(options));
+  }
+
+  /**
+   * Replaces an object (`PUT`) with the one given, found by its `metadata.name`. With `metadata.resourceVersion`
+   * set, the server refuses (`ConflictError`) if the object changed since: optimistic concurrency.
+   * @since 0.1.0
+   */
+  replace$(object: ObjectInput<T>, options: WriteOptions = {}): Observable<T> {
+    const name = nameOf(object, 'replace$');
+    const path = this.#itemPath(name, options.namespace ?? namespaceOf(object), 'replace$');
+    return this.#write('PUT', path, objectBody(this.resource, object), writeQuery(options));
+  }
+
+  /**
+   * Patches an object: `type` `merge` (default), `strategic`, `json` (an array of RFC 6902 operations) or `apply`
+   * (server-side apply: give `fieldManager`, and `force` to take over conflicting fields). Emits the result.
+   *
+   * @example
+   * ```ts
+   * pods.patch$('web-0', { metadata: { labels: { tier: 'frontend' } } }).subscribe();
+   * pods.patch$('web-0', [{ op: 'remove', path: '/metadata/labels/tier' }], { type: 'json' }).subscribe();
+   * ```
+   * @since 0.1.0
+   */
+  patch$(name: string, patch: unknown, options: PatchOptions = {}): Observable<T> {
+    const type = options.type ?? 'merge';
+    if (!(type in PATCH_CONTENT_TYPES)) throw new TypeError(`patch$: unknown patch type ${JSON.stringify(type)}`);
+    if (type === 'json' && !Array.isArray(patch)) throw new TypeError('patch$: a JSON patch is an array of operations');
+    if (type === 'apply' && !options.fieldManager) throw new TypeError('patch$: server-side apply needs a fieldManager');
+    if (options.force !== undefined && type !== 'apply') throw new TypeError('patch$: force is for server-side apply only');
+    const path = this.#itemPath(name, options.namespace, 'patch$');
+    return this.#write('PATCH', path, JSON.stringify(patch), writeQuery(options), PATCH_CONTENT_TYPES[type]);
+  }
+
+  /**
+   * Deletes an object. Emits what the server answers: the object (its last state, or with `deletionTimestamp`
+   * set while finalizers run) or, for some kinds, a `Success` Status. A missing object is a `NotFoundError`;
+   * failed `preconditions` a `ConflictError`.
+   * @since 0.1.0
+   */
+  delete$(name: string, options: DeleteOptions = {}): Observable<T | Status> {
+    this.#checkWritable();
+    const path = this.#itemPath(name, options.namespace, 'delete$');
+    const body = deleteBody(options);
+    const { resource } = this;
+    return fromRequest<T | Status>(
+      this.client,
+      () => ({ method: 'DELETE', path, ...(body !== undefined ? { body } : {}) }),
+      async (response, subscriber) => {
+        subscriber.next(decodeObjectOrStatus(await response.text(), resource));
+        subscriber.complete();
+      },
+    );
+  }
+
+  /**
+   * Deletes every object matching the selectors in the namespace (`DELETE` on the collection). Emits the list of
+   * deleted objects (or the server's Status).
+   * @since 0.1.0
+   */
+  deleteCollection$(options: Omit<DeleteOptions, 'preconditions'> & Pick<ListOptions, 'labelSelector' | 'fieldSelector'> & { readonly namespace?: string | null } = {}): Observable<ObjectList<T> | Status> {
+    this.#checkWritable();
+    const namespace = options.namespace === undefined ? this.namespace : (options.namespace ?? undefined);
+    const path = collectionPath(this.resource, this.#namespaceFor(namespace, 'deleteCollection$'));
+    const query = listQuery({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+    const body = deleteBody(options);
+    const { resource } = this;
+    return fromRequest<ObjectList<T> | Status>(
+      this.client,
+      () => ({ method: 'DELETE', path, query, ...(body !== undefined ? { body } : {}) }),
+      async (response, subscriber) => {
+        const text = await response.text();
+        subscriber.next(decodeListOrStatus(text, resource));
+        subscriber.complete();
+      },
+    );
+  }
+
+  #write(method: string, path: string, body: string, query: URLSearchParams, contentType = 'application/json'): Observable<T> {
+    this.#checkWritable();
+    const { resource } = this;
+    return fromRequest<T>(
+      this.client,
+      () => ({ method, path, query, body, headers: { 'Content-Type': contentType } }),
+      async (response, subscriber) => {
+        subscriber.next(decodeObject(await response.text(), resource));
+        subscriber.complete();
+      },
+    );
+  }
+
+  #checkWritable(): void {
+    if (this.#metadataOnly) throw new TypeError('a metadata-only Api (api.metadata()) cannot write; use the Api it came from');
+  }
+
+  /** The namespace a call acts in (`undefined` at cluster scope), or a `TypeError` for an impossible one. */
+  #namespaceFor(namespace: string | undefined, verb: string): string | undefined {
+    if (!this.resource.namespaced) {
+      if (namespace !== undefined) throw new TypeError(`${verb}: ${this.resource.kind} is cluster-scoped; no namespace`);
+      return undefined;
+    }
+    const ns = namespace ?? this.namespace;
+    if (ns === undefined) throw new TypeError(`${verb}: a namespace is needed (this Api watches all namespaces)`);
+    return ns;
+  }
+
+  #itemPath(name: string, namespace: string | undefined, verb: string): string {
+    if (typeof name !== 'string' || name === '') throw new TypeError(`${verb}: name must be a non-empty string`);
+    return itemPath(this.resource, name, this.#namespaceFor(namespace, verb));
+  }
 }

@@ -75,6 +75,11 @@ export function decodeList<T>(text: string, resource: Resource<T>): ObjectList<T
   } catch (error) {
     throw new DecodeError(`list response is not valid JSON (${(error as Error).message})`, text);
   }
+  return decodeListBody(body, resource, text);
+}
+
+/** {@link decodeList} for an already parsed body (`text` is for error messages). */
+export function decodeListBody<T>(body: unknown, resource: Resource<T>, text: string): ObjectList<T> {
   const list = body as { apiVersion?: unknown; kind?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown; remainingItemCount?: unknown }; items?: unknown };
   if (typeof list !== 'object' || list === null || !Array.isArray(list.items) || typeof list.metadata?.resourceVersion !== 'string') {
     throw new DecodeError('list response is not a list (needs items[] and metadata.resourceVersion)', text);

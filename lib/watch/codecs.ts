@@ -56,6 +56,19 @@ export const KubernetesObject = t.intersection(
 /** @since 0.1.0 */
 export type KubernetesObject = t.TypeOf<typeof KubernetesObject>;
 
+/**
+ * An object reduced to its metadata, as the server sends it for metadata-only requests (`api.metadata()`):
+ * `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{...}}`.
+ *
+ * @since 0.1.0
+ */
+export const PartialObjectMetadata = t.type(
+  { apiVersion: t.string, kind: t.string, metadata: ObjectMeta },
+  'PartialObjectMetadata',
+);
+/** @since 0.1.0 */
+export type PartialObjectMetadata = t.TypeOf<typeof PartialObjectMetadata>;
+
 /** The annotation that marks the BOOKMARK ending the initial events of a watch-list request (KEP-3157). @since 0.1.0 */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 

@@ -1,6 +1,7 @@
 export {
   ObjectMeta,
   KubernetesObject,
+  PartialObjectMetadata,
   Bookmark,
   Status,
   StatusCause,
