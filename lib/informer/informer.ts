@@ -124,6 +124,8 @@ export class Informer<T extends InformerObject> {
   readonly #api: InformerSource<T>;
   readonly #options: InformerOptions;
   #session: Session<T> | undefined;
+  /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
+  #lastFailure: InformerState | undefined;
 
   constructor(api: InformerSource<T>, options: InformerOptions = {}) {
     validateWatchOptions(
@@ -189,12 +191,13 @@ export class Informer<T extends InformerObject> {
     };
   });
 
-  /** The current state, without subscribing. */
+  /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
   get state(): InformerState {
-    return this.#session?.states.value ?? IDLE;
+    return this.#session?.states.value ?? this.#lastFailure ?? IDLE;
   }
 
   #acquire(): Session<T> {
+    if (this.#session === undefined) this.#lastFailure = undefined;
     const session = (this.#session ??= {
       store: new ObjectStore<T>(),
       events: new Subject<WatchEvent<T>>(),
@@ -213,7 +216,8 @@ export class Informer<T extends InformerObject> {
     session.connection = this.#pipeline(session).subscribe({
       next: (event) => this.#apply(session, event),
       error: (error: unknown) => {
-        session.states.next({ phase: 'failed', synced: session.store.synced, error });
+        this.#lastFailure = { phase: 'failed', synced: session.store.synced, error };
+        session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
         session.events.error(error);
         session.stores.error(error);
@@ -263,6 +267,7 @@ export class Informer<T extends InformerObject> {
     cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
     /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
     let mode: 'watchList' | 'listWatch' = 'watchList';
+    let unfinishedWatchLists = 0;
     const relistOnDecodeError = (options.decodeErrors ?? 'relist') === 'relist';
     const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
     const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
@@ -295,8 +300,15 @@ export class Informer<T extends InformerObject> {
       const seconds = timeoutSeconds();
       if (!relist) return watch(seconds);
       store.beginRelist();
+      // Two watch-lists in a row that ended (timeout, idle, error) before their end marker: whatever the reason,
+      // list + watch is the safer way to get a complete state from this server (and it works on every server).
+      if (unfinishedWatchLists >= 2) mode = 'listWatch';
       if (mode === 'listWatch') return listThenWatch(seconds);
+      unfinishedWatchLists++;
       return watch(seconds).pipe(
+        tap((event) => {
+          if (event.type !== 'ADDED') unfinishedWatchLists = 0; // the initial state ended (marker, or live event)
+        }),
         expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
           mode = 'listWatch';
           store.beginRelist();
