@@ -376,7 +376,7 @@ describe('Informer', () => {
         const denied = cold<PodEvent>('#', undefined, forbidden());
         const t = setup(scheduler, [denied]);
         informer = t.informer;
-        expectObservable(t.states$).toBe('(sf|)', { s: 'syncing', f: 'failed ForbiddenError' });
+        expectObservable(t.states$).toBe('(isf|)', { i: 'idle', s: 'syncing', f: 'failed ForbiddenError' });
       });
       expect(informer.state).toMatchObject({ phase: 'failed', error: expect.any(ForbiddenError) });
     });
