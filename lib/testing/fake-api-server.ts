@@ -18,6 +18,7 @@ import {
   invalidListOptionsStatus,
   makeStatus,
   objectNotFoundStatus,
+  requestEntityTooLargeStatus,
   resourceNotFoundStatus,
   tooLargeResourceVersionStatus,
   tooManyRequestsStatus,
@@ -29,8 +30,15 @@ import {
 } from './status.js';
 import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreResource } from './store.js';
 import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
+import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 
 const DEFAULT_WAIT_MS = 5000;
+/** etcd's default request size limit, which kube-apiserver uses as its body limit (`MaxRequestBodyBytes`, 3 MiB). */
+const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
+const RETURNS_DELETED_OBJECT = new Set(['/api/v1/pods', '/api/v1/services', '/api/v1/namespaces']);
+/** Name rules of the built-in kinds that are not RFC 1123 subdomains (`ValidateNamespaceName`, `ValidateServiceName`). */
+const BUILTIN_NAME_RULES: Readonly<Record<string, NameRule>> = { '/api/v1/namespaces': 'label', '/api/v1/services': 'label1035' };
 const KNOWN_FIELDS = ['metadata.name', 'metadata.namespace'] as const;
 
 /**
@@ -78,6 +86,8 @@ export interface FakeApiServerConfig {
   chunking: ChunkingMode;
   /** The user named in injected 403 messages. Default `system:anonymous`. */
   user: string;
+  /** Request bodies above this many bytes get 413 RequestEntityTooLarge. Default 3 MiB (3 145 728), kube-apiserver's. */
+  maxRequestBodyBytes: number;
 }
 
 /**
@@ -110,6 +120,20 @@ export interface RegisterOptions {
    * for Pod. Default: the built-in skeleton for known kinds, none for others (like unstructured CRDs).
    */
   readonly bookmarkSkeleton?: Readonly<Record<string, unknown>>;
+  /**
+   * What a DELETE that removes the object answers: `object` (the last state, like Pod, Service, Namespace, whose
+   * registries set `ReturnDeletedObject`) or `status` (a `Success` Status with `details.{name, group, kind, uid}`,
+   * like ConfigMap, Secret, Deployment, Node and custom resources). Default: `object` for pods, services and
+   * namespaces, `status` for everything else.
+   */
+  readonly deleteResponse?: 'object' | 'status';
+  /**
+   * Whether PATCH accepts `application/strategic-merge-patch+json`. Default: `true` for built-in groups (no dot, or
+   * ending in `.k8s.io`), `false` for others, which the real server serves as custom resources (415 on strategic merge).
+   */
+  readonly strategicMergePatch?: boolean;
+  /** The built-in `metadata.name` rule on create. Default: `label` for namespaces, `label1035` for services, else `subdomain`. */
+  readonly nameRule?: NameRule;
 }
 
 /**
@@ -131,6 +155,11 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** `Date.now()` at arrival. */
   readonly at: number;
+  /**
+   * The request body as UTF-8 text, for methods other than GET and HEAD (read before the request is recorded);
+   * `undefined` for GET/HEAD and for bodies over {@link FakeApiServerConfig.maxRequestBodyBytes}.
+   */
+  readonly body?: string;
 }
 
 /**
@@ -216,6 +245,9 @@ interface Registered {
   readonly resource: ResourceRef;
   readonly store: StoreResource;
   readonly skeleton: Readonly<Record<string, unknown>>;
+  readonly deleteReturnsObject: boolean;
+  readonly strategicMergePatch: boolean;
+  readonly nameRule: NameRule;
   /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
   readonly typeMetaPrefix: string;
 }
@@ -238,14 +270,10 @@ interface ListOptions {
   readonly allowWatchBookmarks: boolean;
   readonly timeoutSeconds: number | undefined;
   readonly continue: string;
+  /** Page size of a list; 0 = everything. Ignored on watches. */
+  readonly limit: number;
   readonly labelSelector: LabelSelector;
   readonly fieldSelector: FieldSelector;
-}
-
-class HttpError extends Error {
-  constructor(readonly status: StatusBody) {
-    super(status.message);
-  }
 }
 
 /** Kubernetes' bool query conversion: present and not `0`/`false` (any case) is true (§1.1). */
@@ -438,8 +466,12 @@ interface ServerInternals {
  *
  * It serves GET list, GET object and GET watch for registered resource types under `/api/v1` and `/apis/G/V`, with
  * one global resourceVersion, a bounded event history (410 on too-old RVs), bookmarks, `sendInitialEvents` with its
- * validation and end bookmark, selectors, timeouts, and fault injection. Writes are made programmatically
- * ({@link FakeApiServer.create} and friends) and reach open watches synchronously.
+ * validation and end bookmark, selectors, timeouts, and fault injection.
+ *
+ * Writes come over HTTP as on kube-apiserver (POST create, PUT replace, PATCH with JSON merge, JSON, strategic merge
+ * and server-side apply patches, DELETE with finalizers and preconditions, deletecollection, `dryRun=All`, validation
+ * hooks through {@link FakeApiServer.setValidator}), or programmatically ({@link FakeApiServer.create} and friends).
+ * Both go through the same store and reach open watches synchronously.
  *
  * @example
  * ```ts
@@ -476,6 +508,8 @@ export class FakeApiServer {
   private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
   private readonly internals: ServerInternals;
   private baseUrl = '';
+  private readonly writes: WriteHandlers;
+  private readonly validators = new Map<string, ObjectValidator>();
 
   private constructor(options: FakeApiServerOptions) {
     this.config = {
@@ -490,8 +524,10 @@ export class FakeApiServer {
       expiredStyle: options.expiredStyle ?? 'event',
       chunking: options.chunking ?? { mode: 'line' },
       user: options.user ?? 'system:anonymous',
+      maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.store = new ObjectStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
+    this.writes = new WriteHandlers(this.store);
     this.store.onEvent = (e) => {
       const watches = this.openByKey.get(e.resourceKey);
       if (watches) for (const w of watches) w.deliver(e);
@@ -586,6 +622,10 @@ export class FakeApiServer {
       resource: ref,
       store: { key, apiVersion: resource.apiVersion, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
       skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
+      deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),
+      strategicMergePatch:
+        options.strategicMergePatch ?? existing?.strategicMergePatch ?? (!resource.group.includes('.') || resource.group.endsWith('.k8s.io')),
+      nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
       typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
     };
     this.byKey.set(key, reg);
@@ -629,8 +669,10 @@ export class FakeApiServer {
   }
 
   /**
-   * Deletes an object; returns its last state carrying the deletion RV, which is also what watches get in DELETED (§10).
-   * `namespace` defaults to `default` for namespaced kinds.
+   * Deletes an object (as a DELETE would); returns its last state carrying the deletion RV, which is also what
+   * watches get in DELETED (§10). An object with `metadata.finalizers` is only marked (two-phase deletion, §10):
+   * `deletionTimestamp` is set, watches see MODIFIED, and the returned state is the marked one; the object goes away
+   * (DELETED) when an update removes its last finalizer. `namespace` defaults to `default` for namespaced kinds.
    * @throws FakeStoreError `NotFound`.
    * @since 0.1.0
    */
@@ -680,6 +722,25 @@ export class FakeApiServer {
   /** Every event with an RV above this is still in the history; a watch from an older RV expires. @since 0.1.0 */
   get oldestResourceVersion(): string {
     return String(this.store.historyBoundaryRV);
+  }
+
+  /**
+   * Installs (or, with `undefined`, removes) a validation hook for a resource type, run on every HTTP create,
+   * update and patch (apply included, dry runs too) after the built-in checks. Field errors it returns make the
+   * server answer 422 Invalid with the real body: message `<Kind>[.<group>] "<name>" is invalid: <field>: <body>`,
+   * `details: {name, group, kind, causes: [{reason, message, field}]}` (compare `fixtures/status-422-invalid.json`).
+   * Programmatic writes ({@link FakeApiServer.create} and friends) are not validated.
+   * @example
+   * ```ts
+   * server.setValidator(testResources.ConfigMap, (cm) =>
+   *   (cm as { data?: Record<string, string> }).data?.['key'] ? [] : [{ field: 'data.key', type: 'FieldValueRequired' }]);
+   * ```
+   * @since 0.1.0
+   */
+  setValidator<T>(resource: Resource<T>, validator: ObjectValidator | undefined): void {
+    const key = this.registered(resource).store.key;
+    if (validator) this.validators.set(key, validator);
+    else this.validators.delete(key);
   }
 
   // ---------------------------------------------------------------- observation
@@ -854,7 +915,33 @@ export class FakeApiServer {
     this.closeWaiters.notify(w);
   }
 
+  /**
+   * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
+   * `limitedReadBody` answers 413 RequestEntityTooLarge).
+   */
+  private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean }> {
+    const limit = this.config.maxRequestBodyBytes;
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > limit) tooLarge = true;
+        else chunks.push(c);
+      });
+      req.on('end', () => resolve({ text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
+      req.on('error', () => resolve({ text: undefined, tooLarge }));
+    });
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') return this.handleRead(req, res, undefined, false);
+    void this.readBody(req).then(({ text, tooLarge }) => this.handleRead(req, res, text, tooLarge));
+  }
+
+  private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean): void {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -863,6 +950,7 @@ export class FakeApiServer {
       query: url.searchParams,
       headers: req.headers,
       at: Date.now(),
+      ...(body !== undefined ? { body } : {}),
     };
     this.requests.push(recorded);
     this.requestWaiters.notify(recorded);
@@ -886,6 +974,7 @@ export class FakeApiServer {
     if (!route || !this.byBasePath.has(route.basePath)) return this.writeText(res, 404, '404 page not found');
 
     const method = recorded.method;
+    if (tooLarge) return this.writeStatus(res, requestEntityTooLargeStatus(this.config.maxRequestBodyBytes));
     void this.serve(method, route, url.searchParams, req, res, recorded).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -896,7 +985,7 @@ export class FakeApiServer {
     });
   }
 
-  /** Dispatch by route and verb. POST/PUT/PATCH/DELETE handlers plug in here later. */
+  /** Dispatch by route and verb. */
   private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     if (route.plural === undefined) {
       if (method !== 'GET') throw new HttpError(methodNotAllowed());
@@ -913,7 +1002,7 @@ export class FakeApiServer {
     ) {
       throw new HttpError(resourceNotFoundStatus());
     }
-    if (method !== 'GET') throw new HttpError(methodNotAllowed());
+    if (method !== 'GET') return this.serveWrite(method, reg, route, q, req, res, recorded);
     const accept = negotiate(req.headers.accept);
     if (!accept) throw new HttpError(notAcceptable());
     // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
@@ -922,6 +1011,39 @@ export class FakeApiServer {
     const opts = this.parseListOptions(q, isWatch, route);
     if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded);
     return this.serveList(res, reg, route, opts, accept.metadataOnly);
+  }
+
+  /**
+   * POST (collection), PUT/PATCH/DELETE (item), DELETE (collection: deletecollection). Anything else, the `/watch/`
+   * prefix, and a namespaced kind's all-namespaces path, are 405 as go-restful answers routes without that verb.
+   */
+  private serveWrite(method: string, reg: Registered, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
+    const item = route.name !== undefined;
+    const scoped = !reg.resource.namespaced || route.namespace !== undefined;
+    if (route.watchPrefix || !scoped) throw new HttpError(methodNotAllowed());
+    const target: WriteResource = {
+      kind: reg.resource.kind,
+      apiVersion: reg.resource.apiVersion,
+      group: reg.resource.group,
+      plural: reg.resource.plural,
+      namespaced: reg.resource.namespaced,
+      store: reg.store,
+      deleteReturnsObject: reg.deleteReturnsObject,
+      strategicMergePatch: reg.strategicMergePatch,
+      nameRule: reg.nameRule,
+      validator: this.validators.get(reg.store.key),
+    };
+    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
+    let out: WriteResponse;
+    if (method === 'POST' && !item) out = this.writes.create(target, request);
+    else if (method === 'PUT' && item) out = this.writes.replace(target, request);
+    else if (method === 'PATCH' && item) out = this.writes.patch(target, request);
+    else if (method === 'DELETE' && item) out = this.writes.delete(target, request);
+    else if (method === 'DELETE') {
+      const opts = this.parseListOptions(q, false, route);
+      out = this.writes.deleteCollection(target, request, this.matcher(route, opts, undefined), reg.typeMetaPrefix);
+    } else throw new HttpError(methodNotAllowed());
+    this.writeRaw(res, out.code, 'application/json', out.body);
   }
 
   private discovery(basePath: string): JsonObject {
@@ -935,7 +1057,7 @@ export class FakeApiServer {
         singularName: r.resource.kind.toLowerCase(),
         namespaced: r.resource.namespaced,
         kind: r.resource.kind,
-        verbs: ['get', 'list', 'watch'],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       })),
     };
   }
@@ -974,6 +1096,7 @@ export class FakeApiServer {
       allowWatchBookmarks: isWatch && (boolParam(q, 'allowWatchBookmarks') ?? false),
       timeoutSeconds,
       continue: q.get('continue') ?? '',
+      limit: Math.max(0, Math.floor(Number(q.get('limit') ?? 0)) || 0),
       labelSelector,
       fieldSelector,
     };
@@ -1045,9 +1168,35 @@ export class FakeApiServer {
     if (rv > this.store.currentRV && !(await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs))) {
       throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
     }
-    // `limit`/`continue` are ignored: the whole collection comes back in one page, without `continue`.
     const match = this.matcher(route, opts, undefined);
-    const items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
+    let items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
+    // Paging (`limit`/`continue`): the token carries the list's resourceVersion and the key to start after, as
+    // etcd's does. Later pages are cut from the current state (the real server reads them at the first page's
+    // revision); a token older than the history answers 410 Expired, as an etcd compaction would.
+    let listRV = this.store.currentRV;
+    if (opts.continue !== '') {
+      const token = decodeContinue(opts.continue);
+      if (token === undefined) throw new HttpError(badRequestStatus('continue key is not valid: illegal base64 data'));
+      if (token.rv < this.store.historyBoundaryRV) {
+        throw new HttpError(
+          makeStatus({
+            code: 410,
+            reason: 'Expired',
+            message:
+              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          }),
+        );
+      }
+      listRV = token.rv;
+      items = items.filter((r) => r.key > token.start);
+    }
+    let next = '';
+    let remaining = 0;
+    if (opts.limit > 0 && items.length > opts.limit) {
+      remaining = items.length - opts.limit;
+      items = items.slice(0, opts.limit);
+      next = encodeContinue(listRV, items[items.length - 1]!.key);
+    }
     const prefix = reg.typeMetaPrefix;
     const itemJson = metadataOnly
       ? items.map((r) => r.metadataJson())
@@ -1056,7 +1205,8 @@ export class FakeApiServer {
     const head = metadataOnly
       ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1"`
       : `{"kind":${JSON.stringify(`${reg.resource.kind}List`)},"apiVersion":${JSON.stringify(reg.resource.apiVersion)}`;
-    this.writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${this.store.currentRV}"},"items":[${itemJson.join(',')}]}\n`);
+    const paging = next === '' ? '' : `,"continue":${JSON.stringify(next)},"remainingItemCount":${remaining}`;
+    this.writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${listRV}"${paging}},"items":[${itemJson.join(',')}]}\n`);
   }
 
   private async serveWatch(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, recorded: RecordedRequest): Promise<void> {
@@ -1327,4 +1477,18 @@ function parsePath(pathname: string): Route | undefined {
   // `namespaces/NS/<plural>...` is a namespaced path; `namespaces` and `namespaces/NAME` are the Namespace kind.
   if (rest[0] === 'namespaces' && rest.length >= 3) return route(rest[1], rest[2], rest[3], rest.slice(4));
   return route(undefined, rest[0], rest[1], rest.slice(2));
+}
+
+/** A list continue token: base64 of `{"rv":N,"start":"<key>"}` (opaque to clients, like etcd's). */
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ rv, start })).toString('base64');
+}
+
+function decodeContinue(token: string): { rv: number; start: string } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv?: unknown; start?: unknown };
+    return typeof value.rv === 'number' && typeof value.start === 'string' ? { rv: value.rv, start: value.start } : undefined;
+  } catch {
+    return undefined;
+  }
 }

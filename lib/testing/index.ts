@@ -16,6 +16,7 @@ export {
   type WatchErrorInput,
 } from './fake-api-server.js';
 export { type ChunkingMode } from './watch-output.js';
+export { type ObjectValidator, type ValidationContext, type NameRule } from './writes.js';
 export { FakeStoreError, type ObjectInput } from './store.js';
 export { testResources } from './resources.js';
 export {
@@ -38,6 +39,15 @@ export {
   badRequestStatus,
   tooManyRequestsStatus,
   invalidListOptionsStatus,
+  invalidStatus,
+  fieldErrorBody,
+  alreadyExistsStatus,
+  conflictStatus,
+  unsupportedMediaTypeStatus,
+  requestEntityTooLargeStatus,
+  deleteSuccessStatus,
+  OPTIMISTIC_LOCK_MESSAGE,
+  type FieldErrorType,
   type StatusBody,
   type StatusInput,
   type StatusDetailsBody,

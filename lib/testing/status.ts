@@ -213,23 +213,114 @@ export function tooManyRequestsStatus(message: string, retryAfterSeconds: number
 }
 
 /**
+ * The cause types of `field.Error` (apimachinery `pkg/util/validation/field/errors.go`, `ErrorType`), which become
+ * `details.causes[].reason` in a 422 Status.
+ * @since 0.1.0
+ */
+export type FieldErrorType =
+  | 'FieldValueRequired'
+  | 'FieldValueInvalid'
+  | 'FieldValueNotSupported'
+  | 'FieldValueForbidden'
+  | 'FieldValueDuplicate'
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
+  | 'FieldValueNotFound'
+  | 'FieldValueTypeInvalid'
+  | 'InternalError';
+
+/**
  * One field error of a failed validation (`field.Error`).
+ *
+ * The message body follows `field.Error.ErrorBody()`: the type's text (`Required value`, `Invalid value`, ...),
+ * then `: <value>` for the types that print the bad value (Invalid, Duplicate, NotSupported, NotFound, TooMany,
+ * TypeInvalid; strings are quoted like Go's `%q`), then `: <detail>` when a detail is given.
+ *
+ * @example
+ * ```ts
+ * { field: 'spec.prop2', type: 'FieldValueRequired' }                        // spec.prop2: Required value
+ * { field: 'metadata.name', type: 'FieldValueInvalid', value: 'A', detail: 'must be lower case' }
+ * { field: 'resourceVersionMatch', type: 'FieldValueNotSupported', value: 'Exact', supported: ['NotOlderThan'] }
+ * ```
  * @since 0.1.0
  */
 export interface FieldError {
+  /** The field path, e.g. `spec.containers[0].image`. */
   readonly field: string;
-  /** `FieldValueForbidden` or `FieldValueNotSupported`. */
-  readonly type: 'FieldValueForbidden' | 'FieldValueNotSupported';
-  /** For Forbidden: the detail. For NotSupported: the bad value. */
-  readonly detail: string;
+  readonly type: FieldErrorType;
+  /**
+   * The detail appended after the type text (and value). For `FieldValueNotSupported` without `value`, the bad value
+   * itself (the original meaning of this field, kept for compatibility).
+   */
+  readonly detail?: string;
+  /** The bad value, for the types that print it. `undefined` omits it (Go's `omitValue`); `null` prints `null`. */
+  readonly value?: unknown;
   /** For NotSupported: the supported values. */
   readonly supported?: readonly string[];
 }
 
-function errorBody(e: FieldError): string {
-  return e.type === 'FieldValueForbidden'
-    ? `Forbidden: ${e.detail}`
-    : `Unsupported value: ${JSON.stringify(e.detail)}: supported values: ${(e.supported ?? []).map((s) => JSON.stringify(s)).join(', ')}`;
+const FIELD_ERROR_TEXT: Record<FieldErrorType, string> = {
+  FieldValueRequired: 'Required value',
+  FieldValueInvalid: 'Invalid value',
+  FieldValueNotSupported: 'Unsupported value',
+  FieldValueForbidden: 'Forbidden',
+  FieldValueDuplicate: 'Duplicate value',
+  FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
+  FieldValueNotFound: 'Not found',
+  FieldValueTypeInvalid: 'Invalid value',
+  InternalError: 'Internal error',
+};
+
+/** Go's rendering of a bad value in `ErrorBody`: `%q` for strings, `%v` for numbers/bools, `%#v` for string slices. */
+function goValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * The message body of one field error, as `field.Error.ErrorBody()` builds it (without the `<field>: ` prefix).
+ * @since 0.1.0
+ */
+export function fieldErrorBody(e: FieldError): string {
+  const text = FIELD_ERROR_TEXT[e.type];
+  if (e.type === 'FieldValueNotSupported') {
+    const value = e.value !== undefined ? e.value : e.detail;
+    const supported = e.supported && e.supported.length > 0 ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(', ')}` : '';
+    return `${text}${value !== undefined ? `: ${goValue(value)}` : ''}${supported}`;
+  }
+  // Required, Forbidden, TooLong and Internal never print the value (ErrorBody's first cases).
+  const printsValue = !['FieldValueRequired', 'FieldValueForbidden', 'FieldValueTooLong', 'InternalError'].includes(e.type);
+  let s = printsValue && e.value !== undefined ? `${text}: ${goValue(e.value)}` : text;
+  if (e.detail) s += `: ${e.detail}`;
+  return s;
+}
+
+/**
+ * The 422 Invalid Status of `errors.NewInvalid(qualifiedKind, name, errs)`: message
+ * `<Kind>[.<group>] "<name>" is invalid: <field>: <body>` (several errors joined as `[a, b]`, duplicates dropped
+ * as `ToAggregate` does), `details: {name, group, kind, causes}` with one cause per error. Compare
+ * `fixtures/status-422-invalid.json`.
+ * @example
+ * ```ts
+ * invalidStatus('FooBar', 'example.com', 'fb3', [{ field: 'spec.prop2', type: 'FieldValueRequired' }]);
+ * // message: FooBar.example.com "fb3" is invalid: spec.prop2: Required value
+ * ```
+ * @since 0.1.0
+ */
+export function invalidStatus(kind: string, group: string, name: string, errors: readonly FieldError[]): StatusBody {
+  const messages = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorBody(e)}`))];
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  const aggregate = messages.length === 0 ? '' : `: ${messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`}`;
+  return makeStatus({
+    code: 422,
+    reason: 'Invalid',
+    message: `${qualifiedKind} ${JSON.stringify(name)} is invalid${aggregate}`,
+    details: { name, group, kind, causes: errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })) },
+  });
 }
 
 /**
@@ -238,16 +329,66 @@ function errorBody(e: FieldError): string {
  * @since 0.1.0
  */
 export function invalidListOptionsStatus(errors: readonly FieldError[]): StatusBody {
-  const messages = [...new Set(errors.map((e) => `${e.field}: ${errorBody(e)}`))];
-  const aggregate = messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`;
+  return invalidStatus('ListOptions', 'meta.k8s.io', '', errors);
+}
+
+/**
+ * 409 AlreadyExists of `errors.NewAlreadyExists`: `pods "x" already exists`, details `{name, group, kind: plural}`.
+ * @since 0.1.0
+ */
+export function alreadyExistsStatus(plural: string, group: string, name: string): StatusBody {
   return makeStatus({
-    code: 422,
-    reason: 'Invalid',
-    message: `ListOptions.meta.k8s.io "" is invalid: ${aggregate}`,
-    details: {
-      group: 'meta.k8s.io',
-      kind: 'ListOptions',
-      causes: errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field })),
-    },
+    code: 409,
+    reason: 'AlreadyExists',
+    message: `${qualified(plural, group)} ${JSON.stringify(name)} already exists`,
+    details: { name, group, kind: plural },
   });
+}
+
+/** The optimistic-lock text of `registry/generic/registry.OptimisticLockErrorMsg`. @since 0.1.0 */
+export const OPTIMISTIC_LOCK_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/**
+ * 409 Conflict of `errors.NewConflict(resource, name, err)`: `Operation cannot be fulfilled on pods "x": <why>`,
+ * details `{name, group, kind: resource}`. `why` defaults to the optimistic-lock message.
+ * @since 0.1.0
+ */
+export function conflictStatus(resource: string, group: string, name: string, why: string = OPTIMISTIC_LOCK_MESSAGE): StatusBody {
+  return makeStatus({
+    code: 409,
+    reason: 'Conflict',
+    message: `Operation cannot be fulfilled on ${qualified(resource, group)} ${JSON.stringify(name)}: ${why}`,
+    details: { name, group, kind: resource },
+  });
+}
+
+/**
+ * 415 of `negotiation.NewUnsupportedMediaTypeError`: `the body of the request was in an unknown format - accepted
+ * media types include: <types>`, no details.
+ * @since 0.1.0
+ */
+export function unsupportedMediaTypeStatus(accepted: readonly string[]): StatusBody {
+  return makeStatus({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  });
+}
+
+/**
+ * 413 of `errors.NewRequestEntityTooLargeError` as `limitedReadBody` raises it: `Request entity too large: limit is N`.
+ * @since 0.1.0
+ */
+export function requestEntityTooLargeStatus(limit: number): StatusBody {
+  return makeStatus({ code: 413, reason: 'RequestEntityTooLarge', message: `Request entity too large: limit is ${limit}` });
+}
+
+/**
+ * The `Success` Status a DELETE answers for kinds whose registry does not return the deleted object
+ * (`Store.finalizeDelete` without `ReturnDeletedObject`): no message, no code, details
+ * `{name, group, kind: plural, uid}`. Compare `fixtures/status-delete-success.json`.
+ * @since 0.1.0
+ */
+export function deleteSuccessStatus(plural: string, group: string, name: string, uid: string | undefined): StatusBody {
+  return makeStatus({ code: 0, status: 'Success', details: { name, group, kind: plural, uid } });
 }

@@ -220,6 +220,32 @@ function specPart(obj: JsonObject): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * Options of a store write. `dryRun`: validate and build the result, but change nothing, take no RV and emit no
+ * event (the `dryRun=All` of the HTTP API).
+ * @internal
+ * @since 0.1.0
+ */
+export interface StoreWriteOptions {
+  readonly dryRun?: boolean;
+}
+
+/**
+ * What {@link ObjectStore.remove} did: `deleted` is false when the object has finalizers and was only marked for
+ * deletion (or already was), true when it is gone (or, in a dry run, would be).
+ * @internal
+ * @since 0.1.0
+ */
+export interface RemoveResult {
+  readonly record: ObjectRecord;
+  readonly deleted: boolean;
+}
+
+function hasFinalizers(meta: JsonObject): boolean {
+  const f = meta['finalizers'];
+  return Array.isArray(f) && f.length > 0;
+}
+
 /** The input of a programmatic write: any JSON object; `metadata` may be partial. @since 0.1.0 */
 export type ObjectInput = { readonly metadata?: unknown; readonly [key: string]: unknown };
 
@@ -311,7 +337,24 @@ export class ObjectStore {
     return new ObjectRecord(r.key, namespace, name, rv, normalized, JSON.stringify(normalized));
   }
 
-  create(r: StoreResource, input: ObjectInput): ObjectRecord {
+  /**
+   * A free name from `generateName`: the prefix (cut to 58 characters) plus 5 random characters of
+   * `bcdfghjklmnpqrstvwxz2456789` (`names.SimpleNameGenerator` in apiserver `storage/names/generate.go`), retried
+   * while taken.
+   */
+  generateName(r: StoreResource, namespace: string, prefix: string): string {
+    const items = this.collection(r.key);
+    const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+    let name: string;
+    do {
+      let suffix = '';
+      for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_ALPHABET[Math.floor(Math.random() * NAME_SUFFIX_ALPHABET.length)];
+      name = base + suffix;
+    } while (items.has(ObjectStore.itemKey(namespace, name)));
+    return name;
+  }
+
+  create(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
     const { obj, meta } = ObjectStore.copyInput(input);
     ObjectStore.checkTypeMeta(r, obj);
     const namespace = ObjectStore.scope(r, meta['namespace']);
@@ -320,30 +363,36 @@ export class ObjectStore {
     if (name === undefined || name === '') {
       const prefix = meta['generateName'];
       if (typeof prefix !== 'string' || prefix === '') throw new FakeStoreError('Invalid', 'metadata.name or metadata.generateName is required');
-      do {
-        let suffix = '';
-        for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_ALPHABET[Math.floor(Math.random() * NAME_SUFFIX_ALPHABET.length)];
-        name = prefix + suffix;
-      } while (items.has(ObjectStore.itemKey(namespace, name as string)));
+      name = this.generateName(r, namespace, prefix);
     }
     if (typeof name !== 'string') throw new FakeStoreError('Invalid', 'metadata.name must be a string');
     const key = ObjectStore.itemKey(namespace, name);
     if (items.has(key)) throw new FakeStoreError('AlreadyExists', `${r.plural} ${JSON.stringify(name)} already exists${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
-    const rv = ++this.rv;
+    const rv = options.dryRun ? 0 : ++this.rv;
     meta['name'] = name;
     if (r.namespaced) meta['namespace'] = namespace;
     else delete meta['namespace'];
     meta['uid'] = randomUUID();
-    meta['resourceVersion'] = String(rv);
+    // A dry-run create is never stored, so it gets no resourceVersion (DryRunnableStorage.Create copies the object as is).
+    if (options.dryRun) delete meta['resourceVersion'];
+    else meta['resourceVersion'] = String(rv);
     meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
+    if (options.dryRun) return rec;
     items.set(key, rec);
     this.commit('ADDED', r, rec, undefined);
     return rec;
   }
 
-  update(r: StoreResource, input: ObjectInput): ObjectRecord {
+  /**
+   * Replaces an object. An object being deleted keeps its `deletionTimestamp`/`deletionGracePeriodSeconds`
+   * (`rest.BeforeUpdate`: "an update can never remove/change a deletion timestamp"); when such an update leaves no
+   * finalizers, the object is deleted instead (`Store.shouldDeleteDuringUpdate`, `deleteWithoutFinalizers`): the
+   * watch event is DELETED carrying the last *stored* state (finalizers included, as etcd's prevKV has them) with the
+   * deletion RV, and the returned record is the requested state with that RV.
+   */
+  update(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
     const { obj, meta } = ObjectStore.copyInput(input);
     ObjectStore.checkTypeMeta(r, obj);
     const namespace = ObjectStore.scope(r, meta['namespace']);
@@ -361,7 +410,17 @@ export class ObjectStore {
         `Operation cannot be fulfilled on ${r.plural} ${JSON.stringify(name)}: the object has been modified; please apply your changes to the latest version and try again`,
       );
     }
-    const rv = ++this.rv;
+    if (prevMeta['deletionTimestamp'] !== undefined) {
+      meta['deletionTimestamp'] = prevMeta['deletionTimestamp'];
+      if (meta['deletionGracePeriodSeconds'] === undefined && prevMeta['deletionGracePeriodSeconds'] !== undefined) {
+        meta['deletionGracePeriodSeconds'] = prevMeta['deletionGracePeriodSeconds'];
+      }
+    }
+    const finalize =
+      prevMeta['deletionTimestamp'] !== undefined &&
+      !hasFinalizers(meta) &&
+      (prevMeta['deletionGracePeriodSeconds'] === undefined || prevMeta['deletionGracePeriodSeconds'] === 0);
+    const rv = options.dryRun ? Number(prevMeta['resourceVersion']) : ++this.rv;
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
     meta['creationTimestamp'] = prevMeta['creationTimestamp'];
@@ -370,23 +429,58 @@ export class ObjectStore {
     // metadata.generation moves only when the desired state (everything but metadata and status) changes.
     meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
     const rec = this.record(r, namespace, name, rv, obj, meta);
+    if (options.dryRun) return rec;
+    if (finalize) {
+      items.delete(key);
+      this.commit('DELETED', r, prev.withResourceVersion(rv), prev);
+      return rec;
+    }
     items.set(key, rec);
     this.commit('MODIFIED', r, rec, prev);
     return rec;
   }
 
+  /** Deletes an object, honouring finalizers (see {@link ObjectStore.remove}); returns the resulting record. */
   delete(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord {
+    return this.remove(r, name, namespace).record;
+  }
+
+  /**
+   * Deletes an object. With `metadata.finalizers` non-empty it is only marked: the first delete sets
+   * `deletionTimestamp` (now), `deletionGracePeriodSeconds: 0` and bumps `generation` (`markAsDeleting` in
+   * `registry/generic/registry/store.go`), a MODIFIED event; a later delete changes nothing. The object goes away
+   * (DELETED) once an update removes the last finalizer. Without finalizers the object is removed at once; the
+   * result carries the deletion RV, which is also what watches get in DELETED (protocol sheet §10).
+   */
+  remove(r: StoreResource, name: string, namespace: string | undefined, options: StoreWriteOptions = {}): RemoveResult {
     const ns = ObjectStore.scope(r, namespace);
     const items = this.collection(r.key);
     const key = ObjectStore.itemKey(ns, name);
     const prev = items.get(key);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
+    const prevMeta = prev.object['metadata'] as JsonObject;
+    if (hasFinalizers(prevMeta)) {
+      if (prevMeta['deletionTimestamp'] !== undefined) return { record: prev, deleted: false };
+      const obj = prev.copy();
+      const meta = obj['metadata'] as JsonObject;
+      meta['deletionTimestamp'] = timestamp();
+      meta['deletionGracePeriodSeconds'] = 0;
+      if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;
+      const rv = options.dryRun ? prev.rv : ++this.rv;
+      meta['resourceVersion'] = String(rv);
+      const rec = this.record(r, ns, name, rv, obj, meta);
+      if (options.dryRun) return { record: rec, deleted: false };
+      items.set(key, rec);
+      this.commit('MODIFIED', r, rec, prev);
+      return { record: rec, deleted: false };
+    }
+    if (options.dryRun) return { record: prev, deleted: true };
     items.delete(key);
     const rv = ++this.rv;
     // DELETED carries the last state with the deletion revision as its RV (protocol sheet §10).
     const rec = prev.withResourceVersion(rv);
     this.commit('DELETED', r, rec, prev);
-    return rec;
+    return { record: rec, deleted: true };
   }
 
   get(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord | undefined {

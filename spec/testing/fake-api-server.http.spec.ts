@@ -182,9 +182,11 @@ describe('FakeApiServer: paths, GET and LIST (§1.1, §4.5)', () => {
     expect(JSON.parse(res.body)).toMatchObject({ kind: 'Node', metadata: { name: 'n1' } });
   });
 
-  it('answers other verbs with 405 for now', async () => {
-    const res = await fetchRaw(`${server.url}${PODS}`, { method: 'POST' });
-    expect(res.status).toBe(405);
+  it('answers verbs a route does not have with 405 (writes: see fake-api-server.crud.spec.ts)', async () => {
+    for (const [method, path] of [['PUT', PODS], ['PATCH', PODS], ['POST', '/api/v1/pods'], ['POST', `${PODS}/x`]] as const) {
+      const res = await fetchRaw(`${server.url}${path}`, { method });
+      expect([method, path, res.status, JSON.parse(res.body).reason]).toEqual([method, path, 405, 'MethodNotAllowed']);
+    }
   });
 });
 
@@ -429,5 +431,33 @@ describe('FakeApiServer: programmatic store', () => {
     const d = server.create(Deployment, { metadata: { name: 'd', namespace: 'ns' } }) as { metadata: { resourceVersion: string } };
     expect(Number(d.metadata.resourceVersion)).toBe(start + 8);
     expect(server.list(Pod).map((p) => (p as { metadata: { name: string } }).metadata.name)).toEqual(['a']);
+  });
+});
+
+describe('FakeApiServer list paging', () => {
+  it('pages with limit/continue at the first page\'s resourceVersion, and expires old tokens with 410', async () => {
+    const server = await FakeApiServer.start();
+    try {
+      for (let i = 0; i < 5; i++) server.create(testResources.Pod, { metadata: { name: `p${i}`, namespace: 'default' } });
+      const rv = server.resourceVersion;
+      const first = JSON.parse((await fetchRaw(`${server.url}/api/v1/namespaces/default/pods?limit=2`)).body);
+      expect(first.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['p0', 'p1']);
+      expect(first.metadata).toEqual({ resourceVersion: rv, continue: expect.any(String), remainingItemCount: 3 });
+      server.create(testResources.Pod, { metadata: { name: 'p9', namespace: 'default' } });
+      const second = JSON.parse((await fetchRaw(`${server.url}/api/v1/namespaces/default/pods?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`)).body);
+      expect(second.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['p2', 'p3']);
+      expect(second.metadata.resourceVersion).toBe(rv);
+      const last = JSON.parse((await fetchRaw(`${server.url}/api/v1/namespaces/default/pods?limit=2&continue=${encodeURIComponent(second.metadata.continue)}`)).body);
+      expect(last.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['p4', 'p9']);
+      expect(last.metadata).toEqual({ resourceVersion: rv });
+      server.compact();
+      server.burnRevisions(1);
+      const expired = await fetchRaw(`${server.url}/api/v1/namespaces/default/pods?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`);
+      expect(expired.status).toBe(410);
+      expect(JSON.parse(expired.body)).toMatchObject({ reason: 'Expired', code: 410 });
+      expect((await fetchRaw(`${server.url}/api/v1/namespaces/default/pods?continue=garbage!`)).status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -10,16 +10,20 @@ export interface RawResponse {
   readonly body: string;
 }
 
-/** One request, whole body as a string. */
-export function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+/** One request, whole body as a string; `body` (a string, or any value sent as JSON) is written as the request body. */
+export function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<RawResponse> {
+  // An explicit Content-Length: Node does not chunk DELETE bodies by default.
+  const payload = options.body === undefined ? undefined : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body), 'utf8');
+  const headers = payload ? { ...options.headers, 'Content-Length': String(payload.length) } : options.headers;
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('error', reject);
+    if (payload) req.write(payload);
     req.end();
   });
 }
