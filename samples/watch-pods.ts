@@ -7,11 +7,11 @@
  * Without it, it starts the embedded FakeApiServer from `kubex-rx/testing`, so a newcomer sees real events on a
  * fresh machine with no cluster.
  */
-import { Api, EventType, createClient, defineResource, isInitialEventsEnd } from 'kubex-rx';
+import { Api, EventType, createClient, isInitialEventsEnd } from 'kubex-rx';
+import { Pod } from 'kubex-rx/k8s/v1_35/core/v1';
 import { FakeApiServer } from 'kubex-rx/testing';
 import { firstValueFrom } from 'rxjs';
 
-const Pod = defineResource({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true });
 const namespace = process.env['KUBEX_NAMESPACE'] ?? 'default';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const client = await createClient({ server: external ?? fake!.url, token: process.env['KUBEX_TOKEN'] });
   console.log(fake ? `embedded FakeApiServer at ${fake.url} (set KUBEX_SERVER to use a real cluster)` : `using ${client}`);
 
-  const pods = new Api(Pod, { client, namespace });
+  const pods = new Api(Pod, { client, namespace }); // Api<Pod>: events and results are typed and validated
 
   // The watcher: all namespaces, with bookmarks.
   const watching = pods.watch$({ namespace: null, allowBookmarks: true }).subscribe({
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       if (event.type === EventType.BOOKMARK) {
         console.log(`${event.type.padEnd(8)} resourceVersion=${event.object.metadata.resourceVersion}${isInitialEventsEnd(event) ? ' (initial state complete)' : ''}`);
       } else {
-        console.log(`${event.type.padEnd(8)} ${event.object.metadata.namespace}/${event.object.metadata.name}`);
+        const pod = event.object; // a Pod, decoded by the generated io-ts codec
+        console.log(`${event.type.padEnd(8)} ${pod.metadata?.namespace}/${pod.metadata?.name} ${pod.spec?.containers.map((c) => c.image).join(',') ?? ''}`);
       }
     },
     error: (error: Error) => {
@@ -43,10 +44,11 @@ async function main(): Promise<void> {
   const created = await firstValueFrom(
     pods.create$({ metadata: { generateName: 'example-pod-' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } }),
   );
-  console.log(`created  ${created.metadata.namespace}/${created.metadata.name}`);
+  const name = created.metadata!.name!;
+  console.log(`created  ${created.metadata?.namespace}/${name}`);
   await sleep(500);
-  await firstValueFrom(pods.delete$(created.metadata.name!));
-  console.log(`deleted  ${created.metadata.namespace}/${created.metadata.name}`);
+  await firstValueFrom(pods.delete$(name));
+  console.log(`deleted  ${created.metadata?.namespace}/${name}`);
   await sleep(external ? 5000 : 300);
 
   watching.unsubscribe(); // aborts the watch request

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * The codegen command line (`kubex-rx-codegen`, or `node dist/codegen/cli.js`).
+ * The codegen command line (`kubex-rx`, or `node dist/codegen/cli.js`).
  *
  * ```sh
- * kubex-rx-codegen codegen --spec <file|url> --out <dir> [--module-prefix <p>] [--runtime-module <m>] [--source <text>] [--clean]
- * kubex-rx-codegen builtins [--shared <dir>] [--root <dir>]   # regenerates lib/k8s/v1_35 and v1_36 (npm run codegen)
+ * kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <p>] [--runtime-module <m>] [--source <text>] [--clean]
+ * kubex-rx builtins [--shared <dir>] [--root <dir>]   # regenerates lib/k8s/v1_35 and v1_36 (npm run codegen)
  * ```
  *
  * `--spec` is an OpenAPI v2 document (a file, or a URL such as `http://127.0.0.1:8001/openapi/v2` behind
@@ -19,8 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { BUILTIN_TARGETS, generate, writeFiles, type GenerateOptions } from './index.js';
 
 const USAGE = `usage:
-  kubex-rx-codegen codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
-  kubex-rx-codegen builtins [--shared <dir>] [--root <dir>]`;
+  kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
+  kubex-rx builtins [--shared <dir>] [--root <dir>]`;
 
 /** A usage error: exit code 2. */
 class UsageError extends Error {
@@ -94,6 +94,10 @@ export async function main(
         writeFiles(files, join(root, target.out), true);
         log(`codegen: wrote ${files.length} modules under ${target.out}`);
       }
+      return 0;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      log(USAGE);
       return 0;
     }
     throw new UsageError(command === undefined ? 'no command' : `unknown command ${command}`);

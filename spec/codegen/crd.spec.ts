@@ -162,7 +162,7 @@ describe('CRD codegen', () => {
   });
 });
 
-describe('kubex-rx-codegen codegen', () => {
+describe('kubex-rx codegen', () => {
   it('writes the module of the fixture CRD, as the function API does', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kubex-codegen-crd-'));
     try {

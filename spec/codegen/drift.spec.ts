@@ -35,7 +35,7 @@ function expectSame(fresh: Map<string, string>, dir: string): void {
 }
 
 describe('generated code is up to date (run `npm run codegen` if this fails)', () => {
-  it('lib/k8s/v1_35 and lib/k8s/v1_36: `kubex-rx-codegen builtins` (what `npm run codegen` runs) into a temp dir', async () => {
+  it('lib/k8s/v1_35 and lib/k8s/v1_36: `kubex-rx builtins` (what `npm run codegen` runs) into a temp dir', async () => {
     const root = mkdtempSync(join(tmpdir(), 'kubex-codegen-root-'));
     try {
       const log: string[] = [];

@@ -93,7 +93,7 @@ describe('OpenAPI v2 front end', () => {
   });
 });
 
-describe('kubex-rx-codegen codegen --spec URL (a live cluster /openapi/v2, e.g. behind kubectl proxy)', () => {
+describe('kubex-rx codegen --spec URL (a live cluster /openapi/v2, e.g. behind kubectl proxy)', () => {
   let server: Server;
   let url: string;
 
