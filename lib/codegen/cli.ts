@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { parseAllDocuments } from 'yaml';
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,7 +46,8 @@ function parseFlags(args: readonly string[], known: readonly string[], booleans:
 }
 
 /**
- * Reads a spec from a file path or an `http(s)://` URL and parses it as JSON.
+ * Reads a spec from a file path or an `http(s)://` URL: JSON, or YAML (a CRD manifest as `kubectl apply` takes
+ * it, several documents separated by `---` allowed; they become an array).
  * @since 0.1.0
  */
 export async function readSpec(location: string): Promise<unknown> {
@@ -54,7 +56,21 @@ export async function readSpec(location: string): Promise<unknown> {
     if (!response.ok) throw new Error(`GET ${location}: HTTP ${response.status}`);
     return response.json();
   }
-  return JSON.parse(readFileSync(location, 'utf8'));
+  return parseSpecText(readFileSync(location, 'utf8'), location);
+}
+
+/** Parses JSON, or else YAML (one document, or an array of the non-empty documents of a multi-document file). */
+export function parseSpecText(text: string, source = 'input'): unknown {
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') return JSON.parse(text);
+  const documents = parseAllDocuments(text);
+  const values: unknown[] = [];
+  for (const document of documents) {
+    if (document.errors.length > 0) throw new Error(`${source}: not JSON, and not valid YAML: ${document.errors[0]!.message}`);
+    const value: unknown = document.toJS();
+    if (value !== null && value !== undefined) values.push(value);
+  }
+  return values.length === 1 ? values[0] : values;
 }
 
 /**

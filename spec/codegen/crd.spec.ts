@@ -7,7 +7,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lib/codegen/cli.js';
+import { main, parseSpecText } from '../../lib/codegen/cli.js';
+import { stringify as stringifyYaml } from 'yaml';
 import { generate, modulesFromCrds, modulesOf, type CrdDocument, type Decl } from '../../lib/codegen/index.js';
 import { Api } from '../../lib/api/api.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
@@ -178,6 +179,21 @@ describe('kubex-rx codegen', () => {
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8')).toBe(generate(readCrdFixture(), CRD_OPTIONS)[0]!.text);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a CRD manifest in YAML (several documents), as kubectl apply takes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubex-codegen-yaml-'));
+    try {
+      // The fixture, written as YAML at test time (never copied into the repo), after an empty document.
+      writeFileSync(join(dir, 'crd.yaml'), `---\n${stringifyYaml(readCrdFixture())}---\n`);
+      const out = join(dir, 'out');
+      expect(await main(['codegen', '--spec', join(dir, 'crd.yaml'), '--out', out], () => {})).toBe(0);
+      const [expected] = generate(readCrdFixture(), { source: '`customresourcedefinition.json`' });
+      expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8').replace(/crd\.yaml/g, 'customresourcedefinition.json')).toBe(expected!.text);
+      expect(() => parseSpecText('a: [unclosed', 'bad.yaml')).toThrow(/bad.yaml: not JSON, and not valid YAML/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
