@@ -1,0 +1,32 @@
+/**
+ * `kubex-rx/nestjs`: kubex-rx for NestJS. A `KubexModule` providing the client, `Api`s and `Informer`s per
+ * resource type, a Terminus-compatible health indicator, and server-sent events for `@Sse()`.
+ *
+ * Needs `@nestjs/common` (tested with v12) and `rxjs`; `@nestjs/terminus` only if you use its `HealthCheckService`.
+ * The main entry point `kubex-rx` never imports NestJS.
+ *
+ * @packageDocumentation
+ * @since 0.1.0
+ */
+export {
+  KubexModule,
+  KUBEX_MODULE_OPTIONS,
+  type KubexModuleOptions,
+  type KubexModuleExtras,
+  type KubexModuleForRootOptions,
+  type KubexModuleAsyncOptions,
+  type KubexFeature,
+  type KubexResource,
+} from './kubex.module.js';
+export { KUBE_CLIENT, getApiToken, getInformerToken, InjectKubeClient, InjectApi, InjectInformer } from './tokens.js';
+export {
+  informerHealth,
+  KubexHealthIndicator,
+  type InformerHealth,
+  type InformerHealthDetails,
+  type InformerHealthOptions,
+  type InformerHealthStatus,
+  type InformerStateSource,
+  type KubexHealthIndicatorResult,
+} from './health.js';
+export { toMessageEvent, toServerSentEvents, type WatchMessageEvent } from './sse.js';
