@@ -1,17 +1,40 @@
-import { KubexError } from '../errors/kubex-error.js';
+import { ConfigError } from './config-errors.js';
+import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
 
+export { ConfigError } from './config-errors.js';
+
 /**
- * The client's configuration could not be used: no server, a malformed URL, an unreadable file.
+ * Whom requests act as (`kubectl --as`, `--as-group`, `--as-uid`, a kubeconfig user's `as`, `as-groups`, `as-uid`,
+ * `as-user-extra`): sent as `Impersonate-*` headers, one header line per group and per extra value.
+ * See https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation.
  * @since 0.1.0
  */
-export class ConfigError extends KubexError {
-  override readonly name: string = 'ConfigError';
+export interface Impersonation {
+  readonly user?: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
- * Options of {@link createClient}. Explicit options win over any kubeconfig or in-cluster configuration.
+ * Where {@link createClient} looks for configuration. Every field defaults to the process's; tests and sandboxes
+ * point them elsewhere (the kubeconfig and in-cluster paths are then fully under their control).
+ * @since 0.1.0
+ */
+export interface ConfigEnvironment {
+  /** Environment variables: `KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`/`_PORT`, `POD_NAMESPACE`; also the base environment of exec plugins. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The home directory holding `.kube/config`. Default `$HOME`, else `os.homedir()`. */
+  readonly homeDir?: string;
+  /** The service-account directory with `token`, `ca.crt` and `namespace`. Default `/var/run/secrets/kubernetes.io/serviceaccount`. */
+  readonly serviceAccountDir?: string;
+}
+
+/**
+ * Options of {@link createClient}. Explicit options win over any kubeconfig or in-cluster configuration, as
+ * kubectl's flags do.
  * @since 0.1.0
  */
 export interface ClientOptions {
@@ -19,32 +42,107 @@ export interface ClientOptions {
   readonly server?: string | URL;
   /** A bearer token, sent as `Authorization: Bearer <token>`. */
   readonly token?: string;
-  /** The namespace of `Api`s that name none. Default: `default`. */
+  /** The namespace of `Api`s that name none. Default: the kubeconfig context's, the pod's in a cluster, else `default`. */
   readonly namespace?: string;
   /** The transport. Default: node-fetch in Node, the global `fetch` elsewhere (browsers). */
   readonly fetch?: FetchLike;
   /** Extra headers sent with every request (e.g. for an authenticating proxy). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A kubeconfig file to use instead of `KUBECONFIG` / `~/.kube/config` (like `kubectl --kubeconfig`); it must exist. */
+  readonly kubeconfig?: string;
+  /** The kubeconfig context to use instead of its `current-context` (like `kubectl --context`). */
+  readonly context?: string;
+  /** A file holding a bearer token, re-read every minute and after a 401 (projected, rotated tokens). */
+  readonly tokenFile?: string;
+  /** Basic-auth user name (with `password`). */
+  readonly username?: string;
+  /** Basic-auth password (with `username`). */
+  readonly password?: string;
+  /** An exec credential plugin, as a kubeconfig's `users[].user.exec`. */
+  readonly exec?: ExecPluginConfig;
+  /** The CA certificates (PEM) that sign the server's certificate; then the only ones trusted. */
+  readonly ca?: string;
+  /** The client certificate (PEM), with `clientKey`. */
+  readonly clientCertificate?: string;
+  /** The client certificate's private key (PEM), with `clientCertificate`. */
+  readonly clientKey?: string;
+  /** Do not verify the server's certificate (a warning says so). Default `false`. */
+  readonly insecureSkipTlsVerify?: boolean;
+  /** The server name for SNI and certificate verification, when the URL's host is not in the certificate. */
+  readonly tlsServerName?: string;
+  /** Act as another user (impersonation headers). */
+  readonly impersonate?: Impersonation;
+  /** An HTTP(S) proxy to tunnel through with CONNECT, e.g. `http://proxy:3128` (user info becomes `Proxy-Authorization`). */
+  readonly proxyUrl?: string | URL;
+  /** Where configuration is looked for; defaults are the process's. */
+  readonly environment?: ConfigEnvironment;
+  /** Where warnings go (`insecure-skip-tls-verify`, an unreadable in-cluster CA). Default `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
+/** The Node-only configuration module, relative to this one. */
+const RESOLVE_CONFIG = './resolve-config.js';
+
+/** Options that need the Node configuration path (files, TLS agent, plugins). */
+const NODE_OPTIONS = [
+  'kubeconfig', 'context', 'tokenFile', 'username', 'password', 'exec', 'ca', 'clientCertificate', 'clientKey',
+  'insecureSkipTlsVerify', 'tlsServerName', 'impersonate', 'proxyUrl',
+] as const satisfies readonly (keyof ClientOptions)[];
+
 /**
- * Creates a {@link KubeClient}.
+ * Creates a {@link KubeClient}, connecting the way kubectl does.
  *
- * This release needs an explicit `server` (plus, optionally, a `token` and a `fetch`); kubeconfig and
- * in-cluster configuration resolve when it is omitted in a later release. Rejects with a {@link ConfigError}
- * when the options cannot be used.
+ * Resolution order (client-go `tools/clientcmd`): explicit options; else a kubeconfig: `options.kubeconfig`,
+ * or the files of `KUBECONFIG` merged (for each cluster, user and context the first file to define it wins;
+ * `current-context` from the first file that sets it), or `~/.kube/config`; else, when no kubeconfig exists,
+ * in-cluster configuration (`KUBERNETES_SERVICE_HOST`/`_PORT`, the service account's token, `ca.crt` and
+ * `namespace`). With `server` and neither `kubeconfig` nor `context`, no file is read.
+ *
+ * Credentials: bearer `token`, `tokenFile` (re-read as it rotates; the in-cluster token too), client
+ * certificates, basic auth, impersonation, and exec plugins (`client.authentication.k8s.io/v1` and `v1beta1`,
+ * cached until they expire). On a 401 the client refreshes (re-reads the token file, re-runs the plugin) and
+ * sends the request once more. In Node the transport is node-fetch with a keep-alive agent carrying the CA,
+ * client certificate and proxy; an injected `fetch` gets that agent as `init.agent` and may ignore it (a
+ * browser's does: TLS is then the platform's business). TLS verification is on unless
+ * `insecure-skip-tls-verify` is set, which warns.
+ *
+ * Rejects with a {@link ConfigError}: a {@link KubeconfigError} for a missing or invalid kubeconfig, an unknown
+ * context, cluster or user; an {@link ExecPluginError} for an exec plugin configuration that cannot work (a
+ * plugin that fails when run makes the request reject with it).
  *
  * @example
  * ```ts
- * const client = await createClient({ server: 'http://127.0.0.1:8001' }); // kubectl proxy
- * const pods = new Api(Pod, { client, namespace: 'default' });
+ * const client = await createClient();                               // kubeconfig, else in-cluster
+ * const staging = await createClient({ context: 'staging' });        // another context
+ * const local = await createClient({ server: 'http://127.0.0.1:8001' }); // kubectl proxy
+ * const pods = new Api(Pod, { client });                              // the context's namespace
  * ```
  * @since 0.1.0
  */
 export async function createClient(options: ClientOptions = {}): Promise<KubeClient> {
-  if (options.server === undefined) {
-    throw new ConfigError('createClient: no server given (pass { server }; kubeconfig and in-cluster configuration are not supported yet)');
+  const needsNode = options.server === undefined || NODE_OPTIONS.some((k) => options[k] !== undefined);
+  if (!needsNode) return explicitClient(options);
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof proc?.versions?.node !== 'string') {
+    throw new ConfigError('createClient: kubeconfig, in-cluster configuration and TLS options need Node.js; in a browser pass { server, token, fetch }');
   }
+  // A specifier that bundlers cannot follow: resolve-config.js imports node:fs, node:https, node:child_process,
+  // which a browser bundle must never contain (browsers never reach this line).
+  const { resolveConfig } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
+  const resolved = await resolveConfig(options);
+  const fetch = options.fetch ?? (await defaultFetch());
+  return new KubeClient({
+    server: resolved.server,
+    namespace: resolved.namespace,
+    fetch,
+    ...(resolved.auth ? { auth: resolved.auth } : {}),
+    agent: resolved.agent,
+    headers: options.headers,
+  });
+}
+
+/** `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour). */
+async function explicitClient(options: ClientOptions): Promise<KubeClient> {
   let server: URL;
   try {
     server = new URL(String(options.server));

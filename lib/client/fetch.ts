@@ -20,7 +20,11 @@ export interface FetchResponseLike {
 /** What kubex-rx passes to `fetch`. @since 0.1.0 */
 export interface FetchInitLike {
   method: string;
-  headers: Record<string, string>;
+  /**
+   * A record, or `[name, value]` pairs when a header repeats (impersonating several groups sends one
+   * `Impersonate-Group` line per group). WHATWG `fetch` and node-fetch accept both.
+   */
+  headers: Record<string, string> | [string, string][];
   body?: string;
   signal?: AbortSignal;
   /** node-fetch only: the `http(s).Agent` carrying keep-alive, CA and client certificates. */
@@ -44,12 +48,22 @@ function isNode(): boolean {
 let nodeFetch: Promise<FetchLike> | undefined;
 
 /**
+ * `import(specifier)` that bundlers cannot follow: the specifier is a parameter, not a literal, and the comments
+ * tell webpack and Vite to leave it alone. A literal `import('node-fetch')` makes browser bundlers (esbuild, Angular
+ * CLI, Vite, webpack) bundle node-fetch and fail on its `node:` built-ins, although browsers never reach it.
+ * Only for packages a Node runtime has installed beside kubex-rx.
+ */
+export function importNodeOnly(specifier: string): Promise<unknown> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+}
+
+/**
  * The default transport: node-fetch in Node (imported lazily, once), the global `fetch` elsewhere.
  * @since 0.1.0
  */
 export function defaultFetch(): Promise<FetchLike> {
   if (isNode()) {
-    nodeFetch ??= import('node-fetch').then((m) => m.default as unknown as FetchLike);
+    nodeFetch ??= importNodeOnly('node-fetch').then((m) => (m as { default: FetchLike }).default);
     return nodeFetch;
   }
   const global = (globalThis as { fetch?: FetchLike }).fetch;

@@ -1,3 +1,12 @@
-export { createClient, ConfigError, type ClientOptions } from './create-client.js';
-export { KubeClient, type KubeRequest, type KubeClientInit } from './kube-client.js';
+export { createClient, ConfigError, type ClientOptions, type Impersonation, type ConfigEnvironment } from './create-client.js';
+export { KubeconfigError, ExecPluginError } from './config-errors.js';
+export type { ExecPluginConfig } from './exec-plugin.js';
+export {
+  KubeClient,
+  type KubeRequest,
+  type KubeClientInit,
+  type CredentialProvider,
+  type RequestCredentials,
+  type HeaderInit,
+} from './kube-client.js';
 export { defaultFetch, type FetchLike, type FetchInitLike, type FetchResponseLike, type BodyLike } from './fetch.js';

@@ -14,6 +14,39 @@ export interface KubeRequest {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Headers as name → value, or as `[name, value]` pairs where a name may repeat (`Impersonate-Group` once per
+ * group: Kubernetes reads each header line as one value and never splits on commas).
+ * @since 0.1.0
+ */
+export type HeaderInit = Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
+
+/**
+ * The credentials of one request, from a {@link CredentialProvider}.
+ * @since 0.1.0
+ */
+export interface RequestCredentials {
+  /** Sent with the request, over any other header of the same name (`Authorization`, `Impersonate-*`). */
+  readonly headers?: HeaderInit;
+  /** node-fetch's `agent` for this request (a client certificate from an exec plugin); else the client's agent. */
+  readonly agent?: unknown;
+}
+
+/**
+ * Where a client's credentials come from: asked before every request, so rotated tokens and renewed exec
+ * credentials apply to the next request (and to the next watch connection).
+ * @since 0.1.0
+ */
+export interface CredentialProvider {
+  /** The credentials for the next request. May reject (e.g. with an `ExecPluginError`): the request then rejects with it. */
+  credentials(): Promise<RequestCredentials> | RequestCredentials;
+  /**
+   * The server answered 401 to a request sent with `used`: re-read the token file, re-run the exec plugin. When
+   * {@link CredentialProvider.credentials} then gives something else, the request is sent once more with it.
+   */
+  refresh?(used: RequestCredentials): Promise<void> | void;
+}
+
 /** What {@link KubeClient} is built from; see `createClient` for the user-facing options. @since 0.1.0 */
 export interface KubeClientInit {
   readonly server: URL;
@@ -21,7 +54,10 @@ export interface KubeClientInit {
   readonly fetch: FetchLike;
   /** Returns the `Authorization` (and other credential) headers; called for every request so rotated credentials apply. */
   readonly credentials?: () => Promise<Readonly<Record<string, string>>> | Readonly<Record<string, string>>;
+  /** A refreshable credential source; takes precedence over `credentials`. */
+  readonly auth?: CredentialProvider;
   readonly headers?: Readonly<Record<string, string>>;
+  /** node-fetch's `agent` (keep-alive, CA, client certificate, proxy); other `fetch`es ignore it. */
   readonly agent?: unknown;
 }
 
@@ -50,7 +86,7 @@ export class KubeClient {
   /** The namespace an `Api` uses when it names none (the kubeconfig context's, else `default`). */
   readonly namespace: string;
   readonly #fetch: FetchLike;
-  readonly #credentials: KubeClientInit['credentials'];
+  readonly #auth: CredentialProvider | undefined;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: unknown;
 
@@ -58,7 +94,8 @@ export class KubeClient {
     this.server = new URL(init.server.href.replace(/\/+$/, ''));
     this.namespace = init.namespace;
     this.#fetch = init.fetch;
-    this.#credentials = init.credentials;
+    const credentials = init.credentials;
+    this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);
     this.#headers = init.headers ?? {};
     this.#agent = init.agent;
   }
@@ -73,16 +110,37 @@ export class KubeClient {
     const base = this.server.pathname === '/' ? '' : this.server.pathname;
     const query = request.query?.toString();
     const url = `${this.server.origin}${base}${request.path}${query ? `?${query}` : ''}`;
-    const credentials = this.#credentials ? await this.#credentials() : {};
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.#headers, ...request.headers, ...credentials };
-    if (request.body !== undefined && headers['Content-Type'] === undefined) headers['Content-Type'] = 'application/json';
+    const used = this.#auth ? await this.#auth.credentials() : {};
+    const response = await this.#send(url, request, used);
+    const auth = this.#auth;
+    if (response.status !== 401 || !auth?.refresh || request.signal?.aborted) return response;
+    // 401: the token may have rotated or the exec credential expired early. Refresh once and, if that gave
+    // different credentials, send the request again (client-go's exec authenticator refreshes on 401 too,
+    // plugin/pkg/client/auth/exec). The body is a string, so the request can be replayed.
+    let next: RequestCredentials;
+    try {
+      await auth.refresh(used);
+      next = await auth.credentials();
+    } catch (error) {
+      await discard(response);
+      throw error;
+    }
+    if (sameCredentials(used, next)) return response;
+    await discard(response);
+    return this.#send(url, request, next);
+  }
+
+  async #send(url: string, request: KubeRequest, credentials: RequestCredentials): Promise<FetchResponseLike> {
+    const headers = mergeHeaders([{ Accept: 'application/json' }, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
+    if (request.body !== undefined && !hasHeader(headers, 'content-type')) appendHeader(headers, 'Content-Type', 'application/json');
+    const agent = credentials.agent ?? this.#agent;
     try {
       return await this.#fetch(url, {
         method: request.method ?? 'GET',
-        headers,
+        headers: headersForFetch(headers),
         ...(request.body !== undefined ? { body: request.body } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(this.#agent !== undefined ? { agent: this.#agent } : {}),
+        ...(agent !== undefined ? { agent } : {}),
       });
     } catch (error) {
       if (request.signal?.aborted) throw error;
@@ -104,6 +162,50 @@ export class KubeClient {
   [INSPECT](): string {
     return `KubeClient { server: '${redactUrl(this.server)}', namespace: '${this.namespace}' }`;
   }
+}
+
+/** Header values by lower-case name, each with the casing of the source that set it last, and every value in order. */
+type HeaderTable = Map<string, { name: string; values: string[] }>;
+
+/** Later sources override earlier ones by name (any case); a name repeated within one pair list keeps all values. */
+function mergeHeaders(sources: readonly HeaderInit[]): HeaderTable {
+  const table: HeaderTable = new Map();
+  for (const source of sources) {
+    const seen = new Set<string>();
+    const entries: ReadonlyArray<readonly [string, string]> = Array.isArray(source) ? source : Object.entries(source);
+    for (const [name, value] of entries) {
+      const key = name.toLowerCase();
+      if (seen.has(key)) table.get(key)!.values.push(value);
+      else table.set(key, { name, values: [value] });
+      seen.add(key);
+    }
+  }
+  return table;
+}
+
+function hasHeader(table: HeaderTable, name: string): boolean {
+  return table.has(name.toLowerCase());
+}
+
+function appendHeader(table: HeaderTable, name: string, value: string): void {
+  table.set(name.toLowerCase(), { name, values: [value] });
+}
+
+/** A plain record, unless a header repeats: then `[name, value]` pairs (node-fetch sends each as its own line). */
+function headersForFetch(table: HeaderTable): Record<string, string> | [string, string][] {
+  const all = [...table.values()];
+  if (all.some((h) => h.values.length > 1)) return all.flatMap((h) => h.values.map((v): [string, string] => [h.name, v]));
+  return Object.fromEntries(all.map((h) => [h.name, h.values[0]!]));
+}
+
+function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean {
+  const flat = (c: RequestCredentials): string => JSON.stringify([...mergeHeaders([c.headers ?? {}]).entries()]);
+  return a.agent === b.agent && flat(a) === flat(b);
+}
+
+/** Reads and drops a response body, so its connection can be reused. */
+async function discard(response: FetchResponseLike): Promise<void> {
+  await response.text().catch(() => undefined);
 }
 
 /**

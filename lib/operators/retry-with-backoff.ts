@@ -1,4 +1,5 @@
 import { asyncScheduler, defer, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { ExecPluginError } from '../client/config-errors.js';
 import { TransportError } from '../errors/kubex-error.js';
 import { IdleTimeoutError, WatchEndedTooSoonError } from '../errors/resilience-errors.js';
 import { GoneError, ServiceUnavailableError, StatusError, TooManyRequestsError } from '../errors/status-error.js';
@@ -57,8 +58,8 @@ export interface RetryWithBackoffConfig {
  *
  * Transient: {@link TransportError}, {@link WatchEndedTooSoonError}, {@link IdleTimeoutError},
  * {@link TooManyRequestsError} (429, priority and fairness or an unready watch cache),
- * {@link ServiceUnavailableError}, and any {@link StatusError} with code >= 500 (500, 503, 504 "Too large resource
- * version"...). Not transient: {@link GoneError} (the RV is too old: {@link retryOnGone} relists), 400, 401, 403,
+ * {@link ServiceUnavailableError}, any {@link StatusError} with code >= 500 (500, 503, 504 "Too large resource
+ * version"...), and an {@link ExecPluginError} of a plugin that ran and exited with an error. Not transient: {@link GoneError} (the RV is too old: {@link retryOnGone} relists), 400, 401, 403,
  * 404, 422 (retrying cannot change the answer), decode errors, over-long lines, and any non-kubex error.
  * This follows client-go's reflector (kubernetes-watch-protocol.md §9.2), which backs off and re-watches on 429,
  * 5xx and connection errors.
@@ -73,6 +74,9 @@ export function isTransientError(error: unknown): boolean {
   if (error instanceof GoneError) return false;
   if (error instanceof TransportError || error instanceof WatchEndedTooSoonError || error instanceof IdleTimeoutError) return true;
   if (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) return true;
+  // An exec credential plugin that ran and failed (its login provider down, say) may well succeed later; one
+  // that cannot run or prints garbage will not.
+  if (error instanceof ExecPluginError) return error.exitCode !== undefined;
   if (error instanceof StatusError) return error.code === 429 || error.code >= 500;
   return false;
 }

@@ -3,6 +3,7 @@
  * described in `kubernetes-watch-protocol.md` (cited below as "§n" and "checklist n").
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +30,8 @@ import {
   type StatusDetailsBody,
 } from './status.js';
 import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreResource } from './store.js';
+import { authenticate, FakeAuth, impersonationOf, type AuthorizationAttributes, type FakeAuthOptions, type FakeUser, type RequestAuth } from './auth.js';
+import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
 import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 
@@ -108,6 +111,39 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   /** More resource types to serve. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any codec type
   readonly resources?: readonly Resource<any>[];
+  /**
+   * Serve HTTPS. `true`: a new test CA and a server certificate for the host, `localhost`, `127.0.0.1` and `::1`
+   * are made at start (needs the node-forge package); clients trust {@link FakeApiServer.ca} and get client
+   * certificates from {@link FakeApiServer.issueClientCertificate}. Or bring your own PEM `cert`/`key`, with the
+   * `ca` that signs accepted client certificates. Default: plain HTTP.
+   */
+  readonly tls?: boolean | FakeTlsOptions;
+  /**
+   * Authenticate requests (bearer tokens, basic auth, client certificates, anonymous) and authorize them, as
+   * kube-apiserver does: 401 for missing or wrong credentials, 403 when `authorize` says no. Impersonation headers
+   * are honoured and recorded ({@link RecordedRequest.auth}). Default: no authentication, everything is served.
+   */
+  readonly auth?: FakeAuthOptions;
+  /**
+   * Answer cross-origin requests, as kube-apiserver does with `--cors-allowed-origins` (its `WithCORS` filter), so a
+   * page in a browser can watch this server: `true` allows any origin; or list the allowed origins (exact strings or
+   * patterns). Preflight `OPTIONS` requests are answered 204 before authentication and are not recorded.
+   * Default: no CORS headers (browsers then refuse cross-origin calls, as they do with a default kube-apiserver).
+   */
+  readonly cors?: boolean | { readonly origins: readonly (string | RegExp)[] };
+}
+
+/**
+ * Bring-your-own TLS material for {@link FakeApiServerOptions.tls}.
+ * @since 0.1.0
+ */
+export interface FakeTlsOptions {
+  /** The server certificate (PEM). */
+  readonly cert: string;
+  /** Its private key (PEM). */
+  readonly key: string;
+  /** The CA (PEM) that signs client certificates the server accepts. */
+  readonly ca?: string;
 }
 
 /**
@@ -160,6 +196,11 @@ export interface RecordedRequest {
    * `undefined` for GET/HEAD and for bodies over {@link FakeApiServerConfig.maxRequestBodyBytes}.
    */
   readonly body?: string;
+  /**
+   * With {@link FakeApiServerOptions.auth}: how the request was authenticated and who it acts as (impersonation
+   * applied). `undefined` without `auth`, and for requests answered 401.
+   */
+  readonly auth?: RequestAuth;
 }
 
 /**
@@ -240,6 +281,13 @@ export type WatchErrorInput =
       /** Shortcut for `details.retryAfterSeconds`. */
       readonly retryAfterSeconds?: number;
     };
+
+/** The TLS material a server runs with. */
+interface ServerTls {
+  readonly server: TestCertificate;
+  readonly ca: string | undefined;
+  readonly pki: TestPki | undefined;
+}
 
 interface Registered {
   readonly resource: ResourceRef;
@@ -491,7 +539,15 @@ export class FakeApiServer {
   /** Every watch accepted since start (open and closed), oldest first. */
   readonly watchLog: WatchInfo[] = [];
 
+  /**
+   * The live authentication settings, with {@link FakeApiServerOptions.auth}; `undefined` without (nothing is
+   * authenticated). Change them during a test, e.g. to rotate a token.
+   */
+  readonly auth: FakeAuth | undefined;
+
   private readonly http: Server;
+  private readonly cors: FakeApiServerOptions['cors'];
+  private readonly tlsMaterial: { readonly ca: string | undefined; readonly pki: TestPki | undefined } | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly store: ObjectStore;
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
@@ -511,7 +567,7 @@ export class FakeApiServer {
   private readonly writes: WriteHandlers;
   private readonly validators = new Map<string, ObjectValidator>();
 
-  private constructor(options: FakeApiServerOptions) {
+  private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
     this.config = {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
       bookmarkBeforeDeadlineMs: options.bookmarkBeforeDeadlineMs ?? 2000,
@@ -547,7 +603,17 @@ export class FakeApiServer {
       },
       watchClosed: (w) => this.onWatchClosed(w),
     };
-    this.http = createServer((req, res) => this.handle(req, res));
+    this.auth = options.auth ? new FakeAuth(options.auth, tls !== undefined) : undefined;
+    this.cors = options.cors;
+    this.tlsMaterial = tls ? { ca: tls.ca, pki: tls.pki } : undefined;
+    // HTTPS asks for (but does not require) a client certificate and verifies it in the authenticator, as
+    // kube-apiserver does (`tls.RequestClientCert`): an unknown CA is a 401, not a handshake failure.
+    this.http = tls
+      ? (createHttpsServer(
+          { cert: tls.server.cert, key: tls.server.key, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: true, rejectUnauthorized: false },
+          (req, res) => this.handle(req, res),
+        ) as unknown as Server)
+      : createServer((req, res) => this.handle(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -559,8 +625,16 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
-    const server = new FakeApiServer(options);
     const host = options.host ?? '127.0.0.1';
+    let tls: ServerTls | undefined;
+    if (options.tls === true) {
+      const pki = await createTestPki({ commonName: 'fake-apiserver-ca' });
+      const names = [...new Set([host, 'localhost', '127.0.0.1', '::1'])];
+      tls = { server: await pki.issue({ commonName: 'kube-apiserver', altNames: names, usage: ['server'] }), ca: pki.ca.cert, pki };
+    } else if (options.tls) {
+      tls = { server: { cert: options.tls.cert, key: options.tls.key }, ca: options.tls.ca, pki: undefined };
+    }
+    const server = new FakeApiServer(options, tls);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
       server.http.listen(options.port ?? 0, host, () => {
@@ -569,13 +643,38 @@ export class FakeApiServer {
       });
     });
     const { port } = server.http.address() as AddressInfo;
-    server.baseUrl = `http://${host}:${port}`;
+    server.baseUrl = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return server;
   }
 
-  /** `http://127.0.0.1:PORT`, no trailing slash. @since 0.1.0 */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`), no trailing slash. @since 0.1.0 */
   get url(): string {
     return this.baseUrl;
+  }
+
+  /**
+   * The CA certificate (PEM) clients trust, with `tls` (for `tls: true`, the generated test CA; else the `ca`
+   * given, if any). `undefined` for plain HTTP.
+   * @since 0.1.0
+   */
+  get ca(): string | undefined {
+    return this.tlsMaterial?.ca;
+  }
+
+  /**
+   * Issues a client certificate signed by the test CA (with `tls: true` only) for `username` with `groups` as
+   * its O entries: the server authenticates it as that user. `validDays` below 0 makes an expired one.
+   * @example
+   * ```ts
+   * const server = await FakeApiServer.start({ tls: true, auth: {} });
+   * const { cert, key } = await server.issueClientCertificate('alice', ['dev']);
+   * ```
+   * @since 0.1.0
+   */
+  issueClientCertificate(username: string, groups: readonly string[] = [], options: { readonly validDays?: number } = {}): Promise<TestCertificate> {
+    const pki = this.tlsMaterial?.pki;
+    if (!pki) return Promise.reject(new Error('FakeApiServer.issueClientCertificate: start the server with { tls: true }'));
+    return pki.issue({ commonName: username, organizations: groups, usage: ['client'], ...(options.validDays !== undefined ? { validDays: options.validDays } : {}) });
   }
 
   /**
@@ -936,6 +1035,7 @@ export class FakeApiServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.cors && answerCors(this.cors, req, res)) return;
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD') return this.handleRead(req, res, undefined, false);
     void this.readBody(req).then(({ text, tooLarge }) => this.handleRead(req, res, text, tooLarge));
@@ -943,6 +1043,15 @@ export class FakeApiServer {
 
   private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean): void {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    let route: Route | undefined;
+    let badPath = false;
+    try {
+      route = parsePath(url.pathname);
+    } catch {
+      badPath = true;
+    }
+    // Authentication, then impersonation, before anything else (kube-apiserver's filter chain, §2).
+    const checked = this.auth ? this.authenticateRequest(this.auth, req) : undefined;
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -951,6 +1060,7 @@ export class FakeApiServer {
       headers: req.headers,
       at: Date.now(),
       ...(body !== undefined ? { body } : {}),
+      ...(checked?.auth ? { auth: checked.auth } : {}),
     };
     this.requests.push(recorded);
     this.requestWaiters.notify(recorded);
@@ -962,11 +1072,24 @@ export class FakeApiServer {
     res.setHeader('X-Kubernetes-Pf-Prioritylevel-Uid', this.pfUids.priorityLevel);
 
     if (this.closing) return this.writeFault(req, res, { type: 'ShuttingDown' }, undefined, recorded);
-    let route: Route | undefined;
-    try {
-      route = parsePath(url.pathname);
-    } catch {
-      return this.writeStatus(res, badRequestStatus(`invalid path ${JSON.stringify(url.pathname)}`));
+    if (checked?.denial) return this.writeStatus(res, checked.denial);
+    if (badPath) return this.writeStatus(res, badRequestStatus(`invalid path ${JSON.stringify(url.pathname)}`));
+    // Authorization of resource requests: 403 with the authorizer's message (§4.5).
+    const authorize = this.auth?.authorize;
+    if (checked?.auth && authorize && route?.plural !== undefined && route.plural !== '') {
+      const verb = verbOf(recorded, route);
+      const attributes: AuthorizationAttributes = {
+        user: checked.auth.user,
+        verb,
+        resource: route.plural,
+        group: route.group,
+        ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
+        ...(route.name !== undefined ? { name: route.name } : {}),
+      };
+      if (!authorize(attributes)) {
+        const status = forbiddenStatus({ user: checked.auth.user.username, verb, plural: route.plural, group: route.group, namespace: route.namespace, name: route.name });
+        return this.writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
+      }
     }
     const fault = this.takeFault(recorded);
     if (fault) return this.writeFault(req, res, fault, route, recorded);
@@ -983,6 +1106,42 @@ export class FakeApiServer {
       if (err instanceof HttpError) this.writeStatus(res, err.status);
       else this.writeStatus(res, internalErrorStatus(err instanceof Error ? err.message : String(err)));
     });
+  }
+
+  /**
+   * Authenticates a request and applies `Impersonate-*` headers (each impersonated attribute must be allowed by
+   * the authorizer as verb `impersonate`, as kube-apiserver's impersonation filter asks). Returns who the request
+   * acts as, or the Status to answer instead (401, 403, 400).
+   */
+  private authenticateRequest(auth: FakeAuth, req: IncomingMessage): { auth?: RequestAuth; denial?: StatusBody } {
+    const result = authenticate(auth, req);
+    if (!result.ok) return { denial: unauthorizedStatus() };
+    const impersonation = impersonationOf(req);
+    if (!impersonation) return { auth: { method: result.method, authenticated: result.user, user: result.user, impersonated: false } };
+    const base = { method: result.method, authenticated: result.user, user: result.user, impersonated: false };
+    if (impersonation.user === undefined) {
+      return { auth: base, denial: badRequestStatus('impersonating groups, a uid or extra fields requires Impersonate-User') };
+    }
+    const asks: { resource: string; name: string }[] = [
+      { resource: 'users', name: impersonation.user },
+      ...impersonation.groups.map((name) => ({ resource: 'groups', name })),
+      ...(impersonation.uid !== undefined ? [{ resource: 'uids', name: impersonation.uid }] : []),
+      ...Object.entries(impersonation.extra).flatMap(([key, values]) => values.map((name) => ({ resource: `userextras/${key}`, name }))),
+    ];
+    for (const ask of asks) {
+      if (auth.authorize && !auth.authorize({ user: result.user, verb: 'impersonate', resource: ask.resource, group: '', name: ask.name })) {
+        const status = forbiddenStatus({ user: result.user.username, verb: 'impersonate', plural: ask.resource, group: '', name: ask.name });
+        return { auth: base, denial: status };
+      }
+    }
+    const user: FakeUser = {
+      username: impersonation.user,
+      ...(impersonation.uid !== undefined ? { uid: impersonation.uid } : {}),
+      // An impersonated user (not a service account) is in system:authenticated, like any authenticated user.
+      groups: [...impersonation.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'],
+      ...(Object.keys(impersonation.extra).length > 0 ? { extra: impersonation.extra } : {}),
+    };
+    return { auth: { ...base, user, impersonated: true } };
   }
 
   /** Dispatch by route and verb. */
@@ -1491,4 +1650,31 @@ function decodeContinue(token: string): { rv: number; start: string } | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CORS as kube-apiserver's `WithCORS` filter does it (k8s.io/apiserver/pkg/server/filters/cors.go): an allowed
+ * `Origin` is echoed with credentials allowed; a preflight `OPTIONS` is answered 204 at once. Also exposes the headers
+ * clients read (`Retry-After` of 429s, `Audit-Id`), which the real filter leaves to `Date`.
+ * Returns whether the request was answered (a preflight).
+ */
+function answerCors(cors: true | { readonly origins: readonly (string | RegExp)[] }, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  const allowed =
+    origin !== undefined && (cors === true || cors.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin))));
+  res.setHeader('Vary', 'Origin');
+  if (!allowed) return false;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Access-Control-Expose-Headers', 'Date, Retry-After, Audit-Id, Content-Type, Warning');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE, PATCH',
+    'Access-Control-Allow-Headers':
+      req.headers['access-control-request-headers'] ??
+      'Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, Authorization, X-Requested-With, If-Modified-Since',
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+  return true;
 }

@@ -14,7 +14,10 @@ export {
   type WatchCloseReason,
   type HttpFault,
   type WatchErrorInput,
+  type FakeTlsOptions,
 } from './fake-api-server.js';
+export { FakeAuth, type FakeAuthOptions, type FakeUser, type FakeAuthMethod, type RequestAuth, type AuthorizationAttributes } from './auth.js';
+export { createTestPki, type TestPki, type TestCertificate, type IssueOptions } from './pki.js';
 export { type ChunkingMode } from './watch-output.js';
 export { type ObjectValidator, type ValidationContext, type NameRule } from './writes.js';
 export { FakeStoreError, type ObjectInput } from './store.js';

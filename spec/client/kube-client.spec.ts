@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { ConfigError, createClient } from '../../lib/client/create-client.js';
-import { toTransportError } from '../../lib/client/kube-client.js';
+import { KubeClient, toTransportError } from '../../lib/client/kube-client.js';
 import type { FetchInitLike, FetchLike, FetchResponseLike } from '../../lib/client/fetch.js';
 import { TransportError } from '../../lib/errors/kubex-error.js';
 
@@ -19,7 +19,8 @@ function recordingFetch(): { fetch: FetchLike; calls: Array<{ url: string; init:
 
 describe('createClient', () => {
   it('rejects with a ConfigError without a server, with a bad URL, or with credentials in the URL', async () => {
-    await expect(createClient()).rejects.toBeInstanceOf(ConfigError);
+    // Nothing to find: no KUBECONFIG, an empty home, not in a cluster.
+    await expect(createClient({ environment: { env: {}, homeDir: '/nonexistent-kubex-home' } })).rejects.toBeInstanceOf(ConfigError);
     await expect(createClient({ server: 'not a url' })).rejects.toThrow(/not a valid URL/);
     await expect(createClient({ server: 'ftp://x' })).rejects.toThrow(/http\(s\)/);
     await expect(createClient({ server: 'https://u:p@x' })).rejects.toThrow(/credentials in the server URL/);
@@ -42,6 +43,58 @@ describe('createClient', () => {
       expect(text).not.toContain(TOKEN);
       expect(text).toContain('k8s.example:6443');
     }
+  });
+});
+
+describe('KubeClient headers', () => {
+  it('sends a record normally, and [name, value] pairs when a credential header repeats (one line per group)', async () => {
+    const { fetch, calls } = recordingFetch();
+    const client = new KubeClient({
+      server: new URL('https://k8s.example'),
+      namespace: 'default',
+      fetch,
+      headers: { 'X-Extra': '1' },
+      auth: { credentials: () => ({ headers: [['Authorization', 'Bearer t'], ['Impersonate-Group', 'a'], ['Impersonate-Group', 'b']] }) },
+    });
+    await client.request({ path: '/api', headers: { authorization: 'overridden' } });
+    expect(calls[0]!.init.headers).toEqual([
+      ['Accept', 'application/json'],
+      ['X-Extra', '1'],
+      ['Authorization', 'Bearer t'],
+      ['Impersonate-Group', 'a'],
+      ['Impersonate-Group', 'b'],
+    ]);
+  });
+
+  it('on a 401 asks the provider to refresh and retries once, only when the credentials changed', async () => {
+    let token = 'old';
+    const refreshes: string[] = [];
+    const seen: string[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      const auth = (init.headers as Record<string, string>)['Authorization']!;
+      seen.push(auth);
+      const status = auth === 'Bearer new' ? 200 : 401;
+      return { status, statusText: '', ok: status === 200, headers: { get: () => null }, body: null, text: async () => '' };
+    };
+    const client = new KubeClient({
+      server: new URL('https://k8s.example'),
+      namespace: 'default',
+      fetch,
+      auth: {
+        credentials: () => ({ headers: { Authorization: `Bearer ${token}` } }),
+        refresh: (used) => {
+          refreshes.push(JSON.stringify(used.headers));
+          if (token === 'old') token = 'new';
+        },
+      },
+    });
+    expect((await client.request({ path: '/api' })).status).toBe(200);
+    expect(seen).toEqual(['Bearer old', 'Bearer new']);
+    token = 'stale';
+    seen.length = 0;
+    expect((await client.request({ path: '/api' })).status).toBe(401); // refresh changed nothing: no retry
+    expect(seen).toEqual(['Bearer stale']);
+    expect(refreshes).toHaveLength(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import { ExecPluginError } from '../../lib/client/config-errors.js';
 import { describe, expect, it } from '@jest/globals';
 import { defer, finalize, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
@@ -320,6 +321,7 @@ describe('isTransientError', () => {
     ['503 ServiceUnavailable', status(503, 'ServiceUnavailable')],
     ['504 Too large resource version', status(504, 'Timeout')],
     ['502 from a proxy', statusErrorFromBody(502, '<html>Bad Gateway</html>')],
+    ['an exec plugin that exited with an error', new ExecPluginError('exited with 1', { command: 'aws', exitCode: 1 })],
   ])('%s is transient', (_label, error) => {
     expect(isTransientError(error)).toBe(true);
   });
@@ -336,6 +338,7 @@ describe('isTransientError', () => {
     ['DecodeError', new DecodeError('bad', 'x')],
     ['LineTooLongError', new LineTooLongError(1024, 2048)],
     ['a plain Error', new Error('bug')],
+    ['an exec plugin that cannot run', new ExecPluginError('not found', { command: 'no-such-plugin' })],
     ['a string', 'nope'],
     ['undefined', undefined],
   ])('%s is not transient', (_label, error) => {
