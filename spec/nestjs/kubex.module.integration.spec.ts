@@ -70,7 +70,7 @@ describe('KubexModule.forRoot', () => {
   it('uses a given KubeClient as is, and leaves it open at shutdown', async () => {
     class ClosableClient extends KubeClient {
       closes = 0;
-      close(): void {
+      override async close(): Promise<void> {
         this.closes++;
       }
     }
