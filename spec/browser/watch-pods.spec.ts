@@ -156,7 +156,10 @@ if (chromiumPath === undefined) {
         await page.close();
         await site.close();
       }
-      await fake.waitForWatchClosed();
+      // Closing the page closed the informer's watch: race-free, from the watch's own record.
+      const watches = fake.watchLog;
+      expect(watches.length).toBeGreaterThan(0);
+      expect(await Promise.all(watches.map((w) => w.closed))).toEqual(watches.map(() => 'client'));
       await fake.close();
     }, 60_000);
 
