@@ -90,6 +90,7 @@ interface Session<T extends InformerObject> {
   readonly events: Subject<WatchEvent<T>>;
   readonly stores: Subject<ReadonlyMap<string, T>>;
   readonly states: BehaviorSubject<InformerState>;
+  /** The last store$ value, kept while the store is unchanged (a copy is O(objects)); `undefined` when stale. */
   snapshot: ReadonlyMap<string, T> | undefined;
   refs: number;
   connection: Subscription | undefined;
@@ -168,7 +169,8 @@ export class Informer<T extends InformerObject> {
    */
   readonly store$: Observable<ReadonlyMap<string, T>> = new Observable<ReadonlyMap<string, T>>((subscriber) => {
     const session = this.#acquire();
-    if (session.snapshot !== undefined) subscriber.next(session.snapshot);
+    if (session.store.synced && !session.store.relisting) subscriber.next((session.snapshot ??= session.store.snapshot()));
+    else if (session.snapshot !== undefined) subscriber.next(session.snapshot);
     const inner = session.stores.subscribe(subscriber);
     this.#start(session);
     return () => {
@@ -245,8 +247,12 @@ export class Informer<T extends InformerObject> {
       session.events.next(event);
     }
     if (!store.relisting && (changes.length > 0 || wasRelisting)) {
-      session.snapshot = store.snapshot();
-      session.stores.next(session.snapshot);
+      // Copying the store is O(objects): only when someone watches store$ (a late subscriber copies on demand).
+      session.snapshot = undefined;
+      if (session.stores.observed) {
+        session.snapshot = store.snapshot();
+        session.stores.next(session.snapshot);
+      }
     }
     const phase = session.states.value.phase;
     if (store.relisting) {

@@ -1,0 +1,152 @@
+/**
+ * One contender process: runs one {@link RunSpec} (from the `BENCH_CHILD` environment variable), sends one
+ * {@link RunResult} to the parent over IPC, and exits. Forked by `index.ts` with `--expose-gc`.
+ *
+ * Modes:
+ * - `stream`: one watch of `n` Pods. Times the request to the last Pod event, checks every event arrived and the
+ *   last Pod decoded intact (name, multi-byte annotation), and forces a GC inside the last event's handler to
+ *   read the live heap while the pipeline is still up.
+ * - `latency`: one watch of paced events; for each, µs from the server's write to the handler (both processes
+ *   read the same CLOCK_MONOTONIC through `process.hrtime.bigint()`; see index.ts).
+ * - `reconnect`: watch forever while the server ends every body; the server measures the gaps. Stops after `n`.
+ * - `store`: the heap held by a store of `n` Pods: kubex's informer (see `measureInformerStore`), or for raw the
+ *   parsed objects in a `Map` (the floor).
+ */
+import { BOOKMARK_EVERY, NOTE, NOTE_KEY, SENT_AT_KEY, podName } from './events.js';
+import type { PodLike, Setup, SetupOptions } from './contender.js';
+import type { RunResult, RunSpec } from './protocol.js';
+
+const spec = JSON.parse(process.env['BENCH_CHILD'] ?? 'null') as RunSpec;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('bench child: run with --expose-gc');
+const fullGc = (): void => {
+  gc();
+  gc();
+};
+
+const MODULES = { raw: './contender-raw.js', 'kubex-full': './contender-kubex.js', 'kubex-off': './contender-kubex.js', 'client-node': './contender-client-node.js' } as const;
+
+async function main(): Promise<RunResult> {
+  const options: SetupOptions = { server: spec.server, codec: spec.contender === 'kubex-off' ? 'passthrough' : spec.codec };
+  if (spec.mode === 'store') return store(options);
+  const { setup } = (await import(MODULES[spec.contender])) as { setup: Setup };
+  const client = await setup(options);
+  const rssBeforeRequest = process.memoryUsage().rss;
+  let events = 0;
+  let bookmarks = 0;
+  let lastAt = 0n;
+  let cpuMs = 0;
+  let heapAfterGc = 0;
+  let error: string | undefined;
+  const latenciesUs: number[] = [];
+  const warmup = spec.warmup ?? 0;
+  const cpuStart = process.cpuUsage();
+  const started = process.hrtime.bigint();
+
+  switch (spec.mode) {
+    case 'stream':
+      await client.watch((type, object) => {
+        if (type === 'BOOKMARK') {
+          bookmarks++;
+          return;
+        }
+        if (++events < spec.n) return;
+        lastAt = process.hrtime.bigint();
+        const cpu = process.cpuUsage(cpuStart);
+        cpuMs = (cpu.user + cpu.system) / 1000;
+        error ??= checkPod(object, spec.n - 1);
+        fullGc();
+        heapAfterGc = process.memoryUsage().heapUsed;
+      });
+      break;
+    case 'latency':
+      await client.watch((type, object) => {
+        const now = process.hrtime.bigint();
+        if (type === 'BOOKMARK') return;
+        if (events++ >= warmup) latenciesUs.push(Number(now - BigInt(object.metadata?.annotations?.[SENT_AT_KEY] ?? '0')) / 1000);
+        lastAt = now;
+      });
+      break;
+    case 'reconnect':
+      await new Promise<void>((resolve) => {
+        const stop = client.watchForever(() => {
+          if (++events < spec.n) return;
+          stop();
+          resolve();
+        });
+      });
+      lastAt = process.hrtime.bigint();
+      break;
+  }
+  if (spec.mode !== 'reconnect' && events !== spec.n) error ??= `received ${events} Pod events, expected ${spec.n}`;
+  const expectedBookmarks = Math.floor(spec.n / BOOKMARK_EVERY);
+  if (spec.mode === 'stream' && bookmarks !== expectedBookmarks) error ??= `received ${bookmarks} BOOKMARKs, expected ${expectedBookmarks}`;
+  return {
+    ...base(),
+    ok: error === undefined,
+    ...(error === undefined ? {} : { error }),
+    events,
+    bookmarks,
+    elapsedMs: Number(lastAt - started) / 1e6,
+    cpuMs,
+    rssBeforeRequest,
+    heapAfterGc,
+    ...(spec.mode === 'latency' ? { latenciesUs } : {}),
+  };
+}
+
+/**
+ * The memory a store of `n` Pods holds: kubex's informer, or (raw) the parsed objects in a `Map` keyed by
+ * namespace/name, which is the floor any store of these objects has. Live heap after GC with the store full,
+ * minus the same just before the request.
+ */
+async function store(options: SetupOptions): Promise<RunResult> {
+  let size: number;
+  let heapBytes: number;
+  if (spec.contender === 'raw') {
+    const { setup } = (await import('./contender-raw.js')) as { setup: Setup };
+    const client = await setup(options);
+    const objects = new Map<string, PodLike>();
+    fullGc();
+    const before = process.memoryUsage().heapUsed;
+    // The server holds the stream open after the initial-events-end bookmark: stop looking there.
+    await new Promise<void>((resolve, reject) => {
+      client
+        .watch((type, object) => {
+          if (type === 'BOOKMARK') resolve();
+          else objects.set(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, object);
+        })
+        .catch(reject);
+    });
+    fullGc();
+    heapBytes = process.memoryUsage().heapUsed - before;
+    size = objects.size;
+  } else {
+    const kubex = await import('./contender-kubex.js');
+    ({ size, heapBytes } = await kubex.measureInformerStore(options, spec.n, fullGc));
+  }
+  const ok = size === spec.n;
+  return { ...base(), ok, ...(ok ? {} : { error: `store holds ${size} Pods, expected ${spec.n}` }), events: size, storeSize: size, storeHeapBytes: heapBytes };
+}
+
+function base(): RunResult {
+  return { ok: true, events: 0, bookmarks: 0, elapsedMs: 0, cpuMs: 0, rssBeforeRequest: 0, peakRss: 0, heapAfterGc: 0 };
+}
+
+/** The last Pod must be the expected one, with its multi-byte annotation intact. */
+function checkPod(object: PodLike, index: number): string | undefined {
+  const name = object.metadata?.name;
+  if (name !== podName(index)) return `last Pod is ${String(name)}, expected ${podName(index)}`;
+  const note = object.metadata?.annotations?.[NOTE_KEY];
+  if (note !== NOTE) return `multi-byte annotation decoded as ${JSON.stringify(note)}, expected ${JSON.stringify(NOTE)}`;
+  return undefined;
+}
+
+main().then(
+  (result) => finish({ ...result, peakRss: process.resourceUsage().maxRSS * 1024 }),
+  (error: unknown) => finish({ ...base(), ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), peakRss: process.resourceUsage().maxRSS * 1024 }),
+);
+
+function finish(result: RunResult): void {
+  process.send!(result, () => process.exit(0));
+}

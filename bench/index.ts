@@ -1,0 +1,449 @@
+/**
+ * # kubex-rx watch benchmark (`npm run bench`)
+ *
+ * How fast, how lean and how prompt a watch is, next to the raw limit of the machine and to
+ * `@kubernetes/client-node`. A script, never a test: nothing here asserts speed; targets are reported, not enforced.
+ *
+ * ## Running
+ *
+ * ```sh
+ * npm run bench                 # full run (~2-3 min on 2 cores), rewrites the results section of BENCHMARKS.md
+ * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
+ * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
+ * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
+ * ```
+ *
+ * `bench/run.mjs` compiles `bench/*.ts` and the parts of `lib/` they import with the repo's tsc into `bench/.out`
+ * (dist/ is not touched), then runs the compiled `index.js`. Also: `BENCH_ROUNDS`, `BENCH_N` (events per
+ * throughput run), `BENCH_WRITE=0|1` (whether to rewrite BENCHMARKS.md; default: full runs only).
+ *
+ * ## What runs where
+ *
+ * - `server.ts`, its own process: a `node:http` server on 127.0.0.1 streaming unique, realistic Pods (built from
+ *   `../shared/fixtures/pod.json`, with multi-byte characters in an annotation), a BOOKMARK every 1000 events, in
+ *   writes of random size (512 B - 64 KiB) that split lines and characters (`events.ts` builds the lines).
+ * - `child.ts`, one process per run (forked with `--expose-gc`), loads exactly one contender (`contender-*.ts`):
+ *   1. `raw`: `node:http` + split on the newline byte + `JSON.parse`, nothing else: the limit;
+ *   2. `kubex-full`: `new Api(Pod, { client }).watch$()` with full io-ts validation (the generated Pod codec of
+ *      `lib/k8s/v1_35/core/v1` when it exists, else the foundation `KubernetesObject` codec; `BENCH_CODEC`);
+ *   3. `kubex-off`: the same with validation off: a pass-through codec given to `defineResource({ codec })`;
+ *   4. `client-node`: `@kubernetes/client-node`'s `Watch`.
+ *
+ * ## Phases and figures
+ *
+ * 1. Throughput: `ROUNDS` rounds, contenders alternated (the order rotates every round), `N` Pods each. Events/s
+ *    and MB/s (request sent → last Pod handled), medians over rounds; the ratio to raw is the median of the
+ *    per-round ratios (each against the raw run of the same round, which cancels slow drifts in machine load).
+ * 2. Memory: one more run per contender at N = 200k. Peak RSS (`maxRSS`) at 20k (median of the throughput
+ *    rounds, which run at 20k in a full run) and 200k; live heap after two forced GCs inside the handler of the
+ *    last event (the pipeline still up), which must not grow with N; RSS just before the request is sent.
+ * 3. Latency: the server sends one event per millisecond, each in its own write and stamped with the send time;
+ *    the contender computes receive - send in its event handler (two alternated runs per contender, pooled). Both read `process.hrtime.bigint()`: on Linux
+ *    that is CLOCK_MONOTONIC, one clock for every process of the machine (checked at start against an IPC round
+ *    trip). `performance.timeOrigin + performance.now()` is not used: each process samples the wall clock once
+ *    at its start, which put from 2 µs up to 0.25 ms of skew between two processes in our runs (the skew is
+ *    measured and printed at start), as much as the p50 being measured.
+ * 4. Reconnect: the server ends every body ~5 ms after one event; it measures, on its own clock, the time from
+ *    ending a body to the next request: kubex `watch$().pipe(reconnectOnTimeout())`, and re-watch loops for raw
+ *    and client-node.
+ * 5. Store: an informer (`api.informer()`) fed a watch-list of 100k Pods (then the initial-events-end bookmark);
+ *    live heap after GC with the store full, minus the same before subscribing, per Pod; next to the floor: the
+ *    raw contender's parsed objects kept in a `Map` (20k Pods: the figure is per Pod).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GENERATED_POD_MODULE } from './contender-kubex.js';
+import { loadTemplate, REPO_ROOT, streamBytes } from './events.js';
+import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
+import { fixed, mb, median, percentile, table, thousands } from './stats.js';
+
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const CONFIG = {
+  rounds: Number(process.env['BENCH_ROUNDS'] ?? (QUICK ? 2 : 5)),
+  /** Pods per throughput run; the 20k memory figures come from these runs when N is 20k. */
+  n: Number(process.env['BENCH_N'] ?? (QUICK ? 5_000 : 20_000)),
+  nSmall: QUICK ? 5_000 : 20_000,
+  nLarge: QUICK ? 20_000 : 200_000,
+  latencyRounds: 2,
+  latencyEvents: QUICK ? 350 : 1_200,
+  latencyWarmup: QUICK ? 100 : 200,
+  reconnects: QUICK ? 10 : 30,
+  storePods: QUICK ? 10_000 : 100_000,
+  /** The floor (raw objects in a Map) is per Pod whatever the count: fewer Pods keep the run short. */
+  floorPods: QUICK ? 10_000 : 20_000,
+  write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
+  profile: process.env['BENCH_PROFILE'] === '1',
+};
+const CODEC: RunSpec['codec'] =
+  (process.env['BENCH_CODEC'] as RunSpec['codec'] | undefined) ?? (existsSync(fileURLToPath(GENERATED_POD_MODULE)) ? 'generated' : 'foundation');
+const LABELS: Record<ContenderName, string> = {
+  raw: 'raw limit (node:http + split + JSON.parse)',
+  'kubex-full': `kubex-rx watch$, full validation (${CODEC === 'generated' ? 'generated Pod codec' : 'KubernetesObject codec'})`,
+  'kubex-off': 'kubex-rx watch$, validation off (pass-through codec)',
+  'client-node': '@kubernetes/client-node 1.4.0 Watch',
+};
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const PROFILE_DIR = resolve(HERE, '../profiles');
+
+const template = loadTemplate();
+const log = (line = ''): void => console.log(line);
+
+// ---------------------------------------------------------------------------------------------------- processes
+
+/** The server process and a typed request/response over its IPC channel (one request at a time). */
+class ServerProcess {
+  readonly #process: ChildProcess;
+  port = 0;
+
+  constructor() {
+    this.#process = fork(resolve(HERE, 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+
+  async start(): Promise<void> {
+    this.port = (await this.#next('listening')).port;
+  }
+
+  async ask<K extends FromServer['kind']>(message: ToServer, kind: K): Promise<Extract<FromServer, { kind: K }>> {
+    const reply = this.#next(kind);
+    this.#process.send(message);
+    return reply;
+  }
+
+  setScenario(scenario: Scenario): Promise<unknown> {
+    return this.ask({ kind: 'scenario', scenario }, 'ok');
+  }
+
+  stop(): void {
+    this.#process.disconnect();
+  }
+
+  #next<K extends FromServer['kind']>(kind: K): Promise<Extract<FromServer, { kind: K }>> {
+    return new Promise((done, reject) => {
+      const onMessage = (message: FromServer): void => {
+        if (message.kind !== kind) return;
+        this.#process.off('message', onMessage);
+        this.#process.off('exit', onExit);
+        done(message as Extract<FromServer, { kind: K }>);
+      };
+      const onExit = (code: number | null): void => reject(new Error(`bench server exited (${String(code)})`));
+      this.#process.on('message', onMessage);
+      this.#process.on('exit', onExit);
+    });
+  }
+}
+
+/** Runs one contender process to completion and returns what it reported. */
+function runChild(spec: Omit<RunSpec, 'server' | 'codec'>, server: ServerProcess): Promise<RunResult> {
+  const full: RunSpec = { ...spec, server: `http://127.0.0.1:${server.port}`, codec: CODEC };
+  const execArgv = ['--expose-gc'];
+  if (CONFIG.profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${spec.contender}-${spec.mode}-${Date.now()}.cpuprofile`);
+  return new Promise((done) => {
+    const child = fork(resolve(HERE, 'child.js'), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(full) }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: RunResult | undefined;
+    child.on('message', (message: RunResult) => (result = message));
+    child.on('exit', (code) =>
+      done(result ?? { ok: false, error: `process exited with ${String(code)} without a result`, events: 0, bookmarks: 0, elapsedMs: 0, cpuMs: 0, rssBeforeRequest: 0, peakRss: 0, heapAfterGc: 0 }),
+    );
+  });
+}
+
+/** Runs a stream of `n` Pods through a contender; a run that needed more than one request is a failure. */
+async function streamRun(server: ServerProcess, contender: ContenderName, n: number, seed: number): Promise<RunResult> {
+  await server.setScenario({ mode: 'stream', n, seed, bookmarks: true, ending: 'close' });
+  const result = await runChild({ contender, mode: 'stream', n }, server);
+  const { requests } = await server.ask({ kind: 'report' }, 'report');
+  if (result.ok && requests !== 1) return { ...result, ok: false, error: `made ${requests} requests, expected 1` };
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------- phases
+
+interface Figures {
+  eventsPerSecond: number[];
+  /** Per round: this contender's events/s over raw's. */
+  ratios: number[];
+  /** Per round: CPU µs per event of the contender process. */
+  cpuPerEvent: number[];
+  /** Per round: raw's CPU per event over this contender's. */
+  cpuRatios: number[];
+  small: RunResult[];
+  large?: RunResult;
+  latenciesUs: number[];
+  reconnectGapsUs?: number[];
+  failures: string[];
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const loadBefore = loadavg();
+  log(`kubex-rx watch benchmark${QUICK ? ' (BENCH_QUICK: smoke run)' : ''}`);
+  log(`${machine()}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  log(`Pods: ${(template.eventLine.length / 1024).toFixed(1)} KiB per event line (${template.podBytes} B of Pod JSON); codec for full validation: ${CODEC}`);
+  if (CONFIG.profile) mkdirSync(PROFILE_DIR, { recursive: true });
+
+  const server = new ServerProcess();
+  await server.start();
+  await checkClock(server);
+
+  const figures = new Map<ContenderName, Figures>(CONTENDERS.map((c) => [c, { eventsPerSecond: [], ratios: [], cpuPerEvent: [], cpuRatios: [], small: [], latenciesUs: [], failures: [] }]));
+  const fail = (contender: ContenderName, phase: string, result: RunResult): void => {
+    const message = `${phase}: ${result.error ?? 'failed'}`;
+    figures.get(contender)!.failures.push(message);
+    log(`  ! ${contender} ${message}`);
+  };
+
+  // 1. Throughput, alternated, rotating the order each round.
+  log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
+    const perSecond = new Map<ContenderName, number>();
+    const cpu = new Map<ContenderName, number>();
+    for (const contender of order) {
+      const result = await streamRun(server, contender, CONFIG.n, round + 1);
+      if (!result.ok) {
+        fail(contender, `round ${round + 1}`, result);
+        continue;
+      }
+      const rate = (CONFIG.n / result.elapsedMs) * 1000;
+      perSecond.set(contender, rate);
+      cpu.set(contender, (result.cpuMs * 1000) / CONFIG.n);
+      figures.get(contender)!.eventsPerSecond.push(rate);
+      figures.get(contender)!.cpuPerEvent.push((result.cpuMs * 1000) / CONFIG.n);
+      if (CONFIG.n === CONFIG.nSmall) figures.get(contender)!.small.push(result);
+    }
+    const raw = perSecond.get('raw');
+    const rawCpu = cpu.get('raw');
+    for (const [contender, rate] of perSecond) {
+      if (raw !== undefined) figures.get(contender)!.ratios.push(rate / raw);
+      if (rawCpu !== undefined) figures.get(contender)!.cpuRatios.push(rawCpu / cpu.get(contender)!);
+    }
+    log(`  round ${round + 1}: ${order.map((c) => `${c} ${thousands(perSecond.get(c) ?? Number.NaN)}/s`).join(', ')}`);
+  }
+
+  // 2. Memory at 20k (unless the throughput runs were at 20k) and 200k.
+  log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
+  for (const contender of CONTENDERS) {
+    if (CONFIG.n !== CONFIG.nSmall) {
+      const result = await streamRun(server, contender, CONFIG.nSmall, 101);
+      if (result.ok) figures.get(contender)!.small.push(result);
+      else fail(contender, `memory ${thousands(CONFIG.nSmall)}`, result);
+    }
+    const result = await streamRun(server, contender, CONFIG.nLarge, 102);
+    if (result.ok) figures.get(contender)!.large = result;
+    else fail(contender, `memory ${thousands(CONFIG.nLarge)}`, result);
+    log(`  ${contender}: peak RSS ${mb(result.peakRss)}, heap after GC ${mb(result.heapAfterGc)}, ${thousands((CONFIG.nLarge / result.elapsedMs) * 1000)}/s`);
+  }
+
+  // 3. Latency, one event per ms: two alternated runs per contender, samples pooled.
+  log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents} events at 1/ms per contender (first ${CONFIG.latencyWarmup} of each ignored)`);
+  for (let round = 0; round < CONFIG.latencyRounds; round++) {
+    const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
+    for (const contender of order) {
+      await server.setScenario({ mode: 'latency', n: CONFIG.latencyEvents, intervalMs: 1 });
+      const result = await runChild({ contender, mode: 'latency', n: CONFIG.latencyEvents, warmup: CONFIG.latencyWarmup }, server);
+      if (!result.ok) fail(contender, 'latency', result);
+      figures.get(contender)!.latenciesUs.push(...(result.latenciesUs ?? []));
+    }
+  }
+  for (const contender of CONTENDERS) {
+    const samples = figures.get(contender)!.latenciesUs;
+    log(`  ${contender}: p50 ${fixed(percentile(samples, 50) / 1000, 3)} ms, p99 ${fixed(percentile(samples, 99) / 1000, 3)} ms`);
+  }
+
+  // 4. Reconnect: time from the end of a body to the next request.
+  log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
+  for (const contender of ['raw', 'kubex-full', 'client-node'] as const) {
+    await server.setScenario({ mode: 'reconnect', holdMs: 5 });
+    const result = await runChild({ contender, mode: 'reconnect', n: CONFIG.reconnects + 1 }, server);
+    const { reconnectGapsUs } = await server.ask({ kind: 'report' }, 'report');
+    if (!result.ok) fail(contender, 'reconnect', result);
+    figures.get(contender)!.reconnectGapsUs = reconnectGapsUs;
+    log(`  ${contender}: median ${fixed(median(reconnectGapsUs) / 1000, 2)} ms, max ${fixed(Math.max(...reconnectGapsUs) / 1000, 2)} ms`);
+  }
+
+  // 5. Store: kubex's informer, and the floor (raw's parsed objects in a Map).
+  log('\n5. store');
+  const store = new Map<string, RunResult>();
+  for (const contender of ['raw', 'kubex-full'] as const) {
+    const n = contender === 'raw' ? CONFIG.floorPods : CONFIG.storePods;
+    await server.setScenario({ mode: 'stream', n, seed: 7, bookmarks: false, ending: 'initial-events-end' });
+    const result = await runChild({ contender, mode: 'store', n }, server);
+    if (!result.ok) fail(contender, 'store', result);
+    store.set(contender, result);
+    log(`  ${contender}: ${fixed((result.storeHeapBytes ?? Number.NaN) / n / 1024, 1)} KiB per Pod (${thousands(n)} Pods)`);
+  }
+  server.stop();
+
+  const loadAfter = loadavg();
+  const report = render(figures, store, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  log(`\n${report}`);
+  if (CONFIG.write) {
+    writeResults(report);
+    log(`\nbench: results written to BENCHMARKS.md`);
+  }
+}
+
+/**
+ * Checks that `process.hrtime` is one clock for this process and the server's (offset within an IPC round trip),
+ * and measures the skew `performance.timeOrigin + performance.now()` would have had instead.
+ */
+async function checkClock(server: ServerProcess): Promise<void> {
+  const offsets: number[] = [];
+  const wallSkews: number[] = [];
+  let rtt = Infinity;
+  for (let i = 0; i < 20; i++) {
+    const before = process.hrtime.bigint();
+    const reply = await server.ask({ kind: 'clock' }, 'clock');
+    const after = process.hrtime.bigint();
+    const wall = performance.timeOrigin + performance.now();
+    const hr = process.hrtime.bigint();
+    rtt = Math.min(rtt, Number(after - before));
+    offsets.push(Number(BigInt(reply.ns) - (before + after) / 2n));
+    // Each side's "wall-ish clock minus monotonic clock", in ms: their difference is a constant skew between them.
+    wallSkews.push(reply.wallMs - Number(BigInt(reply.ns)) / 1e6 - (wall - Number(hr) / 1e6));
+  }
+  const offset = median(offsets);
+  const shared = Math.abs(offset) <= rtt;
+  log(
+    `clock: process.hrtime offset to the server process ${fixed(offset / 1000, 1)} µs (within the ${fixed(rtt / 1000, 0)} µs IPC round trip: ` +
+      `${shared ? 'one shared clock' : 'NOT SHARED, latency figures are invalid'}); timeOrigin + now() would be off by ${fixed(median(wallSkews) * 1000, 0)} µs`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- report
+
+function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResult>, loadBefore: number[], loadAfter: number[], seconds: number): string {
+  const bytes = streamBytes(template, CONFIG.n);
+  const raw = figures.get('raw')!;
+  // Every figure below is a median: over the throughput rounds, or over the events of the latency runs.
+  const peakSmall = (f: Figures): number => median(f.small.map((r) => r.peakRss));
+  const peakLarge = (f: Figures): number => f.large?.peakRss ?? Number.NaN;
+  const heapSmall = (f: Figures): number => median(f.small.map((r) => r.heapAfterGc));
+  const heapGrowth = (f: Figures): number => (f.large?.heapAfterGc ?? Number.NaN) - heapSmall(f);
+  const rssBefore = (f: Figures): number => median(f.small.map((r) => r.rssBeforeRequest));
+  const ratio = (f: Figures): number => (f === raw ? 1 : median(f.ratios));
+  const cpuRatio = (f: Figures): number => (f === raw ? 1 : median(f.cpuRatios));
+  const peakRatio = (f: Figures): number => peakLarge(f) / peakLarge(raw);
+  const p50 = (f: Figures): number => percentile(f.latenciesUs, 50) / 1000;
+  const p99 = (f: Figures): number => percentile(f.latenciesUs, 99) / 1000;
+
+  const speedHeader = ['contender', 'events/s', 'x raw', 'MB/s', 'x raw', 'CPU µs/event', 'x raw (CPU)'];
+  const speedRows = CONTENDERS.map((contender) => {
+    const f = figures.get(contender)!;
+    const rate = median(f.eventsPerSecond);
+    return [
+      LABELS[contender],
+      thousands(rate),
+      `${fixed(ratio(f), 2)}x`,
+      fixed((rate * bytes) / CONFIG.n / 1e6, 0),
+      `${fixed(ratio(f), 2)}x`,
+      fixed(median(f.cpuPerEvent), 1),
+      `${fixed(cpuRatio(f), 2)}x`,
+    ];
+  });
+  const memoryHeader = [
+    'contender', `peak RSS ${thousands(CONFIG.nSmall)}`, `peak RSS ${thousands(CONFIG.nLarge)}`, 'x raw', `heap ${thousands(CONFIG.nSmall)}`,
+    `heap ${thousands(CONFIG.nLarge)}`, 'heap growth', 'RSS before 1st byte', 'latency p50 ms', 'p99 ms', 'reconnect ms',
+  ];
+  const memoryRows = CONTENDERS.map((contender) => {
+    const f = figures.get(contender)!;
+    return [
+      contender,
+      mb(peakSmall(f), 0),
+      mb(peakLarge(f), 0),
+      `${fixed(peakRatio(f), 2)}x`,
+      mb(heapSmall(f)),
+      mb(f.large?.heapAfterGc ?? Number.NaN),
+      mb(heapGrowth(f)),
+      mb(rssBefore(f), 0),
+      fixed(p50(f), 3),
+      fixed(p99(f), 3),
+      f.reconnectGapsUs === undefined ? '—' : fixed(median(f.reconnectGapsUs) / 1000, 2),
+    ];
+  });
+
+  const kubex = figures.get('kubex-full')!;
+  const off = figures.get('kubex-off')!;
+  const clientNode = figures.get('client-node')!;
+  const check = (ok: boolean): string => (ok ? 'met' : '**missed**');
+  const targets = [
+    ['full validation >= client-node and >= 0.71x raw', `${fixed(ratio(kubex), 2)}x (CPU ${fixed(cpuRatio(kubex), 2)}x); client-node ${fixed(ratio(clientNode), 2)}x (CPU ${fixed(cpuRatio(clientNode), 2)}x)`, check(ratio(kubex) >= Math.max(0.71, ratio(clientNode)))],
+    ['validation off >= 0.85x raw', `${fixed(ratio(off), 2)}x (CPU ${fixed(cpuRatio(off), 2)}x)`, check(ratio(off) >= 0.85)],
+    ...[kubex, off].flatMap((f) => {
+      const name = f === kubex ? 'kubex-full' : 'kubex-off';
+      return [
+        [`${name}: live heap flat ${thousands(CONFIG.nSmall)} -> ${thousands(CONFIG.nLarge)} (within 2 MB)`, mb(heapGrowth(f)), check(Math.abs(heapGrowth(f)) <= 2e6)],
+        [`${name}: RSS before first byte <= 60 MB`, `${mb(rssBefore(f))} (raw ${mb(rssBefore(raw))})`, check(rssBefore(f) <= 60e6)],
+        [`${name}: peak RSS <= 1.3x raw (at ${thousands(CONFIG.nLarge)})`, `${fixed(peakRatio(f), 2)}x`, check(peakRatio(f) <= 1.3)],
+        [`${name}: latency p50 <= 0.15 ms, p99 <= 1 ms`, `${fixed(p50(f), 3)} / ${fixed(p99(f), 3)} ms (raw ${fixed(p50(raw), 3)} / ${fixed(p99(raw), 3)})`, check(p50(f) <= 0.15 && p99(f) <= 1)],
+      ];
+    }),
+  ];
+  const storeRows = [...store].map(([contender, r]) => [
+    contender === 'raw' ? 'raw: the parsed objects in a Map by namespace/name (the floor)' : LABELS['kubex-full'].replace('watch$', 'informer'),
+    String(r.storeSize ?? 0),
+    mb(r.storeHeapBytes ?? Number.NaN),
+    `${fixed((r.storeHeapBytes ?? Number.NaN) / (r.storeSize ?? Number.NaN) / 1024, 1)} KiB`,
+  ]);
+  const failures = CONTENDERS.flatMap((c) => figures.get(c)!.failures.map((f) => `- ${c}: ${f}`));
+  return [
+    `Run of ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK smoke run)' : ''}, ${fixed(seconds, 0)} s.`,
+    '',
+    `- Machine: ${machine()}`,
+    `- Load average (1, 5, 15 min): ${loadBefore.map((l) => l.toFixed(2)).join(', ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} after`,
+    `- ${versions()}`,
+    `- Stream: unique Pods from \`shared/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
+    `- Throughput: ${CONFIG.rounds} rounds x ${thousands(CONFIG.n)} Pods (${mb(bytes, 0)}), contenders alternated; medians, ratios are medians of per-round ratios. Full validation: ${CODEC === 'generated' ? 'the generated Pod codec (`lib/k8s/v1_35/core/v1`)' : 'the foundation `KubernetesObject` codec'}`,
+    `- Memory: peak RSS and live heap after GC (taken in the last event's handler) at ${thousands(CONFIG.nSmall)} (median of rounds) and ${thousands(CONFIG.nLarge)} (one run); RSS before 1st byte: after loading the library and building the client`,
+    `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${CONFIG.latencyWarmup} warm-up events), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,
+    '',
+    table(speedHeader, speedRows),
+    '',
+    table(memoryHeader, memoryRows),
+    '',
+    'Store (live heap after GC with the store full, minus the same before the request):',
+    '',
+    table(['store', 'Pods', 'heap', 'per Pod'], storeRows),
+    '',
+    'Targets (ratios to raw, same run):',
+    '',
+    table(['target', 'measured', ''], targets),
+    ...(failures.length > 0 ? ['', 'Failures:', ...failures] : []),
+  ].join('\n');
+}
+
+const RESULTS_START = '<!-- bench:results:start (written by npm run bench; edit outside these markers) -->';
+const RESULTS_END = '<!-- bench:results:end -->';
+
+/** Replaces the results section of BENCHMARKS.md, keeping everything outside the markers. */
+function writeResults(report: string): void {
+  const path = resolve(REPO_ROOT, 'BENCHMARKS.md');
+  const section = `${RESULTS_START}\n${report}\n${RESULTS_END}`;
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\nRun \`npm run bench\` (see \`bench/index.ts\`).\n\n## Latest results\n\n${RESULTS_START}\n${RESULTS_END}\n`;
+  const start = text.indexOf(RESULTS_START);
+  const end = text.indexOf(RESULTS_END);
+  text = start === -1 || end === -1 ? `${text.trimEnd()}\n\n## Latest results\n\n${section}\n` : text.slice(0, start) + section + text.slice(end + RESULTS_END.length);
+  writeFileSync(path, text);
+}
+
+function machine(): string {
+  const list = cpus();
+  return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version} (${process.platform}-${process.arch})`;
+}
+
+function versions(): string {
+  const version = (pkg: string): string => {
+    try {
+      return (JSON.parse(readFileSync(resolve(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return '?';
+    }
+  };
+  const own = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return `Packages: kubex-rx ${own} (working tree), rxjs ${version('rxjs')}, io-ts ${version('io-ts')}, fp-ts ${version('fp-ts')}, node-fetch ${version('node-fetch')}, @kubernetes/client-node ${version('@kubernetes/client-node')}, typescript ${version('typescript')}`;
+}
+
+await main();

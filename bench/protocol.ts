@@ -1,0 +1,65 @@
+/**
+ * Messages between the orchestrator (`index.ts`), the server process (`server.ts`) and the contender processes
+ * (`child.ts`). Everything crosses process boundaries as JSON over the `fork()` IPC channel.
+ */
+
+/** The contenders, each run in its own process. */
+export const CONTENDERS = ['raw', 'kubex-full', 'kubex-off', 'client-node'] as const;
+export type ContenderName = (typeof CONTENDERS)[number];
+
+/** What the server does with the next watch requests. */
+export type Scenario =
+  /** `n` Pod events as fast as the client reads, in chunks of varying size, then the end of the body. */
+  | { readonly mode: 'stream'; readonly n: number; readonly seed: number; readonly bookmarks: boolean; readonly ending: 'close' | 'initial-events-end' }
+  /** `n` Pod events, one every `intervalMs`, each stamped with its send time, then the end of the body. */
+  | { readonly mode: 'latency'; readonly n: number; readonly intervalMs: number }
+  /** Each request gets one event, then the server ends the body after `holdMs`: time until the next request. */
+  | { readonly mode: 'reconnect'; readonly holdMs: number };
+
+export type ToServer =
+  | { readonly kind: 'scenario'; readonly scenario: Scenario }
+  | { readonly kind: 'report' }
+  | { readonly kind: 'clock' };
+
+export type FromServer =
+  | { readonly kind: 'listening'; readonly port: number }
+  | { readonly kind: 'ok' }
+  /** Requests served since the last scenario; for `reconnect`, µs from each end of a body to the next request. */
+  | { readonly kind: 'report'; readonly requests: number; readonly reconnectGapsUs: number[] }
+  /** `process.hrtime.bigint()` and `performance.timeOrigin + performance.now()`, sampled together. */
+  | { readonly kind: 'clock'; readonly ns: string; readonly wallMs: number };
+
+/** What one contender process is asked to do (passed in the `BENCH_CHILD` environment variable). */
+export interface RunSpec {
+  readonly contender: ContenderName;
+  readonly mode: 'stream' | 'latency' | 'reconnect' | 'store';
+  readonly server: string;
+  /** Pod events expected (stream, latency, store); reconnections to make (reconnect). */
+  readonly n: number;
+  /** Which Pod codec the full-validation contender uses. */
+  readonly codec: 'generated' | 'foundation';
+  /** Latency: events ignored at the start (connection set-up, JIT warm-up). */
+  readonly warmup?: number;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly events: number;
+  readonly bookmarks: number;
+  /** From just before the request to the last Pod event, ms. */
+  readonly elapsedMs: number;
+  /** CPU time (user + system) of the contender process over the same span, ms: less sensitive to other load. */
+  readonly cpuMs: number;
+  /** RSS after loading the contender and creating its client, just before the request. */
+  readonly rssBeforeRequest: number;
+  /** Peak RSS of the process (`resourceUsage().maxRSS`). */
+  readonly peakRss: number;
+  /** `heapUsed` after two forced GCs, taken inside the handler of the last Pod event (the pipeline still live). */
+  readonly heapAfterGc: number;
+  /** latency: µs from the server's write to the decoded event in the handler, one per measured event. */
+  readonly latenciesUs?: number[];
+  /** store: heap after GC with the store holding `n` Pods, minus the same before subscribing. */
+  readonly storeHeapBytes?: number;
+  readonly storeSize?: number;
+}
