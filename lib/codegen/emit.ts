@@ -202,7 +202,55 @@ export function emitModule(module: Module, generated: ReadonlySet<string>, optio
       list.length === 0 ? '{}' : `{\n${list.map((p) => `${indent}  ${propertyKey(p.name)}: ${codec(p.type)},\n`).join('')}${indent}}`;
     const required = body.props.filter((p) => p.required);
     const optional = body.props.filter((p) => !p.required);
-    return `objectType(${quote(decl.name)}, ${props(required)}, ${props(optional)})`;
+    return `objectType(${quote(decl.name)}, ${props(required)}, ${props(optional)}, ${objectCheck(required, optional, indent)})`;
+  };
+  /**
+   * The condition under which `v` FAILS `type`'s `is`, as inline code (`typeof v !== 'string'`, `!ObjectMeta.is(v)`),
+   * or `undefined` when it has no inline form (arrays, records, unions: the property's own codec is called).
+   * `null` when every value passes (`unknown`).
+   */
+  const inlineFailure = (type: TypeRef): string | null | undefined => {
+    switch (type.t) {
+      case 'string':
+      case 'number':
+      case 'boolean':
+        return `typeof v !== '${type.t}'`;
+      case 'unknown':
+        return null;
+      case 'intOrString':
+        return "typeof v !== 'number' && typeof v !== 'string'";
+      case 'ref':
+        return `!${nameOf(type)}.is(v)`;
+      case 'nullable': {
+        const inner = inlineFailure(type.inner);
+        return inner === null || inner === undefined ? inner : `v !== null && ${inner}`;
+      }
+      default:
+        return undefined;
+    }
+  };
+  /**
+   * The straight-line `check` of an object codec (the runtime's `ObjectCheck`): one line per property, required
+   * ones first, in the order of the props, with literal property names. Accepts exactly what the generic loop of
+   * `objectType` accepts: a required property must pass its codec's `is` (absent is `undefined`), an optional one
+   * must be `undefined` or pass it; other properties are not looked at.
+   */
+  const objectCheck = (required: readonly Prop[], optional: readonly Prop[], indent: string): string => {
+    const lines: string[] = [];
+    const uses = { r: false, o: false };
+    const line = (p: Prop, holder: 'r' | 'o'): void => {
+      const failure = inlineFailure(p.type);
+      if (failure === null) return;
+      if (failure === undefined) uses[holder] = true;
+      const fails = failure ?? `!${holder}${IDENTIFIER.test(p.name) ? `.${p.name}` : `[${quote(p.name)}]`}.is(v)`;
+      const access = IDENTIFIER.test(p.name) ? `u.${p.name}` : `u[${quote(p.name)}]`;
+      lines.push(`${indent}  v = ${access}; if (${p.required ? '' : 'v !== undefined && '}${fails}) return false;\n`);
+    };
+    for (const p of required) line(p, 'r');
+    for (const p of optional) line(p, 'o');
+    if (lines.length === 0) return '() => true';
+    const params = uses.o ? '(u, r, o)' : uses.r ? '(u, r)' : '(u)';
+    return `${params} => {\n${indent}  let v: unknown;\n${lines.join('')}${indent}  return true;\n${indent}}`;
   };
 
   for (const { decl, recursive } of ordered) {

@@ -38,8 +38,12 @@
  * - Objects: one open `objectType(name, required, optional)` (from `kubex-rx/k8s/runtime`), the single-codec
  *   equivalent of `t.intersection([t.type(required), t.partial(optional)])`: unknown fields pass through, a
  *   decode that changes nothing returns its input object itself, and a valid value is accepted by the `is`
- *   walk alone (no io-ts context entry per property). Decoding the recorded 8-pod `PodList` takes about 65 µs
- *   against about 470 µs with the io-ts combinators (JSON.parse of the same text: about 320 µs). Never
+ *   walk alone (no io-ts context entry per property). That `is` is generated too, as the fourth argument: a
+ *   straight-line check with literal property names (`v = u.metadata; if (v !== undefined &&
+ *   !ObjectMeta.is(v)) return false;`), which V8 specialises where the generic loop over the declared
+ *   properties cannot be; it accepts exactly what that loop accepts. Decoding the recorded 8-pod `PodList`
+ *   takes about 18 µs (65–70 µs with the generic loop, about 470 µs with the io-ts combinators; JSON.parse of
+ *   the same text: about 320 µs). Never
  *   `t.exact`/`t.strict`. Maps use `recordOf` (the same fast path; `encode` stays the identity).
  * - Scalars: `int32`/`int64`/`double` → `number`; `byte` (base64) → `string`; `Quantity` → `string`;
  *   `IntOrString` / `x-kubernetes-int-or-string` → `number | string` (one codec, `intOrString`, not a

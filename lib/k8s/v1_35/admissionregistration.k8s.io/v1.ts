@@ -39,7 +39,12 @@ export interface AuditAnnotation {
 export const AuditAnnotation: t.Type<AuditAnnotation> = objectType('AuditAnnotation', {
   key: t.string,
   valueExpression: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.valueExpression; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ExpressionWarning is a warning information that targets a specific expression.
@@ -61,7 +66,12 @@ export interface ExpressionWarning {
 export const ExpressionWarning: t.Type<ExpressionWarning> = objectType('ExpressionWarning', {
   fieldRef: t.string,
   warning: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.fieldRef; if (typeof v !== 'string') return false;
+  v = u.warning; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * MatchCondition represents a condition which must by fulfilled for a request to be sent to a webhook.
@@ -93,7 +103,12 @@ export interface MatchCondition {
 export const MatchCondition: t.Type<MatchCondition> = objectType('MatchCondition', {
   expression: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.
@@ -141,6 +156,15 @@ export const NamedRuleWithOperations: t.Type<NamedRuleWithOperations> = objectTy
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
+  v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
+  v = u.operations; if (v !== undefined && !o.operations.is(v)) return false;
+  v = u.resourceNames; if (v !== undefined && !o.resourceNames.is(v)) return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  v = u.scope; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -214,6 +238,14 @@ export const MatchResources: t.Type<MatchResources> = objectType('MatchResources
   namespaceSelector: LabelSelector,
   objectSelector: LabelSelector,
   resourceRules: nullable(t.array(NamedRuleWithOperations)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.excludeResourceRules; if (v !== undefined && !o.excludeResourceRules.is(v)) return false;
+  v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.objectSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.resourceRules; if (v !== undefined && !o.resourceRules.is(v)) return false;
+  return true;
 });
 
 /**
@@ -257,6 +289,14 @@ export const RuleWithOperations: t.Type<RuleWithOperations> = objectType('RuleWi
   operations: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
+  v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
+  v = u.operations; if (v !== undefined && !o.operations.is(v)) return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  v = u.scope; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -290,6 +330,13 @@ export const ServiceReference: t.Type<ServiceReference> = objectType('ServiceRef
 }, {
   path: t.string,
   port: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.namespace; if (typeof v !== 'string') return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.port; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -329,6 +376,12 @@ export const WebhookClientConfig: t.Type<WebhookClientConfig> = objectType('Webh
   caBundle: t.string,
   service: ServiceReference,
   url: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.caBundle; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.service; if (v !== undefined && !ServiceReference.is(v)) return false;
+  v = u.url; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -451,6 +504,21 @@ export const MutatingWebhook: t.Type<MutatingWebhook> = objectType('MutatingWebh
   reinvocationPolicy: t.string,
   rules: nullable(t.array(RuleWithOperations)),
   timeoutSeconds: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.admissionReviewVersions; if (!r.admissionReviewVersions.is(v)) return false;
+  v = u.clientConfig; if (!WebhookClientConfig.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.sideEffects; if (typeof v !== 'string') return false;
+  v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;
+  v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.objectSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.reinvocationPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+  v = u.timeoutSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -486,6 +554,13 @@ export const MutatingWebhookConfiguration: ResourceCodec<MutatingWebhookConfigur
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(MutatingWebhook)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.webhooks; if (v !== undefined && !o.webhooks.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', namespaced: false },
 );
@@ -521,6 +596,13 @@ export const MutatingWebhookConfigurationList: t.Type<MutatingWebhookConfigurati
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -543,6 +625,11 @@ export interface ParamKind {
 export const ParamKind: t.Type<ParamKind> = objectType('ParamKind', {}, {
   apiVersion: t.string,
   kind: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -593,6 +680,13 @@ export const ParamRef: t.Type<ParamRef> = objectType('ParamRef', {}, {
   namespace: t.string,
   parameterNotFoundAction: t.string,
   selector: LabelSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.parameterNotFoundAction; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -610,6 +704,10 @@ export interface TypeChecking {
  */
 export const TypeChecking: t.Type<TypeChecking> = objectType('TypeChecking', {}, {
   expressionWarnings: nullable(t.array(ExpressionWarning)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.expressionWarnings; if (v !== undefined && !o.expressionWarnings.is(v)) return false;
+  return true;
 });
 
 /**
@@ -668,6 +766,13 @@ export const Validation: t.Type<Validation> = objectType('Validation', {
   message: t.string,
   messageExpression: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.messageExpression; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -690,7 +795,12 @@ export interface Variable {
 export const Variable: t.Type<Variable> = objectType('Variable', {
   expression: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ValidatingAdmissionPolicySpec is the specification of the desired behavior of the AdmissionPolicy.
@@ -756,6 +866,16 @@ export const ValidatingAdmissionPolicySpec: t.Type<ValidatingAdmissionPolicySpec
   paramKind: ParamKind,
   validations: nullable(t.array(Validation)),
   variables: nullable(t.array(Variable)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.auditAnnotations; if (v !== undefined && !o.auditAnnotations.is(v)) return false;
+  v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;
+  v = u.matchConstraints; if (v !== undefined && !MatchResources.is(v)) return false;
+  v = u.paramKind; if (v !== undefined && !ParamKind.is(v)) return false;
+  v = u.validations; if (v !== undefined && !o.validations.is(v)) return false;
+  v = u.variables; if (v !== undefined && !o.variables.is(v)) return false;
+  return true;
 });
 
 /**
@@ -783,6 +903,12 @@ export const ValidatingAdmissionPolicyStatus: t.Type<ValidatingAdmissionPolicySt
   conditions: nullable(t.array(Condition)),
   observedGeneration: t.number,
   typeChecking: TypeChecking,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.typeChecking; if (v !== undefined && !TypeChecking.is(v)) return false;
+  return true;
 });
 
 /**
@@ -823,6 +949,14 @@ export const ValidatingAdmissionPolicy: ResourceCodec<ValidatingAdmissionPolicy>
     metadata: ObjectMeta,
     spec: ValidatingAdmissionPolicySpec,
     status: ValidatingAdmissionPolicyStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ValidatingAdmissionPolicySpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ValidatingAdmissionPolicyStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', plural: 'validatingadmissionpolicies', namespaced: false },
 );
@@ -875,6 +1009,13 @@ export const ValidatingAdmissionPolicyBindingSpec: t.Type<ValidatingAdmissionPol
   paramRef: ParamRef,
   policyName: t.string,
   validationActions: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.matchResources; if (v !== undefined && !MatchResources.is(v)) return false;
+  v = u.paramRef; if (v !== undefined && !ParamRef.is(v)) return false;
+  v = u.policyName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.validationActions; if (v !== undefined && !o.validationActions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -914,6 +1055,13 @@ export const ValidatingAdmissionPolicyBinding: ResourceCodec<ValidatingAdmission
     kind: t.string,
     metadata: ObjectMeta,
     spec: ValidatingAdmissionPolicyBindingSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ValidatingAdmissionPolicyBindingSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', plural: 'validatingadmissionpolicybindings', namespaced: false },
 );
@@ -949,6 +1097,13 @@ export const ValidatingAdmissionPolicyBindingList: t.Type<ValidatingAdmissionPol
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -982,6 +1137,13 @@ export const ValidatingAdmissionPolicyList: t.Type<ValidatingAdmissionPolicyList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1093,6 +1255,20 @@ export const ValidatingWebhook: t.Type<ValidatingWebhook> = objectType('Validati
   objectSelector: LabelSelector,
   rules: nullable(t.array(RuleWithOperations)),
   timeoutSeconds: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.admissionReviewVersions; if (!r.admissionReviewVersions.is(v)) return false;
+  v = u.clientConfig; if (!WebhookClientConfig.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.sideEffects; if (typeof v !== 'string') return false;
+  v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;
+  v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.objectSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+  v = u.timeoutSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -1128,6 +1304,13 @@ export const ValidatingWebhookConfiguration: ResourceCodec<ValidatingWebhookConf
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(ValidatingWebhook)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.webhooks; if (v !== undefined && !o.webhooks.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false },
 );
@@ -1163,4 +1346,11 @@ export const ValidatingWebhookConfigurationList: t.Type<ValidatingWebhookConfigu
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

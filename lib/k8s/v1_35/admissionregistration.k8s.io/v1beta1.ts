@@ -51,6 +51,10 @@ export interface ApplyConfiguration {
  */
 export const ApplyConfiguration: t.Type<ApplyConfiguration> = objectType('ApplyConfiguration', {}, {
   expression: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.expression; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -121,6 +125,10 @@ export interface JSONPatch {
  */
 export const JSONPatch: t.Type<JSONPatch> = objectType('JSONPatch', {}, {
   expression: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.expression; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -153,7 +161,12 @@ export interface MatchCondition {
 export const MatchCondition: t.Type<MatchCondition> = objectType('MatchCondition', {
   expression: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.
@@ -201,6 +214,15 @@ export const NamedRuleWithOperations: t.Type<NamedRuleWithOperations> = objectTy
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
+  v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
+  v = u.operations; if (v !== undefined && !o.operations.is(v)) return false;
+  v = u.resourceNames; if (v !== undefined && !o.resourceNames.is(v)) return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  v = u.scope; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -274,6 +296,14 @@ export const MatchResources: t.Type<MatchResources> = objectType('MatchResources
   namespaceSelector: LabelSelector,
   objectSelector: LabelSelector,
   resourceRules: nullable(t.array(NamedRuleWithOperations)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.excludeResourceRules; if (v !== undefined && !o.excludeResourceRules.is(v)) return false;
+  v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.objectSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.resourceRules; if (v !== undefined && !o.resourceRules.is(v)) return false;
+  return true;
 });
 
 /**
@@ -302,6 +332,12 @@ export const Mutation: t.Type<Mutation> = objectType('Mutation', {
 }, {
   applyConfiguration: ApplyConfiguration,
   jsonPatch: JSONPatch,
+}, (u) => {
+  let v: unknown;
+  v = u.patchType; if (typeof v !== 'string') return false;
+  v = u.applyConfiguration; if (v !== undefined && !ApplyConfiguration.is(v)) return false;
+  v = u.jsonPatch; if (v !== undefined && !JSONPatch.is(v)) return false;
+  return true;
 });
 
 /**
@@ -324,6 +360,11 @@ export interface ParamKind {
 export const ParamKind: t.Type<ParamKind> = objectType('ParamKind', {}, {
   apiVersion: t.string,
   kind: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -346,7 +387,12 @@ export interface Variable {
 export const Variable: t.Type<Variable> = objectType('Variable', {
   expression: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * MutatingAdmissionPolicySpec is the specification of the desired behavior of the admission policy.
@@ -414,6 +460,16 @@ export const MutatingAdmissionPolicySpec: t.Type<MutatingAdmissionPolicySpec> = 
   paramKind: ParamKind,
   reinvocationPolicy: t.string,
   variables: nullable(t.array(Variable)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;
+  v = u.matchConstraints; if (v !== undefined && !MatchResources.is(v)) return false;
+  v = u.mutations; if (v !== undefined && !o.mutations.is(v)) return false;
+  v = u.paramKind; if (v !== undefined && !ParamKind.is(v)) return false;
+  v = u.reinvocationPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.variables; if (v !== undefined && !o.variables.is(v)) return false;
+  return true;
 });
 
 /**
@@ -449,6 +505,13 @@ export const MutatingAdmissionPolicy: ResourceCodec<MutatingAdmissionPolicy> = d
     kind: t.string,
     metadata: ObjectMeta,
     spec: MutatingAdmissionPolicySpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !MutatingAdmissionPolicySpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1beta1', kind: 'MutatingAdmissionPolicy', plural: 'mutatingadmissionpolicies', namespaced: false },
 );
@@ -501,6 +564,13 @@ export const ParamRef: t.Type<ParamRef> = objectType('ParamRef', {}, {
   namespace: t.string,
   parameterNotFoundAction: t.string,
   selector: LabelSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.parameterNotFoundAction; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -528,6 +598,12 @@ export const MutatingAdmissionPolicyBindingSpec: t.Type<MutatingAdmissionPolicyB
   matchResources: MatchResources,
   paramRef: ParamRef,
   policyName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.matchResources; if (v !== undefined && !MatchResources.is(v)) return false;
+  v = u.paramRef; if (v !== undefined && !ParamRef.is(v)) return false;
+  v = u.policyName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -567,6 +643,13 @@ export const MutatingAdmissionPolicyBinding: ResourceCodec<MutatingAdmissionPoli
     kind: t.string,
     metadata: ObjectMeta,
     spec: MutatingAdmissionPolicyBindingSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !MutatingAdmissionPolicyBindingSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'admissionregistration.k8s.io/v1beta1', kind: 'MutatingAdmissionPolicyBinding', plural: 'mutatingadmissionpolicybindings', namespaced: false },
 );
@@ -602,6 +685,13 @@ export const MutatingAdmissionPolicyBindingList: t.Type<MutatingAdmissionPolicyB
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -635,4 +725,11 @@ export const MutatingAdmissionPolicyList: t.Type<MutatingAdmissionPolicyList> = 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

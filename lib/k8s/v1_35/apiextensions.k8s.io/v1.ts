@@ -50,6 +50,15 @@ export const CustomResourceColumnDefinition: t.Type<CustomResourceColumnDefiniti
   description: t.string,
   format: t.string,
   priority: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.jsonPath; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.description; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.format; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.priority; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -83,6 +92,13 @@ export const ServiceReference: t.Type<ServiceReference> = objectType('ServiceRef
 }, {
   path: t.string,
   port: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.namespace; if (typeof v !== 'string') return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.port; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -122,6 +138,12 @@ export const WebhookClientConfig: t.Type<WebhookClientConfig> = objectType('Webh
   caBundle: t.string,
   service: ServiceReference,
   url: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.caBundle; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.service; if (v !== undefined && !ServiceReference.is(v)) return false;
+  v = u.url; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -145,6 +167,11 @@ export const WebhookConversion: t.Type<WebhookConversion> = objectType('WebhookC
   conversionReviewVersions: t.array(t.string),
 }, {
   clientConfig: WebhookClientConfig,
+}, (u, r) => {
+  let v: unknown;
+  v = u.conversionReviewVersions; if (!r.conversionReviewVersions.is(v)) return false;
+  v = u.clientConfig; if (v !== undefined && !WebhookClientConfig.is(v)) return false;
+  return true;
 });
 
 /**
@@ -169,6 +196,11 @@ export const CustomResourceConversion: t.Type<CustomResourceConversion> = object
   strategy: t.string,
 }, {
   webhook: WebhookConversion,
+}, (u) => {
+  let v: unknown;
+  v = u.strategy; if (typeof v !== 'string') return false;
+  v = u.webhook; if (v !== undefined && !WebhookConversion.is(v)) return false;
+  return true;
 });
 
 /**
@@ -212,6 +244,15 @@ export const CustomResourceDefinitionNames: t.Type<CustomResourceDefinitionNames
   listKind: t.string,
   shortNames: nullable(t.array(t.string)),
   singular: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.plural; if (typeof v !== 'string') return false;
+  v = u.categories; if (v !== undefined && !o.categories.is(v)) return false;
+  v = u.listKind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.shortNames; if (v !== undefined && !o.shortNames.is(v)) return false;
+  v = u.singular; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -240,6 +281,12 @@ export const CustomResourceSubresourceScale: t.Type<CustomResourceSubresourceSca
   statusReplicasPath: t.string,
 }, {
   labelSelectorPath: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.specReplicasPath; if (typeof v !== 'string') return false;
+  v = u.statusReplicasPath; if (typeof v !== 'string') return false;
+  v = u.labelSelectorPath; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -272,6 +319,11 @@ export interface CustomResourceSubresources {
 export const CustomResourceSubresources: t.Type<CustomResourceSubresources> = objectType('CustomResourceSubresources', {}, {
   scale: CustomResourceSubresourceScale,
   status: CustomResourceSubresourceStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.scale; if (v !== undefined && !CustomResourceSubresourceScale.is(v)) return false;
+  v = u.status; if (v !== undefined && !CustomResourceSubresourceStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -288,6 +340,11 @@ export interface ExternalDocumentation {
 export const ExternalDocumentation: t.Type<ExternalDocumentation> = objectType('ExternalDocumentation', {}, {
   description: t.string,
   url: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.description; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.url; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -379,6 +436,15 @@ export const ValidationRule: t.Type<ValidationRule> = objectType('ValidationRule
   messageExpression: t.string,
   optionalOldSelf: t.boolean,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.rule; if (typeof v !== 'string') return false;
+  v = u.fieldPath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.messageExpression; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optionalOldSelf; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -542,6 +608,53 @@ export const JSONSchemaProps: t.Type<JSONSchemaProps> = t.recursion<JSONSchemaPr
     'x-kubernetes-map-type': t.string,
     'x-kubernetes-preserve-unknown-fields': t.boolean,
     'x-kubernetes-validations': nullable(t.array(ValidationRule)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.$ref; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.$schema; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.additionalItems; if (v !== undefined && !JSONSchemaPropsOrBool.is(v)) return false;
+    v = u.additionalProperties; if (v !== undefined && !JSONSchemaPropsOrBool.is(v)) return false;
+    v = u.allOf; if (v !== undefined && !o.allOf.is(v)) return false;
+    v = u.anyOf; if (v !== undefined && !o.anyOf.is(v)) return false;
+    v = u.default; if (v !== undefined && !JSON.is(v)) return false;
+    v = u.definitions; if (v !== undefined && !o.definitions.is(v)) return false;
+    v = u.dependencies; if (v !== undefined && !o.dependencies.is(v)) return false;
+    v = u.description; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.enum; if (v !== undefined && !o.enum.is(v)) return false;
+    v = u.example; if (v !== undefined && !JSON.is(v)) return false;
+    v = u.exclusiveMaximum; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.exclusiveMinimum; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.externalDocs; if (v !== undefined && !ExternalDocumentation.is(v)) return false;
+    v = u.format; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.id; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.items; if (v !== undefined && !JSONSchemaPropsOrArray.is(v)) return false;
+    v = u.maxItems; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.maxLength; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.maxProperties; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.maximum; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.minItems; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.minLength; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.minProperties; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.minimum; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.multipleOf; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.not; if (v !== undefined && !JSONSchemaProps.is(v)) return false;
+    v = u.nullable; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.oneOf; if (v !== undefined && !o.oneOf.is(v)) return false;
+    v = u.pattern; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.patternProperties; if (v !== undefined && !o.patternProperties.is(v)) return false;
+    v = u.properties; if (v !== undefined && !o.properties.is(v)) return false;
+    v = u.required; if (v !== undefined && !o.required.is(v)) return false;
+    v = u.title; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.uniqueItems; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u['x-kubernetes-embedded-resource']; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u['x-kubernetes-int-or-string']; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u['x-kubernetes-list-map-keys']; if (v !== undefined && !o['x-kubernetes-list-map-keys'].is(v)) return false;
+    v = u['x-kubernetes-list-type']; if (v !== undefined && typeof v !== 'string') return false;
+    v = u['x-kubernetes-map-type']; if (v !== undefined && typeof v !== 'string') return false;
+    v = u['x-kubernetes-preserve-unknown-fields']; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u['x-kubernetes-validations']; if (v !== undefined && !o['x-kubernetes-validations'].is(v)) return false;
+    return true;
   }),
 );
 
@@ -596,6 +709,10 @@ export interface CustomResourceValidation {
  */
 export const CustomResourceValidation: t.Type<CustomResourceValidation> = objectType('CustomResourceValidation', {}, {
   openAPIV3Schema: JSONSchemaProps,
+}, (u) => {
+  let v: unknown;
+  v = u.openAPIV3Schema; if (v !== undefined && !JSONSchemaProps.is(v)) return false;
+  return true;
 });
 
 /**
@@ -613,7 +730,11 @@ export interface SelectableField {
  */
 export const SelectableField: t.Type<SelectableField> = objectType('SelectableField', {
   jsonPath: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.jsonPath; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * CustomResourceDefinitionVersion describes a version for CRD.
@@ -671,6 +792,18 @@ export const CustomResourceDefinitionVersion: t.Type<CustomResourceDefinitionVer
   schema: CustomResourceValidation,
   selectableFields: nullable(t.array(SelectableField)),
   subresources: CustomResourceSubresources,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.served; if (typeof v !== 'boolean') return false;
+  v = u.storage; if (typeof v !== 'boolean') return false;
+  v = u.additionalPrinterColumns; if (v !== undefined && !o.additionalPrinterColumns.is(v)) return false;
+  v = u.deprecated; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.deprecationWarning; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.schema; if (v !== undefined && !CustomResourceValidation.is(v)) return false;
+  v = u.selectableFields; if (v !== undefined && !o.selectableFields.is(v)) return false;
+  v = u.subresources; if (v !== undefined && !CustomResourceSubresources.is(v)) return false;
+  return true;
 });
 
 /**
@@ -714,6 +847,15 @@ export const CustomResourceDefinitionSpec: t.Type<CustomResourceDefinitionSpec> 
 }, {
   conversion: CustomResourceConversion,
   preserveUnknownFields: t.boolean,
+}, (u, r) => {
+  let v: unknown;
+  v = u.group; if (typeof v !== 'string') return false;
+  v = u.names; if (!CustomResourceDefinitionNames.is(v)) return false;
+  v = u.scope; if (typeof v !== 'string') return false;
+  v = u.versions; if (!r.versions.is(v)) return false;
+  v = u.conversion; if (v !== undefined && !CustomResourceConversion.is(v)) return false;
+  v = u.preserveUnknownFields; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -757,6 +899,15 @@ export const CustomResourceDefinitionCondition: t.Type<CustomResourceDefinitionC
   message: t.string,
   observedGeneration: t.number,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -789,6 +940,13 @@ export const CustomResourceDefinitionStatus: t.Type<CustomResourceDefinitionStat
   conditions: nullable(t.array(CustomResourceDefinitionCondition)),
   observedGeneration: t.number,
   storedVersions: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.acceptedNames; if (v !== undefined && !CustomResourceDefinitionNames.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.storedVersions; if (v !== undefined && !o.storedVersions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -830,6 +988,14 @@ export const CustomResourceDefinition: ResourceCodec<CustomResourceDefinition> =
     kind: t.string,
     metadata: ObjectMeta,
     status: CustomResourceDefinitionStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!CustomResourceDefinitionSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !CustomResourceDefinitionStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
 );
@@ -865,4 +1031,11 @@ export const CustomResourceDefinitionList: t.Type<CustomResourceDefinitionList> 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

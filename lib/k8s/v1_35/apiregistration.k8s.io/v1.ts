@@ -34,6 +34,12 @@ export const ServiceReference: t.Type<ServiceReference> = objectType('ServiceRef
   name: t.string,
   namespace: t.string,
   port: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.port; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -82,6 +88,16 @@ export const APIServiceSpec: t.Type<APIServiceSpec> = objectType('APIServiceSpec
   insecureSkipTLSVerify: t.boolean,
   service: ServiceReference,
   version: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.groupPriorityMinimum; if (typeof v !== 'number') return false;
+  v = u.versionPriority; if (typeof v !== 'number') return false;
+  v = u.caBundle; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.insecureSkipTLSVerify; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.service; if (v !== undefined && !ServiceReference.is(v)) return false;
+  v = u.version; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -120,6 +136,14 @@ export const APIServiceCondition: t.Type<APIServiceCondition> = objectType('APIS
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -137,6 +161,10 @@ export interface APIServiceStatus {
  */
 export const APIServiceStatus: t.Type<APIServiceStatus> = objectType('APIServiceStatus', {}, {
   conditions: nullable(t.array(APIServiceCondition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -177,6 +205,14 @@ export const APIService: ResourceCodec<APIService> = defineKind<APIService>(
     metadata: ObjectMeta,
     spec: APIServiceSpec,
     status: APIServiceStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !APIServiceSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !APIServiceStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', plural: 'apiservices', namespaced: false },
 );
@@ -212,4 +248,11 @@ export const APIServiceList: t.Type<APIServiceList> = objectType('APIServiceList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

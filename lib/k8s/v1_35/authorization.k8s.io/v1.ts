@@ -29,6 +29,11 @@ export interface FieldSelectorAttributes {
 export const FieldSelectorAttributes: t.Type<FieldSelectorAttributes> = objectType('FieldSelectorAttributes', {}, {
   rawSelector: t.string,
   requirements: nullable(t.array(FieldSelectorRequirement)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.rawSelector; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.requirements; if (v !== undefined && !o.requirements.is(v)) return false;
+  return true;
 });
 
 /**
@@ -51,6 +56,11 @@ export interface LabelSelectorAttributes {
 export const LabelSelectorAttributes: t.Type<LabelSelectorAttributes> = objectType('LabelSelectorAttributes', {}, {
   rawSelector: t.string,
   requirements: nullable(t.array(LabelSelectorRequirement)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.rawSelector; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.requirements; if (v !== undefined && !o.requirements.is(v)) return false;
+  return true;
 });
 
 /**
@@ -73,6 +83,11 @@ export interface NonResourceAttributes {
 export const NonResourceAttributes: t.Type<NonResourceAttributes> = objectType('NonResourceAttributes', {}, {
   path: t.string,
   verb: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.verb; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -130,6 +145,18 @@ export const ResourceAttributes: t.Type<ResourceAttributes> = objectType('Resour
   subresource: t.string,
   verb: t.string,
   version: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.fieldSelector; if (v !== undefined && !FieldSelectorAttributes.is(v)) return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.labelSelector; if (v !== undefined && !LabelSelectorAttributes.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resource; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.subresource; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.verb; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.version; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -172,6 +199,15 @@ export const SubjectAccessReviewSpec: t.Type<SubjectAccessReviewSpec> = objectTy
   resourceAttributes: ResourceAttributes,
   uid: t.string,
   user: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
+  v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;
+  v = u.nonResourceAttributes; if (v !== undefined && !NonResourceAttributes.is(v)) return false;
+  v = u.resourceAttributes; if (v !== undefined && !ResourceAttributes.is(v)) return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -205,6 +241,13 @@ export const SubjectAccessReviewStatus: t.Type<SubjectAccessReviewStatus> = obje
   denied: t.boolean,
   evaluationError: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.allowed; if (typeof v !== 'boolean') return false;
+  v = u.denied; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.evaluationError; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -243,6 +286,14 @@ export const LocalSubjectAccessReview: t.Type<LocalSubjectAccessReview> = object
   kind: t.string,
   metadata: ObjectMeta,
   status: SubjectAccessReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!SubjectAccessReviewSpec.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !SubjectAccessReviewStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -266,6 +317,11 @@ export const NonResourceRule: t.Type<NonResourceRule> = objectType('NonResourceR
   verbs: t.array(t.string),
 }, {
   nonResourceURLs: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  v = u.nonResourceURLs; if (v !== undefined && !o.nonResourceURLs.is(v)) return false;
+  return true;
 });
 
 /**
@@ -300,6 +356,13 @@ export const ResourceRule: t.Type<ResourceRule> = objectType('ResourceRule', {
   apiGroups: nullable(t.array(t.string)),
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
+  v = u.resourceNames; if (v !== undefined && !o.resourceNames.is(v)) return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  return true;
 });
 
 /**
@@ -322,6 +385,11 @@ export interface SelfSubjectAccessReviewSpec {
 export const SelfSubjectAccessReviewSpec: t.Type<SelfSubjectAccessReviewSpec> = objectType('SelfSubjectAccessReviewSpec', {}, {
   nonResourceAttributes: NonResourceAttributes,
   resourceAttributes: ResourceAttributes,
+}, (u) => {
+  let v: unknown;
+  v = u.nonResourceAttributes; if (v !== undefined && !NonResourceAttributes.is(v)) return false;
+  v = u.resourceAttributes; if (v !== undefined && !ResourceAttributes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -360,6 +428,14 @@ export const SelfSubjectAccessReview: t.Type<SelfSubjectAccessReview> = objectTy
   kind: t.string,
   metadata: ObjectMeta,
   status: SubjectAccessReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!SelfSubjectAccessReviewSpec.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !SubjectAccessReviewStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -377,6 +453,10 @@ export interface SelfSubjectRulesReviewSpec {
  */
 export const SelfSubjectRulesReviewSpec: t.Type<SelfSubjectRulesReviewSpec> = objectType('SelfSubjectRulesReviewSpec', {}, {
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -410,6 +490,13 @@ export const SubjectRulesReviewStatus: t.Type<SubjectRulesReviewStatus> = object
   resourceRules: t.array(ResourceRule),
 }, {
   evaluationError: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.incomplete; if (typeof v !== 'boolean') return false;
+  v = u.nonResourceRules; if (!r.nonResourceRules.is(v)) return false;
+  v = u.resourceRules; if (!r.resourceRules.is(v)) return false;
+  v = u.evaluationError; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -448,6 +535,14 @@ export const SelfSubjectRulesReview: t.Type<SelfSubjectRulesReview> = objectType
   kind: t.string,
   metadata: ObjectMeta,
   status: SubjectRulesReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!SelfSubjectRulesReviewSpec.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !SubjectRulesReviewStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -486,4 +581,12 @@ export const SubjectAccessReview: t.Type<SubjectAccessReview> = objectType('Subj
   kind: t.string,
   metadata: ObjectMeta,
   status: SubjectAccessReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!SubjectAccessReviewSpec.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !SubjectAccessReviewStatus.is(v)) return false;
+  return true;
 });

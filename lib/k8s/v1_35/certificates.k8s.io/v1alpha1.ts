@@ -42,6 +42,11 @@ export const ClusterTrustBundleSpec: t.Type<ClusterTrustBundleSpec> = objectType
   trustBundle: t.string,
 }, {
   signerName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.trustBundle; if (typeof v !== 'string') return false;
+  v = u.signerName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -82,6 +87,13 @@ export const ClusterTrustBundle: ResourceCodec<ClusterTrustBundle> = defineKind<
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ClusterTrustBundleSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'certificates.k8s.io/v1alpha1', kind: 'ClusterTrustBundle', plural: 'clustertrustbundles', namespaced: false },
 );
@@ -117,4 +129,11 @@ export const ClusterTrustBundleList: t.Type<ClusterTrustBundleList> = objectType
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -35,6 +35,12 @@ export const EndpointConditions: t.Type<EndpointConditions> = objectType('Endpoi
   ready: t.boolean,
   serving: t.boolean,
   terminating: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.ready; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.serving; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.terminating; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -52,7 +58,11 @@ export interface ForNode {
  */
 export const ForNode: t.Type<ForNode> = objectType('ForNode', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ForZone provides information about which zones should consume this endpoint.
@@ -69,7 +79,11 @@ export interface ForZone {
  */
 export const ForZone: t.Type<ForZone> = objectType('ForZone', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * EndpointHints provides hints describing how an endpoint should be consumed.
@@ -91,6 +105,11 @@ export interface EndpointHints {
 export const EndpointHints: t.Type<EndpointHints> = objectType('EndpointHints', {}, {
   forNodes: nullable(t.array(ForNode)),
   forZones: nullable(t.array(ForZone)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.forNodes; if (v !== undefined && !o.forNodes.is(v)) return false;
+  v = u.forZones; if (v !== undefined && !o.forZones.is(v)) return false;
+  return true;
 });
 
 /**
@@ -144,6 +163,17 @@ export const Endpoint: t.Type<Endpoint> = objectType('Endpoint', {
   nodeName: t.string,
   targetRef: ObjectReference,
   zone: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.addresses; if (!r.addresses.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !EndpointConditions.is(v)) return false;
+  v = u.deprecatedTopology; if (v !== undefined && !o.deprecatedTopology.is(v)) return false;
+  v = u.hints; if (v !== undefined && !EndpointHints.is(v)) return false;
+  v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.targetRef; if (v !== undefined && !ObjectReference.is(v)) return false;
+  v = u.zone; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -185,6 +215,13 @@ export const EndpointPort: t.Type<EndpointPort> = objectType('EndpointPort', {},
   name: t.string,
   port: t.number,
   protocol: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.appProtocol; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.port; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.protocol; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -231,6 +268,15 @@ export const EndpointSlice: ResourceCodec<EndpointSlice> = defineKind<EndpointSl
     kind: t.string,
     metadata: ObjectMeta,
     ports: nullable(t.array(EndpointPort)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.addressType; if (typeof v !== 'string') return false;
+    v = u.endpoints; if (!r.endpoints.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true },
 );
@@ -266,4 +312,11 @@ export const EndpointSliceList: t.Type<EndpointSliceList> = objectType('Endpoint
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -35,6 +35,11 @@ export interface ExemptPriorityLevelConfiguration {
 export const ExemptPriorityLevelConfiguration: t.Type<ExemptPriorityLevelConfiguration> = objectType('ExemptPriorityLevelConfiguration', {}, {
   lendablePercent: t.number,
   nominalConcurrencyShares: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.lendablePercent; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.nominalConcurrencyShares; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -52,7 +57,11 @@ export interface FlowDistinguisherMethod {
  */
 export const FlowDistinguisherMethod: t.Type<FlowDistinguisherMethod> = objectType('FlowDistinguisherMethod', {
   type: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * NonResourcePolicyRule is a predicate that matches non-resource requests according to their verb and the target non-resource URL. A NonResourcePolicyRule matches a request if and only if both (a) at least one member of verbs matches the request and (b) at least one member of nonResourceURLs matches the request.
@@ -80,7 +89,12 @@ export interface NonResourcePolicyRule {
 export const NonResourcePolicyRule: t.Type<NonResourcePolicyRule> = objectType('NonResourcePolicyRule', {
   nonResourceURLs: t.array(t.string),
   verbs: t.array(t.string),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.nonResourceURLs; if (!r.nonResourceURLs.is(v)) return false;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  return true;
+});
 
 /**
  * ResourcePolicyRule is a predicate that matches some resource requests, testing the request's verb and the target resource. A ResourcePolicyRule matches a resource request if and only if: (a) at least one member of verbs matches the request, (b) at least one member of apiGroups matches the request, (c) at least one member of resources matches the request, and (d) either (d1) the request does not specify a namespace (i.e., `Namespace==""`) and clusterScope is true or (d2) the request specifies a namespace and least one member of namespaces matches the request's namespace.
@@ -118,6 +132,14 @@ export const ResourcePolicyRule: t.Type<ResourcePolicyRule> = objectType('Resour
 }, {
   clusterScope: t.boolean,
   namespaces: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiGroups; if (!r.apiGroups.is(v)) return false;
+  v = u.resources; if (!r.resources.is(v)) return false;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  v = u.clusterScope; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.namespaces; if (v !== undefined && !o.namespaces.is(v)) return false;
+  return true;
 });
 
 /**
@@ -135,7 +157,11 @@ export interface GroupSubject {
  */
 export const GroupSubject: t.Type<GroupSubject> = objectType('GroupSubject', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ServiceAccountSubject holds detailed information for service-account-kind subject.
@@ -157,7 +183,12 @@ export interface ServiceAccountSubject {
 export const ServiceAccountSubject: t.Type<ServiceAccountSubject> = objectType('ServiceAccountSubject', {
   name: t.string,
   namespace: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.namespace; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * UserSubject holds detailed information for user-kind subject.
@@ -174,7 +205,11 @@ export interface UserSubject {
  */
 export const UserSubject: t.Type<UserSubject> = objectType('UserSubject', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Subject matches the originator of a request, as identified by the request authentication system. There are three ways of matching an originator; by user, group, or service account.
@@ -207,6 +242,13 @@ export const Subject: t.Type<Subject> = objectType('Subject', {
   group: GroupSubject,
   serviceAccount: ServiceAccountSubject,
   user: UserSubject,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.group; if (v !== undefined && !GroupSubject.is(v)) return false;
+  v = u.serviceAccount; if (v !== undefined && !ServiceAccountSubject.is(v)) return false;
+  v = u.user; if (v !== undefined && !UserSubject.is(v)) return false;
+  return true;
 });
 
 /**
@@ -235,6 +277,12 @@ export const PolicyRulesWithSubjects: t.Type<PolicyRulesWithSubjects> = objectTy
 }, {
   nonResourceRules: nullable(t.array(NonResourcePolicyRule)),
   resourceRules: nullable(t.array(ResourcePolicyRule)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.subjects; if (!r.subjects.is(v)) return false;
+  v = u.nonResourceRules; if (v !== undefined && !o.nonResourceRules.is(v)) return false;
+  v = u.resourceRules; if (v !== undefined && !o.resourceRules.is(v)) return false;
+  return true;
 });
 
 /**
@@ -252,7 +300,11 @@ export interface PriorityLevelConfigurationReference {
  */
 export const PriorityLevelConfigurationReference: t.Type<PriorityLevelConfigurationReference> = objectType('PriorityLevelConfigurationReference', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * FlowSchemaSpec describes how the FlowSchema's specification looks like.
@@ -285,6 +337,13 @@ export const FlowSchemaSpec: t.Type<FlowSchemaSpec> = objectType('FlowSchemaSpec
   distinguisherMethod: FlowDistinguisherMethod,
   matchingPrecedence: t.number,
   rules: nullable(t.array(PolicyRulesWithSubjects)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.priorityLevelConfiguration; if (!PriorityLevelConfigurationReference.is(v)) return false;
+  v = u.distinguisherMethod; if (v !== undefined && !FlowDistinguisherMethod.is(v)) return false;
+  v = u.matchingPrecedence; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+  return true;
 });
 
 /**
@@ -322,6 +381,14 @@ export const FlowSchemaCondition: t.Type<FlowSchemaCondition> = objectType('Flow
   reason: t.string,
   status: t.string,
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.status; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -339,6 +406,10 @@ export interface FlowSchemaStatus {
  */
 export const FlowSchemaStatus: t.Type<FlowSchemaStatus> = objectType('FlowSchemaStatus', {}, {
   conditions: nullable(t.array(FlowSchemaCondition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -379,6 +450,14 @@ export const FlowSchema: ResourceCodec<FlowSchema> = defineKind<FlowSchema>(
     metadata: ObjectMeta,
     spec: FlowSchemaSpec,
     status: FlowSchemaStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !FlowSchemaSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !FlowSchemaStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', plural: 'flowschemas', namespaced: false },
 );
@@ -414,6 +493,13 @@ export const FlowSchemaList: t.Type<FlowSchemaList> = objectType('FlowSchemaList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -441,6 +527,12 @@ export const QueuingConfiguration: t.Type<QueuingConfiguration> = objectType('Qu
   handSize: t.number,
   queueLengthLimit: t.number,
   queues: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.handSize; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.queueLengthLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.queues; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -464,6 +556,11 @@ export const LimitResponse: t.Type<LimitResponse> = objectType('LimitResponse', 
   type: t.string,
 }, {
   queuing: QueuingConfiguration,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.queuing; if (v !== undefined && !QueuingConfiguration.is(v)) return false;
+  return true;
 });
 
 /**
@@ -512,6 +609,13 @@ export const LimitedPriorityLevelConfiguration: t.Type<LimitedPriorityLevelConfi
   lendablePercent: t.number,
   limitResponse: LimitResponse,
   nominalConcurrencyShares: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.borrowingLimitPercent; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.lendablePercent; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.limitResponse; if (v !== undefined && !LimitResponse.is(v)) return false;
+  v = u.nominalConcurrencyShares; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -540,6 +644,12 @@ export const PriorityLevelConfigurationSpec: t.Type<PriorityLevelConfigurationSp
 }, {
   exempt: ExemptPriorityLevelConfiguration,
   limited: LimitedPriorityLevelConfiguration,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.exempt; if (v !== undefined && !ExemptPriorityLevelConfiguration.is(v)) return false;
+  v = u.limited; if (v !== undefined && !LimitedPriorityLevelConfiguration.is(v)) return false;
+  return true;
 });
 
 /**
@@ -577,6 +687,14 @@ export const PriorityLevelConfigurationCondition: t.Type<PriorityLevelConfigurat
   reason: t.string,
   status: t.string,
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.status; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -594,6 +712,10 @@ export interface PriorityLevelConfigurationStatus {
  */
 export const PriorityLevelConfigurationStatus: t.Type<PriorityLevelConfigurationStatus> = objectType('PriorityLevelConfigurationStatus', {}, {
   conditions: nullable(t.array(PriorityLevelConfigurationCondition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -634,6 +756,14 @@ export const PriorityLevelConfiguration: ResourceCodec<PriorityLevelConfiguratio
     metadata: ObjectMeta,
     spec: PriorityLevelConfigurationSpec,
     status: PriorityLevelConfigurationStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !PriorityLevelConfigurationSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !PriorityLevelConfigurationStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'PriorityLevelConfiguration', plural: 'prioritylevelconfigurations', namespaced: false },
 );
@@ -669,4 +799,11 @@ export const PriorityLevelConfigurationList: t.Type<PriorityLevelConfigurationLi
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

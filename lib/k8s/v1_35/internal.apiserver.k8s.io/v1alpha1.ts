@@ -39,6 +39,13 @@ export const ServerStorageVersion: t.Type<ServerStorageVersion> = objectType('Se
   decodableVersions: nullable(t.array(t.string)),
   encodingVersion: t.string,
   servedVersions: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiServerID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.decodableVersions; if (v !== undefined && !o.decodableVersions.is(v)) return false;
+  v = u.encodingVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.servedVersions; if (v !== undefined && !o.servedVersions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -92,6 +99,15 @@ export const StorageVersionCondition: t.Type<StorageVersionCondition> = objectTy
 }, {
   lastTransitionTime: Time,
   observedGeneration: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.message; if (typeof v !== 'string') return false;
+  v = u.reason; if (typeof v !== 'string') return false;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -119,6 +135,12 @@ export const StorageVersionStatus: t.Type<StorageVersionStatus> = objectType('St
   commonEncodingVersion: t.string,
   conditions: nullable(t.array(StorageVersionCondition)),
   storageVersions: nullable(t.array(ServerStorageVersion)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.commonEncodingVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.storageVersions; if (v !== undefined && !o.storageVersions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -160,6 +182,14 @@ export const StorageVersion: ResourceCodec<StorageVersion> = defineKind<StorageV
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!StorageVersionSpec.is(v)) return false;
+    v = u.status; if (!StorageVersionStatus.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'internal.apiserver.k8s.io/v1alpha1', kind: 'StorageVersion', plural: 'storageversions', namespaced: false },
 );
@@ -195,4 +225,11 @@ export const StorageVersionList: t.Type<StorageVersionList> = objectType('Storag
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

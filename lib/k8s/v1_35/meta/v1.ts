@@ -28,7 +28,12 @@ export interface GroupVersionForDiscovery {
 export const GroupVersionForDiscovery: t.Type<GroupVersionForDiscovery> = objectType('GroupVersionForDiscovery', {
   groupVersion: t.string,
   version: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.groupVersion; if (typeof v !== 'string') return false;
+  v = u.version; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ServerAddressByClientCIDR helps the client to determine the server address that they should use, depending on the clientCIDR that they match.
@@ -50,7 +55,12 @@ export interface ServerAddressByClientCIDR {
 export const ServerAddressByClientCIDR: t.Type<ServerAddressByClientCIDR> = objectType('ServerAddressByClientCIDR', {
   clientCIDR: t.string,
   serverAddress: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.clientCIDR; if (typeof v !== 'string') return false;
+  v = u.serverAddress; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * APIGroup contains the name, the supported versions, and the preferred version of a group.
@@ -93,6 +103,15 @@ export const APIGroup: t.Type<APIGroup> = objectType('APIGroup', {
   kind: t.string,
   preferredVersion: GroupVersionForDiscovery,
   serverAddressByClientCIDRs: nullable(t.array(ServerAddressByClientCIDR)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.versions; if (!r.versions.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.preferredVersion; if (v !== undefined && !GroupVersionForDiscovery.is(v)) return false;
+  v = u.serverAddressByClientCIDRs; if (v !== undefined && !o.serverAddressByClientCIDRs.is(v)) return false;
+  return true;
 });
 
 /**
@@ -121,6 +140,12 @@ export const APIGroupList: t.Type<APIGroupList> = objectType('APIGroupList', {
 }, {
   apiVersion: t.string,
   kind: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.groups; if (!r.groups.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -184,6 +209,19 @@ export const APIResource: t.Type<APIResource> = objectType('APIResource', {
   shortNames: nullable(t.array(t.string)),
   storageVersionHash: t.string,
   version: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.namespaced; if (typeof v !== 'boolean') return false;
+  v = u.singularName; if (typeof v !== 'string') return false;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  v = u.categories; if (v !== undefined && !o.categories.is(v)) return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.shortNames; if (v !== undefined && !o.shortNames.is(v)) return false;
+  v = u.storageVersionHash; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.version; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -217,6 +255,13 @@ export const APIResourceList: t.Type<APIResourceList> = objectType('APIResourceL
 }, {
   apiVersion: t.string,
   kind: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.groupVersion; if (typeof v !== 'string') return false;
+  v = u.resources; if (!r.resources.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -250,6 +295,13 @@ export const APIVersions: t.Type<APIVersions> = objectType('APIVersions', {
 }, {
   apiVersion: t.string,
   kind: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.serverAddressByClientCIDRs; if (!r.serverAddressByClientCIDRs.is(v)) return false;
+  v = u.versions; if (!r.versions.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -303,6 +355,15 @@ export const Condition: t.Type<Condition> = objectType('Condition', {
   type: t.string,
 }, {
   observedGeneration: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.lastTransitionTime; if (!Time.is(v)) return false;
+  v = u.message; if (typeof v !== 'string') return false;
+  v = u.reason; if (typeof v !== 'string') return false;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -325,6 +386,11 @@ export interface Preconditions {
 export const Preconditions: t.Type<Preconditions> = objectType('Preconditions', {}, {
   resourceVersion: t.string,
   uid: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -377,6 +443,17 @@ export const DeleteOptions: t.Type<DeleteOptions> = objectType('DeleteOptions', 
   orphanDependents: t.boolean,
   preconditions: Preconditions,
   propagationPolicy: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.dryRun; if (v !== undefined && !o.dryRun.is(v)) return false;
+  v = u.gracePeriodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.ignoreStoreReadErrorWithClusterBreakingPotential; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.orphanDependents; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.preconditions; if (v !== undefined && !Preconditions.is(v)) return false;
+  v = u.propagationPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -405,6 +482,12 @@ export const FieldSelectorRequirement: t.Type<FieldSelectorRequirement> = object
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.values; if (v !== undefined && !o.values.is(v)) return false;
+  return true;
 });
 
 /**
@@ -435,7 +518,12 @@ export interface GroupResource {
 export const GroupResource: t.Type<GroupResource> = objectType('GroupResource', {
   group: t.string,
   resource: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.group; if (typeof v !== 'string') return false;
+  v = u.resource; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Info contains versioning information. how we'll want to distribute that information.
@@ -492,6 +580,22 @@ export const Info: t.Type<Info> = objectType('Info', {
   emulationMinor: t.string,
   minCompatibilityMajor: t.string,
   minCompatibilityMinor: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.buildDate; if (typeof v !== 'string') return false;
+  v = u.compiler; if (typeof v !== 'string') return false;
+  v = u.gitCommit; if (typeof v !== 'string') return false;
+  v = u.gitTreeState; if (typeof v !== 'string') return false;
+  v = u.gitVersion; if (typeof v !== 'string') return false;
+  v = u.goVersion; if (typeof v !== 'string') return false;
+  v = u.major; if (typeof v !== 'string') return false;
+  v = u.minor; if (typeof v !== 'string') return false;
+  v = u.platform; if (typeof v !== 'string') return false;
+  v = u.emulationMajor; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.emulationMinor; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.minCompatibilityMajor; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.minCompatibilityMinor; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -530,6 +634,12 @@ export const LabelSelectorRequirement: t.Type<LabelSelectorRequirement> = object
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.values; if (v !== undefined && !o.values.is(v)) return false;
+  return true;
 });
 
 /**
@@ -552,6 +662,11 @@ export interface LabelSelector {
 export const LabelSelector: t.Type<LabelSelector> = objectType('LabelSelector', {}, {
   matchExpressions: nullable(t.array(LabelSelectorRequirement)),
   matchLabels: nullable(recordOf(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
+  v = u.matchLabels; if (v !== undefined && !o.matchLabels.is(v)) return false;
+  return true;
 });
 
 /**
@@ -584,6 +699,13 @@ export const ListMeta: t.Type<ListMeta> = objectType('ListMeta', {}, {
   remainingItemCount: t.number,
   resourceVersion: t.string,
   selfLink: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.continue; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.remainingItemCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selfLink; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -631,6 +753,16 @@ export const ManagedFieldsEntry: t.Type<ManagedFieldsEntry> = objectType('Manage
   operation: t.string,
   subresource: t.string,
   time: Time,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.fieldsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.fieldsV1; if (v !== undefined && !FieldsV1.is(v)) return false;
+  v = u.manager; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.operation; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.subresource; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.time; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -684,6 +816,15 @@ export const OwnerReference: t.Type<OwnerReference> = objectType('OwnerReference
 }, {
   blockOwnerDeletion: t.boolean,
   controller: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (typeof v !== 'string') return false;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.uid; if (typeof v !== 'string') return false;
+  v = u.blockOwnerDeletion; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.controller; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -785,6 +926,24 @@ export const ObjectMeta: t.Type<ObjectMeta> = objectType('ObjectMeta', {}, {
   resourceVersion: t.string,
   selfLink: t.string,
   uid: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.annotations; if (v !== undefined && !o.annotations.is(v)) return false;
+  v = u.creationTimestamp; if (v !== undefined && !Time.is(v)) return false;
+  v = u.deletionGracePeriodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.deletionTimestamp; if (v !== undefined && !Time.is(v)) return false;
+  v = u.finalizers; if (v !== undefined && !o.finalizers.is(v)) return false;
+  v = u.generateName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.generation; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.labels; if (v !== undefined && !o.labels.is(v)) return false;
+  v = u.managedFields; if (v !== undefined && !o.managedFields.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ownerReferences; if (v !== undefined && !o.ownerReferences.is(v)) return false;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selfLink; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -919,6 +1078,12 @@ export const StatusCause: t.Type<StatusCause> = objectType('StatusCause', {}, {
   field: t.string,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.field; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -961,6 +1126,15 @@ export const StatusDetails: t.Type<StatusDetails> = objectType('StatusDetails', 
   name: t.string,
   retryAfterSeconds: t.number,
   uid: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.causes; if (v !== undefined && !o.causes.is(v)) return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.retryAfterSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1013,6 +1187,17 @@ export const Status: t.Type<Status> = objectType('Status', {}, {
   metadata: ListMeta,
   reason: t.string,
   status: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.code; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.details; if (v !== undefined && !StatusDetails.is(v)) return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.status; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1036,4 +1221,9 @@ export interface WatchEvent {
 export const WatchEvent: t.Type<WatchEvent> = objectType('WatchEvent', {
   object: RawExtension,
   type: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.object; if (!RawExtension.is(v)) return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  return true;
+});

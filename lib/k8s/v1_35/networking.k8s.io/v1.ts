@@ -30,6 +30,11 @@ export interface ServiceBackendPort {
 export const ServiceBackendPort: t.Type<ServiceBackendPort> = objectType('ServiceBackendPort', {}, {
   name: t.string,
   number: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.number; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -53,6 +58,11 @@ export const IngressServiceBackend: t.Type<IngressServiceBackend> = objectType('
   name: t.string,
 }, {
   port: ServiceBackendPort,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.port; if (v !== undefined && !ServiceBackendPort.is(v)) return false;
+  return true;
 });
 
 /**
@@ -75,6 +85,11 @@ export interface IngressBackend {
 export const IngressBackend: t.Type<IngressBackend> = objectType('IngressBackend', {}, {
   resource: TypedLocalObjectReference,
   service: IngressServiceBackend,
+}, (u) => {
+  let v: unknown;
+  v = u.resource; if (v !== undefined && !TypedLocalObjectReference.is(v)) return false;
+  v = u.service; if (v !== undefined && !IngressServiceBackend.is(v)) return false;
+  return true;
 });
 
 /**
@@ -113,6 +128,12 @@ export const HTTPIngressPath: t.Type<HTTPIngressPath> = objectType('HTTPIngressP
   pathType: t.string,
 }, {
   path: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.backend; if (!IngressBackend.is(v)) return false;
+  v = u.pathType; if (typeof v !== 'string') return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -130,7 +151,11 @@ export interface HTTPIngressRuleValue {
  */
 export const HTTPIngressRuleValue: t.Type<HTTPIngressRuleValue> = objectType('HTTPIngressRuleValue', {
   paths: t.array(HTTPIngressPath),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.paths; if (!r.paths.is(v)) return false;
+  return true;
+});
 
 /**
  * ParentReference describes a reference to a parent object.
@@ -163,6 +188,13 @@ export const ParentReference: t.Type<ParentReference> = objectType('ParentRefere
 }, {
   group: t.string,
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resource; if (typeof v !== 'string') return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -180,7 +212,11 @@ export interface IPAddressSpec {
  */
 export const IPAddressSpec: t.Type<IPAddressSpec> = objectType('IPAddressSpec', {
   parentRef: ParentReference,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.parentRef; if (!ParentReference.is(v)) return false;
+  return true;
+});
 
 /**
  * IPAddress represents a single IP of a single IP Family. The object is designed to be used by APIs that operate on IP addresses. The object is used by the Service core API for allocation of IP addresses. An IP address can be represented in different formats, to guarantee the uniqueness of the IP, the name of the object is the IP address in canonical format, four decimal digits separated by dots suppressing leading zeros for IPv4 and the representation defined by RFC 5952 for IPv6. Valid: 192.168.1.5 or 2001:db8::1 or 2001:db8:aaaa:bbbb:cccc:dddd:eeee:1 Invalid: 10.01.2.3 or 2001:db8:0:0:0::1
@@ -215,6 +251,13 @@ export const IPAddress: ResourceCodec<IPAddress> = defineKind<IPAddress>(
     kind: t.string,
     metadata: ObjectMeta,
     spec: IPAddressSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !IPAddressSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress', plural: 'ipaddresses', namespaced: false },
 );
@@ -250,6 +293,13 @@ export const IPAddressList: t.Type<IPAddressList> = objectType('IPAddressList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -273,6 +323,11 @@ export const IPBlock: t.Type<IPBlock> = objectType('IPBlock', {
   cidr: t.string,
 }, {
   except: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.cidr; if (typeof v !== 'string') return false;
+  v = u.except; if (v !== undefined && !o.except.is(v)) return false;
+  return true;
 });
 
 /**
@@ -299,6 +354,11 @@ export interface IngressRule {
 export const IngressRule: t.Type<IngressRule> = objectType('IngressRule', {}, {
   host: t.string,
   http: HTTPIngressRuleValue,
+}, (u) => {
+  let v: unknown;
+  v = u.host; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.http; if (v !== undefined && !HTTPIngressRuleValue.is(v)) return false;
+  return true;
 });
 
 /**
@@ -321,6 +381,11 @@ export interface IngressTLS {
 export const IngressTLS: t.Type<IngressTLS> = objectType('IngressTLS', {}, {
   hosts: nullable(t.array(t.string)),
   secretName: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hosts; if (v !== undefined && !o.hosts.is(v)) return false;
+  v = u.secretName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -353,6 +418,13 @@ export const IngressSpec: t.Type<IngressSpec> = objectType('IngressSpec', {}, {
   ingressClassName: t.string,
   rules: nullable(t.array(IngressRule)),
   tls: nullable(t.array(IngressTLS)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.defaultBackend; if (v !== undefined && !IngressBackend.is(v)) return false;
+  v = u.ingressClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+  v = u.tls; if (v !== undefined && !o.tls.is(v)) return false;
+  return true;
 });
 
 /**
@@ -384,6 +456,12 @@ export const IngressPortStatus: t.Type<IngressPortStatus> = objectType('IngressP
   protocol: t.string,
 }, {
   error: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (typeof v !== 'number') return false;
+  v = u.protocol; if (typeof v !== 'string') return false;
+  v = u.error; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -411,6 +489,12 @@ export const IngressLoadBalancerIngress: t.Type<IngressLoadBalancerIngress> = ob
   hostname: t.string,
   ip: t.string,
   ports: nullable(t.array(IngressPortStatus)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ip; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  return true;
 });
 
 /**
@@ -428,6 +512,10 @@ export interface IngressLoadBalancerStatus {
  */
 export const IngressLoadBalancerStatus: t.Type<IngressLoadBalancerStatus> = objectType('IngressLoadBalancerStatus', {}, {
   ingress: nullable(t.array(IngressLoadBalancerIngress)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
+  return true;
 });
 
 /**
@@ -445,6 +533,10 @@ export interface IngressStatus {
  */
 export const IngressStatus: t.Type<IngressStatus> = objectType('IngressStatus', {}, {
   loadBalancer: IngressLoadBalancerStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.loadBalancer; if (v !== undefined && !IngressLoadBalancerStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -485,6 +577,14 @@ export const Ingress: ResourceCodec<Ingress> = defineKind<Ingress>(
     metadata: ObjectMeta,
     spec: IngressSpec,
     status: IngressStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !IngressSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !IngressStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true },
 );
@@ -525,6 +625,14 @@ export const IngressClassParametersReference: t.Type<IngressClassParametersRefer
   apiGroup: t.string,
   namespace: t.string,
   scope: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.scope; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -547,6 +655,11 @@ export interface IngressClassSpec {
 export const IngressClassSpec: t.Type<IngressClassSpec> = objectType('IngressClassSpec', {}, {
   controller: t.string,
   parameters: IngressClassParametersReference,
+}, (u) => {
+  let v: unknown;
+  v = u.controller; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.parameters; if (v !== undefined && !IngressClassParametersReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -582,6 +695,13 @@ export const IngressClass: ResourceCodec<IngressClass> = defineKind<IngressClass
     kind: t.string,
     metadata: ObjectMeta,
     spec: IngressClassSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !IngressClassSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
 );
@@ -617,6 +737,13 @@ export const IngressClassList: t.Type<IngressClassList> = objectType('IngressCla
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -650,6 +777,13 @@ export const IngressList: t.Type<IngressList> = objectType('IngressList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -681,6 +815,12 @@ export const NetworkPolicyPeer: t.Type<NetworkPolicyPeer> = objectType('NetworkP
   ipBlock: IPBlock,
   namespaceSelector: LabelSelector,
   podSelector: LabelSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.ipBlock; if (v !== undefined && !IPBlock.is(v)) return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.podSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -708,6 +848,12 @@ export const NetworkPolicyPort: t.Type<NetworkPolicyPort> = objectType('NetworkP
   endPort: t.number,
   port: IntOrString,
   protocol: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.endPort; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.port; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.protocol; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -730,6 +876,11 @@ export interface NetworkPolicyEgressRule {
 export const NetworkPolicyEgressRule: t.Type<NetworkPolicyEgressRule> = objectType('NetworkPolicyEgressRule', {}, {
   ports: nullable(t.array(NetworkPolicyPort)),
   to: nullable(t.array(NetworkPolicyPeer)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  v = u.to; if (v !== undefined && !o.to.is(v)) return false;
+  return true;
 });
 
 /**
@@ -752,6 +903,11 @@ export interface NetworkPolicyIngressRule {
 export const NetworkPolicyIngressRule: t.Type<NetworkPolicyIngressRule> = objectType('NetworkPolicyIngressRule', {}, {
   from: nullable(t.array(NetworkPolicyPeer)),
   ports: nullable(t.array(NetworkPolicyPort)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.from; if (v !== undefined && !o.from.is(v)) return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  return true;
 });
 
 /**
@@ -784,6 +940,13 @@ export const NetworkPolicySpec: t.Type<NetworkPolicySpec> = objectType('NetworkP
   ingress: nullable(t.array(NetworkPolicyIngressRule)),
   podSelector: LabelSelector,
   policyTypes: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.egress; if (v !== undefined && !o.egress.is(v)) return false;
+  v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
+  v = u.podSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.policyTypes; if (v !== undefined && !o.policyTypes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -819,6 +982,13 @@ export const NetworkPolicy: ResourceCodec<NetworkPolicy> = defineKind<NetworkPol
     kind: t.string,
     metadata: ObjectMeta,
     spec: NetworkPolicySpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !NetworkPolicySpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true },
 );
@@ -854,6 +1024,13 @@ export const NetworkPolicyList: t.Type<NetworkPolicyList> = objectType('NetworkP
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -871,6 +1048,10 @@ export interface ServiceCIDRSpec {
  */
 export const ServiceCIDRSpec: t.Type<ServiceCIDRSpec> = objectType('ServiceCIDRSpec', {}, {
   cidrs: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.cidrs; if (v !== undefined && !o.cidrs.is(v)) return false;
+  return true;
 });
 
 /**
@@ -888,6 +1069,10 @@ export interface ServiceCIDRStatus {
  */
 export const ServiceCIDRStatus: t.Type<ServiceCIDRStatus> = objectType('ServiceCIDRStatus', {}, {
   conditions: nullable(t.array(Condition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -928,6 +1113,14 @@ export const ServiceCIDR: ResourceCodec<ServiceCIDR> = defineKind<ServiceCIDR>(
     metadata: ObjectMeta,
     spec: ServiceCIDRSpec,
     status: ServiceCIDRStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ServiceCIDRSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ServiceCIDRStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', plural: 'servicecidrs', namespaced: false },
 );
@@ -963,4 +1156,11 @@ export const ServiceCIDRList: t.Type<ServiceCIDRList> = objectType('ServiceCIDRL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -40,6 +40,13 @@ export const ParentReference: t.Type<ParentReference> = objectType('ParentRefere
 }, {
   group: t.string,
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resource; if (typeof v !== 'string') return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -57,7 +64,11 @@ export interface IPAddressSpec {
  */
 export const IPAddressSpec: t.Type<IPAddressSpec> = objectType('IPAddressSpec', {
   parentRef: ParentReference,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.parentRef; if (!ParentReference.is(v)) return false;
+  return true;
+});
 
 /**
  * IPAddress represents a single IP of a single IP Family. The object is designed to be used by APIs that operate on IP addresses. The object is used by the Service core API for allocation of IP addresses. An IP address can be represented in different formats, to guarantee the uniqueness of the IP, the name of the object is the IP address in canonical format, four decimal digits separated by dots suppressing leading zeros for IPv4 and the representation defined by RFC 5952 for IPv6. Valid: 192.168.1.5 or 2001:db8::1 or 2001:db8:aaaa:bbbb:cccc:dddd:eeee:1 Invalid: 10.01.2.3 or 2001:db8:0:0:0::1
@@ -92,6 +103,13 @@ export const IPAddress: ResourceCodec<IPAddress> = defineKind<IPAddress>(
     kind: t.string,
     metadata: ObjectMeta,
     spec: IPAddressSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !IPAddressSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1beta1', kind: 'IPAddress', plural: 'ipaddresses', namespaced: false },
 );
@@ -127,6 +145,13 @@ export const IPAddressList: t.Type<IPAddressList> = objectType('IPAddressList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -144,6 +169,10 @@ export interface ServiceCIDRSpec {
  */
 export const ServiceCIDRSpec: t.Type<ServiceCIDRSpec> = objectType('ServiceCIDRSpec', {}, {
   cidrs: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.cidrs; if (v !== undefined && !o.cidrs.is(v)) return false;
+  return true;
 });
 
 /**
@@ -161,6 +190,10 @@ export interface ServiceCIDRStatus {
  */
 export const ServiceCIDRStatus: t.Type<ServiceCIDRStatus> = objectType('ServiceCIDRStatus', {}, {
   conditions: nullable(t.array(Condition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -201,6 +234,14 @@ export const ServiceCIDR: ResourceCodec<ServiceCIDR> = defineKind<ServiceCIDR>(
     metadata: ObjectMeta,
     spec: ServiceCIDRSpec,
     status: ServiceCIDRStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ServiceCIDRSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ServiceCIDRStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'networking.k8s.io/v1beta1', kind: 'ServiceCIDR', plural: 'servicecidrs', namespaced: false },
 );
@@ -236,4 +277,11 @@ export const ServiceCIDRList: t.Type<ServiceCIDRList> = objectType('ServiceCIDRL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -39,6 +39,13 @@ export const Eviction: t.Type<Eviction> = objectType('Eviction', {}, {
   deleteOptions: DeleteOptions,
   kind: t.string,
   metadata: ObjectMeta,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.deleteOptions; if (v !== undefined && !DeleteOptions.is(v)) return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -79,6 +86,13 @@ export const PodDisruptionBudgetSpec: t.Type<PodDisruptionBudgetSpec> = objectTy
   minAvailable: IntOrString,
   selector: LabelSelector,
   unhealthyPodEvictionPolicy: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.maxUnavailable; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.minAvailable; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.unhealthyPodEvictionPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -135,6 +149,16 @@ export const PodDisruptionBudgetStatus: t.Type<PodDisruptionBudgetStatus> = obje
   conditions: nullable(t.array(Condition)),
   disruptedPods: nullable(recordOf(Time)),
   observedGeneration: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.currentHealthy; if (typeof v !== 'number') return false;
+  v = u.desiredHealthy; if (typeof v !== 'number') return false;
+  v = u.disruptionsAllowed; if (typeof v !== 'number') return false;
+  v = u.expectedPods; if (typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.disruptedPods; if (v !== undefined && !o.disruptedPods.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -175,6 +199,14 @@ export const PodDisruptionBudget: ResourceCodec<PodDisruptionBudget> = defineKin
     metadata: ObjectMeta,
     spec: PodDisruptionBudgetSpec,
     status: PodDisruptionBudgetStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !PodDisruptionBudgetSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !PodDisruptionBudgetStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true },
 );
@@ -210,4 +242,11 @@ export const PodDisruptionBudgetList: t.Type<PodDisruptionBudgetList> = objectTy
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

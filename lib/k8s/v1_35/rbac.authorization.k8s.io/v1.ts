@@ -24,6 +24,10 @@ export interface AggregationRule {
  */
 export const AggregationRule: t.Type<AggregationRule> = objectType('AggregationRule', {}, {
   clusterRoleSelectors: nullable(t.array(LabelSelector)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.clusterRoleSelectors; if (v !== undefined && !o.clusterRoleSelectors.is(v)) return false;
+  return true;
 });
 
 /**
@@ -62,6 +66,14 @@ export const PolicyRule: t.Type<PolicyRule> = objectType('PolicyRule', {
   nonResourceURLs: nullable(t.array(t.string)),
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.verbs; if (!r.verbs.is(v)) return false;
+  v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
+  v = u.nonResourceURLs; if (v !== undefined && !o.nonResourceURLs.is(v)) return false;
+  v = u.resourceNames; if (v !== undefined && !o.resourceNames.is(v)) return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  return true;
 });
 
 /**
@@ -102,6 +114,14 @@ export const ClusterRole: ResourceCodec<ClusterRole> = defineKind<ClusterRole>(
     kind: t.string,
     metadata: ObjectMeta,
     rules: nullable(t.array(PolicyRule)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.aggregationRule; if (v !== undefined && !AggregationRule.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
 );
@@ -131,7 +151,13 @@ export const RoleRef: t.Type<RoleRef> = objectType('RoleRef', {
   apiGroup: t.string,
   kind: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.apiGroup; if (typeof v !== 'string') return false;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Subject contains a reference to the object or user identities a role binding applies to.  This can either hold a direct API object reference, or a value for non-objects such as user and group names.
@@ -164,6 +190,13 @@ export const Subject: t.Type<Subject> = objectType('Subject', {
 }, {
   apiGroup: t.string,
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -205,6 +238,14 @@ export const ClusterRoleBinding: ResourceCodec<ClusterRoleBinding> = defineKind<
     kind: t.string,
     metadata: ObjectMeta,
     subjects: nullable(t.array(Subject)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.roleRef; if (!RoleRef.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.subjects; if (v !== undefined && !o.subjects.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false },
 );
@@ -240,6 +281,13 @@ export const ClusterRoleBindingList: t.Type<ClusterRoleBindingList> = objectType
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -273,6 +321,13 @@ export const ClusterRoleList: t.Type<ClusterRoleList> = objectType('ClusterRoleL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -308,6 +363,13 @@ export const Role: ResourceCodec<Role> = defineKind<Role>(
     kind: t.string,
     metadata: ObjectMeta,
     rules: nullable(t.array(PolicyRule)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.rules; if (v !== undefined && !o.rules.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true },
 );
@@ -351,6 +413,14 @@ export const RoleBinding: ResourceCodec<RoleBinding> = defineKind<RoleBinding>(
     kind: t.string,
     metadata: ObjectMeta,
     subjects: nullable(t.array(Subject)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.roleRef; if (!RoleRef.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.subjects; if (v !== undefined && !o.subjects.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
 );
@@ -386,6 +456,13 @@ export const RoleBindingList: t.Type<RoleBindingList> = objectType('RoleBindingL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -419,4 +496,11 @@ export const RoleList: t.Type<RoleList> = objectType('RoleList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

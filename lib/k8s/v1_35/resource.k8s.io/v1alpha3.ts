@@ -42,6 +42,13 @@ export const DeviceTaint: t.Type<DeviceTaint> = objectType('DeviceTaint', {
 }, {
   timeAdded: Time,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (typeof v !== 'string') return false;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.timeAdded; if (v !== undefined && !Time.is(v)) return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -73,6 +80,12 @@ export const DeviceTaintSelector: t.Type<DeviceTaintSelector> = objectType('Devi
   device: t.string,
   driver: t.string,
   pool: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.device; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.driver; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.pool; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -96,6 +109,11 @@ export const DeviceTaintRuleSpec: t.Type<DeviceTaintRuleSpec> = objectType('Devi
   taint: DeviceTaint,
 }, {
   deviceSelector: DeviceTaintSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.taint; if (!DeviceTaint.is(v)) return false;
+  v = u.deviceSelector; if (v !== undefined && !DeviceTaintSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -122,6 +140,10 @@ export interface DeviceTaintRuleStatus {
  */
 export const DeviceTaintRuleStatus: t.Type<DeviceTaintRuleStatus> = objectType('DeviceTaintRuleStatus', {}, {
   conditions: nullable(t.array(Condition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -165,6 +187,14 @@ export const DeviceTaintRule: ResourceCodec<DeviceTaintRule> = defineKind<Device
     kind: t.string,
     metadata: ObjectMeta,
     status: DeviceTaintRuleStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!DeviceTaintRuleSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !DeviceTaintRuleStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1alpha3', kind: 'DeviceTaintRule', plural: 'devicetaintrules', namespaced: false },
 );
@@ -200,4 +230,11 @@ export const DeviceTaintRuleList: t.Type<DeviceTaintRuleList> = objectType('Devi
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

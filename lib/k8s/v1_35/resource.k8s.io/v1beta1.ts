@@ -41,6 +41,12 @@ export const NetworkDeviceData: t.Type<NetworkDeviceData> = objectType('NetworkD
   hardwareAddress: t.string,
   interfaceName: t.string,
   ips: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hardwareAddress; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.interfaceName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ips; if (v !== undefined && !o.ips.is(v)) return false;
+  return true;
 });
 
 /**
@@ -99,6 +105,16 @@ export const AllocatedDeviceStatus: t.Type<AllocatedDeviceStatus> = objectType('
   data: RawExtension,
   networkData: NetworkDeviceData,
   shareID: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.device; if (typeof v !== 'string') return false;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.data; if (v !== undefined && !RawExtension.is(v)) return false;
+  v = u.networkData; if (v !== undefined && !NetworkDeviceData.is(v)) return false;
+  v = u.shareID; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -127,7 +143,12 @@ export interface OpaqueDeviceConfiguration {
 export const OpaqueDeviceConfiguration: t.Type<OpaqueDeviceConfiguration> = objectType('OpaqueDeviceConfiguration', {
   driver: t.string,
   parameters: RawExtension,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.parameters; if (!RawExtension.is(v)) return false;
+  return true;
+});
 
 /**
  * DeviceAllocationConfiguration gets embedded in an AllocationResult.
@@ -157,6 +178,12 @@ export const DeviceAllocationConfiguration: t.Type<DeviceAllocationConfiguration
 }, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.source; if (typeof v !== 'string') return false;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -194,6 +221,14 @@ export const DeviceToleration: t.Type<DeviceToleration> = objectType('DeviceTole
   operator: t.string,
   tolerationSeconds: t.number,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.key; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.operator; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tolerationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -277,6 +312,19 @@ export const DeviceRequestAllocationResult: t.Type<DeviceRequestAllocationResult
   consumedCapacity: nullable(recordOf(Quantity)),
   shareID: t.string,
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.device; if (typeof v !== 'string') return false;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (typeof v !== 'string') return false;
+  v = u.request; if (typeof v !== 'string') return false;
+  v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.bindingConditions; if (v !== undefined && !o.bindingConditions.is(v)) return false;
+  v = u.bindingFailureConditions; if (v !== undefined && !o.bindingFailureConditions.is(v)) return false;
+  v = u.consumedCapacity; if (v !== undefined && !o.consumedCapacity.is(v)) return false;
+  v = u.shareID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -301,6 +349,11 @@ export interface DeviceAllocationResult {
 export const DeviceAllocationResult: t.Type<DeviceAllocationResult> = objectType('DeviceAllocationResult', {}, {
   config: nullable(t.array(DeviceAllocationConfiguration)),
   results: nullable(t.array(DeviceRequestAllocationResult)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.results; if (v !== undefined && !o.results.is(v)) return false;
+  return true;
 });
 
 /**
@@ -330,6 +383,12 @@ export const AllocationResult: t.Type<AllocationResult> = objectType('Allocation
   allocationTimestamp: Time,
   devices: DeviceAllocationResult,
   nodeSelector: NodeSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.allocationTimestamp; if (v !== undefined && !Time.is(v)) return false;
+  v = u.devices; if (v !== undefined && !DeviceAllocationResult.is(v)) return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -362,6 +421,13 @@ export const DeviceAttribute: t.Type<DeviceAttribute> = objectType('DeviceAttrib
   int: t.number,
   string: t.string,
   version: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.bool; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.int; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.string; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.version; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -403,6 +469,12 @@ export const CapacityRequestPolicyRange: t.Type<CapacityRequestPolicyRange> = ob
 }, {
   max: Quantity,
   step: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.min; if (!Quantity.is(v)) return false;
+  v = u.max; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.step; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -446,6 +518,12 @@ export const CapacityRequestPolicy: t.Type<CapacityRequestPolicy> = objectType('
   default: Quantity,
   validRange: CapacityRequestPolicyRange,
   validValues: nullable(t.array(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.default; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.validRange; if (v !== undefined && !CapacityRequestPolicyRange.is(v)) return false;
+  v = u.validValues; if (v !== undefined && !o.validValues.is(v)) return false;
+  return true;
 });
 
 /**
@@ -475,6 +553,11 @@ export const DeviceCapacity: t.Type<DeviceCapacity> = objectType('DeviceCapacity
   value: Quantity,
 }, {
   requestPolicy: CapacityRequestPolicy,
+}, (u) => {
+  let v: unknown;
+  v = u.value; if (!Quantity.is(v)) return false;
+  v = u.requestPolicy; if (v !== undefined && !CapacityRequestPolicy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -492,7 +575,11 @@ export interface Counter {
  */
 export const Counter: t.Type<Counter> = objectType('Counter', {
   value: Quantity,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.value; if (!Quantity.is(v)) return false;
+  return true;
+});
 
 /**
  * DeviceCounterConsumption defines a set of counters that a device will consume from a CounterSet.
@@ -516,7 +603,12 @@ export interface DeviceCounterConsumption {
 export const DeviceCounterConsumption: t.Type<DeviceCounterConsumption> = objectType('DeviceCounterConsumption', {
   counterSet: t.string,
   counters: recordOf(Counter),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.counterSet; if (typeof v !== 'string') return false;
+  v = u.counters; if (!r.counters.is(v)) return false;
+  return true;
+});
 
 /**
  * The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
@@ -551,6 +643,13 @@ export const DeviceTaint: t.Type<DeviceTaint> = objectType('DeviceTaint', {
 }, {
   timeAdded: Time,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (typeof v !== 'string') return false;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.timeAdded; if (v !== undefined && !Time.is(v)) return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -654,6 +753,20 @@ export const BasicDevice: t.Type<BasicDevice> = objectType('BasicDevice', {}, {
   nodeName: t.string,
   nodeSelector: NodeSelector,
   taints: nullable(t.array(DeviceTaint)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.allowMultipleAllocations; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.attributes; if (v !== undefined && !o.attributes.is(v)) return false;
+  v = u.bindingConditions; if (v !== undefined && !o.bindingConditions.is(v)) return false;
+  v = u.bindingFailureConditions; if (v !== undefined && !o.bindingFailureConditions.is(v)) return false;
+  v = u.bindsToNode; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.capacity; if (v !== undefined && !o.capacity.is(v)) return false;
+  v = u.consumesCounters; if (v !== undefined && !o.consumesCounters.is(v)) return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  v = u.taints; if (v !== undefined && !o.taints.is(v)) return false;
+  return true;
 });
 
 /**
@@ -701,7 +814,11 @@ export interface CELDeviceSelector {
  */
 export const CELDeviceSelector: t.Type<CELDeviceSelector> = objectType('CELDeviceSelector', {
   expression: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * CapacityRequirements defines the capacity requirements for a specific device request.
@@ -728,6 +845,10 @@ export interface CapacityRequirements {
  */
 export const CapacityRequirements: t.Type<CapacityRequirements> = objectType('CapacityRequirements', {}, {
   requests: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -754,7 +875,12 @@ export interface CounterSet {
 export const CounterSet: t.Type<CounterSet> = objectType('CounterSet', {
   counters: recordOf(Counter),
   name: t.string,
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.counters; if (!r.counters.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Device represents one individual hardware instance that can be selected based on its attributes. Besides the name, exactly one field must be set.
@@ -777,6 +903,11 @@ export const Device: t.Type<Device> = objectType('Device', {
   name: t.string,
 }, {
   basic: BasicDevice,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.basic; if (v !== undefined && !BasicDevice.is(v)) return false;
+  return true;
 });
 
 /**
@@ -801,6 +932,11 @@ export interface DeviceClaimConfiguration {
 export const DeviceClaimConfiguration: t.Type<DeviceClaimConfiguration> = objectType('DeviceClaimConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -840,6 +976,12 @@ export const DeviceConstraint: t.Type<DeviceConstraint> = objectType('DeviceCons
   distinctAttribute: t.string,
   matchAttribute: t.string,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.distinctAttribute; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchAttribute; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -857,6 +999,10 @@ export interface DeviceSelector {
  */
 export const DeviceSelector: t.Type<DeviceSelector> = objectType('DeviceSelector', {}, {
   cel: CELDeviceSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.cel; if (v !== undefined && !CELDeviceSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -937,6 +1083,16 @@ export const DeviceSubRequest: t.Type<DeviceSubRequest> = objectType('DeviceSubR
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.deviceClassName; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.allocationMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.capacity; if (v !== undefined && !CapacityRequirements.is(v)) return false;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1042,6 +1198,18 @@ export const DeviceRequest: t.Type<DeviceRequest> = objectType('DeviceRequest', 
   firstAvailable: nullable(t.array(DeviceSubRequest)),
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.allocationMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.capacity; if (v !== undefined && !CapacityRequirements.is(v)) return false;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.deviceClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.firstAvailable; if (v !== undefined && !o.firstAvailable.is(v)) return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1069,6 +1237,12 @@ export const DeviceClaim: t.Type<DeviceClaim> = objectType('DeviceClaim', {}, {
   config: nullable(t.array(DeviceClaimConfiguration)),
   constraints: nullable(t.array(DeviceConstraint)),
   requests: nullable(t.array(DeviceRequest)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.constraints; if (v !== undefined && !o.constraints.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1086,6 +1260,10 @@ export interface DeviceClassConfiguration {
  */
 export const DeviceClassConfiguration: t.Type<DeviceClassConfiguration> = objectType('DeviceClassConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
+}, (u) => {
+  let v: unknown;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1117,6 +1295,12 @@ export const DeviceClassSpec: t.Type<DeviceClassSpec> = objectType('DeviceClassS
   config: nullable(t.array(DeviceClassConfiguration)),
   extendedResourceName: t.string,
   selectors: nullable(t.array(DeviceSelector)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.extendedResourceName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1159,6 +1343,13 @@ export const DeviceClass: ResourceCodec<DeviceClass> = defineKind<DeviceClass>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!DeviceClassSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta1', kind: 'DeviceClass', plural: 'deviceclasses', namespaced: false },
 );
@@ -1194,6 +1385,13 @@ export const DeviceClassList: t.Type<DeviceClassList> = objectType('DeviceClassL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1211,6 +1409,10 @@ export interface ResourceClaimSpec {
  */
 export const ResourceClaimSpec: t.Type<ResourceClaimSpec> = objectType('ResourceClaimSpec', {}, {
   devices: DeviceClaim,
+}, (u) => {
+  let v: unknown;
+  v = u.devices; if (v !== undefined && !DeviceClaim.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1244,6 +1446,13 @@ export const ResourceClaimConsumerReference: t.Type<ResourceClaimConsumerReferen
   uid: t.string,
 }, {
   apiGroup: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resource; if (typeof v !== 'string') return false;
+  v = u.uid; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1277,6 +1486,12 @@ export const ResourceClaimStatus: t.Type<ResourceClaimStatus> = objectType('Reso
   allocation: AllocationResult,
   devices: nullable(t.array(AllocatedDeviceStatus)),
   reservedFor: nullable(t.array(ResourceClaimConsumerReference)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.allocation; if (v !== undefined && !AllocationResult.is(v)) return false;
+  v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
+  v = u.reservedFor; if (v !== undefined && !o.reservedFor.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1320,6 +1535,14 @@ export const ResourceClaim: ResourceCodec<ResourceClaim> = defineKind<ResourceCl
     kind: t.string,
     metadata: ObjectMeta,
     status: ResourceClaimStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceClaimSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !ResourceClaimStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta1', kind: 'ResourceClaim', plural: 'resourceclaims', namespaced: true },
 );
@@ -1355,6 +1578,13 @@ export const ResourceClaimList: t.Type<ResourceClaimList> = objectType('Resource
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1378,6 +1608,11 @@ export const ResourceClaimTemplateSpec: t.Type<ResourceClaimTemplateSpec> = obje
   spec: ResourceClaimSpec,
 }, {
   metadata: ObjectMeta,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!ResourceClaimSpec.is(v)) return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1418,6 +1653,13 @@ export const ResourceClaimTemplate: ResourceCodec<ResourceClaimTemplate> = defin
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceClaimTemplateSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta1', kind: 'ResourceClaimTemplate', plural: 'resourceclaimtemplates', namespaced: true },
 );
@@ -1453,6 +1695,13 @@ export const ResourceClaimTemplateList: t.Type<ResourceClaimTemplateList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1486,7 +1735,13 @@ export const ResourcePool: t.Type<ResourcePool> = objectType('ResourcePool', {
   generation: t.number,
   name: t.string,
   resourceSliceCount: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.generation; if (typeof v !== 'number') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceSliceCount; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * ResourceSliceSpec contains the information published by the driver in one ResourceSlice.
@@ -1563,6 +1818,17 @@ export const ResourceSliceSpec: t.Type<ResourceSliceSpec> = objectType('Resource
   nodeSelector: NodeSelector,
   perDeviceNodeSelection: t.boolean,
   sharedCounters: nullable(t.array(CounterSet)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (!ResourcePool.is(v)) return false;
+  v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  v = u.perDeviceNodeSelection; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.sharedCounters; if (v !== undefined && !o.sharedCounters.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1611,6 +1877,13 @@ export const ResourceSlice: ResourceCodec<ResourceSlice> = defineKind<ResourceSl
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceSliceSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta1', kind: 'ResourceSlice', plural: 'resourceslices', namespaced: false },
 );
@@ -1646,4 +1919,11 @@ export const ResourceSliceList: t.Type<ResourceSliceList> = objectType('Resource
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -39,6 +39,12 @@ export const NetworkDeviceData: t.Type<NetworkDeviceData> = objectType('NetworkD
   hardwareAddress: t.string,
   interfaceName: t.string,
   ips: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hardwareAddress; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.interfaceName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ips; if (v !== undefined && !o.ips.is(v)) return false;
+  return true;
 });
 
 /**
@@ -97,6 +103,16 @@ export const AllocatedDeviceStatus: t.Type<AllocatedDeviceStatus> = objectType('
   data: RawExtension,
   networkData: NetworkDeviceData,
   shareID: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.device; if (typeof v !== 'string') return false;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.data; if (v !== undefined && !RawExtension.is(v)) return false;
+  v = u.networkData; if (v !== undefined && !NetworkDeviceData.is(v)) return false;
+  v = u.shareID; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -125,7 +141,12 @@ export interface OpaqueDeviceConfiguration {
 export const OpaqueDeviceConfiguration: t.Type<OpaqueDeviceConfiguration> = objectType('OpaqueDeviceConfiguration', {
   driver: t.string,
   parameters: RawExtension,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.parameters; if (!RawExtension.is(v)) return false;
+  return true;
+});
 
 /**
  * DeviceAllocationConfiguration gets embedded in an AllocationResult.
@@ -155,6 +176,12 @@ export const DeviceAllocationConfiguration: t.Type<DeviceAllocationConfiguration
 }, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.source; if (typeof v !== 'string') return false;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -192,6 +219,14 @@ export const DeviceToleration: t.Type<DeviceToleration> = objectType('DeviceTole
   operator: t.string,
   tolerationSeconds: t.number,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.key; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.operator; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tolerationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -275,6 +310,19 @@ export const DeviceRequestAllocationResult: t.Type<DeviceRequestAllocationResult
   consumedCapacity: nullable(recordOf(Quantity)),
   shareID: t.string,
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.device; if (typeof v !== 'string') return false;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (typeof v !== 'string') return false;
+  v = u.request; if (typeof v !== 'string') return false;
+  v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.bindingConditions; if (v !== undefined && !o.bindingConditions.is(v)) return false;
+  v = u.bindingFailureConditions; if (v !== undefined && !o.bindingFailureConditions.is(v)) return false;
+  v = u.consumedCapacity; if (v !== undefined && !o.consumedCapacity.is(v)) return false;
+  v = u.shareID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -299,6 +347,11 @@ export interface DeviceAllocationResult {
 export const DeviceAllocationResult: t.Type<DeviceAllocationResult> = objectType('DeviceAllocationResult', {}, {
   config: nullable(t.array(DeviceAllocationConfiguration)),
   results: nullable(t.array(DeviceRequestAllocationResult)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.results; if (v !== undefined && !o.results.is(v)) return false;
+  return true;
 });
 
 /**
@@ -328,6 +381,12 @@ export const AllocationResult: t.Type<AllocationResult> = objectType('Allocation
   allocationTimestamp: Time,
   devices: DeviceAllocationResult,
   nodeSelector: NodeSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.allocationTimestamp; if (v !== undefined && !Time.is(v)) return false;
+  v = u.devices; if (v !== undefined && !DeviceAllocationResult.is(v)) return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -375,7 +434,11 @@ export interface CELDeviceSelector {
  */
 export const CELDeviceSelector: t.Type<CELDeviceSelector> = objectType('CELDeviceSelector', {
   expression: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.expression; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * CapacityRequestPolicyRange defines a valid range for consumable capacity values.
@@ -416,6 +479,12 @@ export const CapacityRequestPolicyRange: t.Type<CapacityRequestPolicyRange> = ob
 }, {
   max: Quantity,
   step: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.min; if (!Quantity.is(v)) return false;
+  v = u.max; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.step; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -459,6 +528,12 @@ export const CapacityRequestPolicy: t.Type<CapacityRequestPolicy> = objectType('
   default: Quantity,
   validRange: CapacityRequestPolicyRange,
   validValues: nullable(t.array(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.default; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.validRange; if (v !== undefined && !CapacityRequestPolicyRange.is(v)) return false;
+  v = u.validValues; if (v !== undefined && !o.validValues.is(v)) return false;
+  return true;
 });
 
 /**
@@ -486,6 +561,10 @@ export interface CapacityRequirements {
  */
 export const CapacityRequirements: t.Type<CapacityRequirements> = objectType('CapacityRequirements', {}, {
   requests: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -503,7 +582,11 @@ export interface Counter {
  */
 export const Counter: t.Type<Counter> = objectType('Counter', {
   value: Quantity,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.value; if (!Quantity.is(v)) return false;
+  return true;
+});
 
 /**
  * CounterSet defines a named set of counters that are available to be used by devices defined in the ResourcePool.
@@ -529,7 +612,12 @@ export interface CounterSet {
 export const CounterSet: t.Type<CounterSet> = objectType('CounterSet', {
   counters: recordOf(Counter),
   name: t.string,
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.counters; if (!r.counters.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * DeviceAttribute must have exactly one field set.
@@ -561,6 +649,13 @@ export const DeviceAttribute: t.Type<DeviceAttribute> = objectType('DeviceAttrib
   int: t.number,
   string: t.string,
   version: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.bool; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.int; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.string; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.version; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -590,6 +685,11 @@ export const DeviceCapacity: t.Type<DeviceCapacity> = objectType('DeviceCapacity
   value: Quantity,
 }, {
   requestPolicy: CapacityRequestPolicy,
+}, (u) => {
+  let v: unknown;
+  v = u.value; if (!Quantity.is(v)) return false;
+  v = u.requestPolicy; if (v !== undefined && !CapacityRequestPolicy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -614,7 +714,12 @@ export interface DeviceCounterConsumption {
 export const DeviceCounterConsumption: t.Type<DeviceCounterConsumption> = objectType('DeviceCounterConsumption', {
   counterSet: t.string,
   counters: recordOf(Counter),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.counterSet; if (typeof v !== 'string') return false;
+  v = u.counters; if (!r.counters.is(v)) return false;
+  return true;
+});
 
 /**
  * The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
@@ -649,6 +754,13 @@ export const DeviceTaint: t.Type<DeviceTaint> = objectType('DeviceTaint', {
 }, {
   timeAdded: Time,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (typeof v !== 'string') return false;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.timeAdded; if (v !== undefined && !Time.is(v)) return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -758,6 +870,21 @@ export const Device: t.Type<Device> = objectType('Device', {
   nodeName: t.string,
   nodeSelector: NodeSelector,
   taints: nullable(t.array(DeviceTaint)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.allowMultipleAllocations; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.attributes; if (v !== undefined && !o.attributes.is(v)) return false;
+  v = u.bindingConditions; if (v !== undefined && !o.bindingConditions.is(v)) return false;
+  v = u.bindingFailureConditions; if (v !== undefined && !o.bindingFailureConditions.is(v)) return false;
+  v = u.bindsToNode; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.capacity; if (v !== undefined && !o.capacity.is(v)) return false;
+  v = u.consumesCounters; if (v !== undefined && !o.consumesCounters.is(v)) return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  v = u.taints; if (v !== undefined && !o.taints.is(v)) return false;
+  return true;
 });
 
 /**
@@ -782,6 +909,11 @@ export interface DeviceClaimConfiguration {
 export const DeviceClaimConfiguration: t.Type<DeviceClaimConfiguration> = objectType('DeviceClaimConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -821,6 +953,12 @@ export const DeviceConstraint: t.Type<DeviceConstraint> = objectType('DeviceCons
   distinctAttribute: t.string,
   matchAttribute: t.string,
   requests: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.distinctAttribute; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.matchAttribute; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -838,6 +976,10 @@ export interface DeviceSelector {
  */
 export const DeviceSelector: t.Type<DeviceSelector> = objectType('DeviceSelector', {}, {
   cel: CELDeviceSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.cel; if (v !== undefined && !CELDeviceSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -918,6 +1060,16 @@ export const DeviceSubRequest: t.Type<DeviceSubRequest> = objectType('DeviceSubR
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.deviceClassName; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.allocationMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.capacity; if (v !== undefined && !CapacityRequirements.is(v)) return false;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -997,6 +1149,16 @@ export const ExactDeviceRequest: t.Type<ExactDeviceRequest> = objectType('ExactD
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.deviceClassName; if (typeof v !== 'string') return false;
+  v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.allocationMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.capacity; if (v !== undefined && !CapacityRequirements.is(v)) return false;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1033,6 +1195,12 @@ export const DeviceRequest: t.Type<DeviceRequest> = objectType('DeviceRequest', 
 }, {
   exactly: ExactDeviceRequest,
   firstAvailable: nullable(t.array(DeviceSubRequest)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.exactly; if (v !== undefined && !ExactDeviceRequest.is(v)) return false;
+  v = u.firstAvailable; if (v !== undefined && !o.firstAvailable.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1060,6 +1228,12 @@ export const DeviceClaim: t.Type<DeviceClaim> = objectType('DeviceClaim', {}, {
   config: nullable(t.array(DeviceClaimConfiguration)),
   constraints: nullable(t.array(DeviceConstraint)),
   requests: nullable(t.array(DeviceRequest)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.constraints; if (v !== undefined && !o.constraints.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1077,6 +1251,10 @@ export interface DeviceClassConfiguration {
  */
 export const DeviceClassConfiguration: t.Type<DeviceClassConfiguration> = objectType('DeviceClassConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
+}, (u) => {
+  let v: unknown;
+  v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1108,6 +1286,12 @@ export const DeviceClassSpec: t.Type<DeviceClassSpec> = objectType('DeviceClassS
   config: nullable(t.array(DeviceClassConfiguration)),
   extendedResourceName: t.string,
   selectors: nullable(t.array(DeviceSelector)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.config; if (v !== undefined && !o.config.is(v)) return false;
+  v = u.extendedResourceName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selectors; if (v !== undefined && !o.selectors.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1150,6 +1334,13 @@ export const DeviceClass: ResourceCodec<DeviceClass> = defineKind<DeviceClass>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!DeviceClassSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta2', kind: 'DeviceClass', plural: 'deviceclasses', namespaced: false },
 );
@@ -1185,6 +1376,13 @@ export const DeviceClassList: t.Type<DeviceClassList> = objectType('DeviceClassL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1202,6 +1400,10 @@ export interface ResourceClaimSpec {
  */
 export const ResourceClaimSpec: t.Type<ResourceClaimSpec> = objectType('ResourceClaimSpec', {}, {
   devices: DeviceClaim,
+}, (u) => {
+  let v: unknown;
+  v = u.devices; if (v !== undefined && !DeviceClaim.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1235,6 +1437,13 @@ export const ResourceClaimConsumerReference: t.Type<ResourceClaimConsumerReferen
   uid: t.string,
 }, {
   apiGroup: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resource; if (typeof v !== 'string') return false;
+  v = u.uid; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1268,6 +1477,12 @@ export const ResourceClaimStatus: t.Type<ResourceClaimStatus> = objectType('Reso
   allocation: AllocationResult,
   devices: nullable(t.array(AllocatedDeviceStatus)),
   reservedFor: nullable(t.array(ResourceClaimConsumerReference)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.allocation; if (v !== undefined && !AllocationResult.is(v)) return false;
+  v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
+  v = u.reservedFor; if (v !== undefined && !o.reservedFor.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1311,6 +1526,14 @@ export const ResourceClaim: ResourceCodec<ResourceClaim> = defineKind<ResourceCl
     kind: t.string,
     metadata: ObjectMeta,
     status: ResourceClaimStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceClaimSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !ResourceClaimStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta2', kind: 'ResourceClaim', plural: 'resourceclaims', namespaced: true },
 );
@@ -1346,6 +1569,13 @@ export const ResourceClaimList: t.Type<ResourceClaimList> = objectType('Resource
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1369,6 +1599,11 @@ export const ResourceClaimTemplateSpec: t.Type<ResourceClaimTemplateSpec> = obje
   spec: ResourceClaimSpec,
 }, {
   metadata: ObjectMeta,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!ResourceClaimSpec.is(v)) return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1409,6 +1644,13 @@ export const ResourceClaimTemplate: ResourceCodec<ResourceClaimTemplate> = defin
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceClaimTemplateSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta2', kind: 'ResourceClaimTemplate', plural: 'resourceclaimtemplates', namespaced: true },
 );
@@ -1444,6 +1686,13 @@ export const ResourceClaimTemplateList: t.Type<ResourceClaimTemplateList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1477,7 +1726,13 @@ export const ResourcePool: t.Type<ResourcePool> = objectType('ResourcePool', {
   generation: t.number,
   name: t.string,
   resourceSliceCount: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.generation; if (typeof v !== 'number') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceSliceCount; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * ResourceSliceSpec contains the information published by the driver in one ResourceSlice.
@@ -1554,6 +1809,17 @@ export const ResourceSliceSpec: t.Type<ResourceSliceSpec> = objectType('Resource
   nodeSelector: NodeSelector,
   perDeviceNodeSelection: t.boolean,
   sharedCounters: nullable(t.array(CounterSet)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.pool; if (!ResourcePool.is(v)) return false;
+  v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeSelector; if (v !== undefined && !NodeSelector.is(v)) return false;
+  v = u.perDeviceNodeSelection; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.sharedCounters; if (v !== undefined && !o.sharedCounters.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1602,6 +1868,13 @@ export const ResourceSlice: ResourceCodec<ResourceSlice> = defineKind<ResourceSl
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ResourceSliceSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1beta2', kind: 'ResourceSlice', plural: 'resourceslices', namespaced: false },
 );
@@ -1637,4 +1910,11 @@ export const ResourceSliceList: t.Type<ResourceSliceList> = objectType('Resource
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -58,6 +58,16 @@ export const PriorityClass: ResourceCodec<PriorityClass> = defineKind<PriorityCl
     kind: t.string,
     metadata: ObjectMeta,
     preemptionPolicy: t.string,
+  }, (u) => {
+    let v: unknown;
+    v = u.value; if (typeof v !== 'number') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.description; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.globalDefault; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.preemptionPolicy; if (v !== undefined && typeof v !== 'string') return false;
+    return true;
   }),
   { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false },
 );
@@ -93,4 +103,11 @@ export const PriorityClassList: t.Type<PriorityClassList> = objectType('Priority
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -34,7 +34,11 @@ export interface GangSchedulingPolicy {
  */
 export const GangSchedulingPolicy: t.Type<GangSchedulingPolicy> = objectType('GangSchedulingPolicy', {
   minCount: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.minCount; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * PodGroupPolicy defines the scheduling configuration for a PodGroup.
@@ -56,6 +60,11 @@ export interface PodGroupPolicy {
 export const PodGroupPolicy: t.Type<PodGroupPolicy> = objectType('PodGroupPolicy', {}, {
   basic: BasicSchedulingPolicy,
   gang: GangSchedulingPolicy,
+}, (u) => {
+  let v: unknown;
+  v = u.basic; if (v !== undefined && !BasicSchedulingPolicy.is(v)) return false;
+  v = u.gang; if (v !== undefined && !GangSchedulingPolicy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -78,7 +87,12 @@ export interface PodGroup {
 export const PodGroup: t.Type<PodGroup> = objectType('PodGroup', {
   name: t.string,
   policy: PodGroupPolicy,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.policy; if (!PodGroupPolicy.is(v)) return false;
+  return true;
+});
 
 /**
  * TypedLocalObjectReference allows to reference typed object inside the same namespace.
@@ -106,6 +120,12 @@ export const TypedLocalObjectReference: t.Type<TypedLocalObjectReference> = obje
   name: t.string,
 }, {
   apiGroup: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -129,6 +149,11 @@ export const WorkloadSpec: t.Type<WorkloadSpec> = objectType('WorkloadSpec', {
   podGroups: t.array(PodGroup),
 }, {
   controllerRef: TypedLocalObjectReference,
+}, (u, r) => {
+  let v: unknown;
+  v = u.podGroups; if (!r.podGroups.is(v)) return false;
+  v = u.controllerRef; if (v !== undefined && !TypedLocalObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -165,6 +190,13 @@ export const Workload: ResourceCodec<Workload> = defineKind<Workload>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!WorkloadSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'scheduling.k8s.io/v1alpha1', kind: 'Workload', plural: 'workloads', namespaced: true },
 );
@@ -200,4 +232,11 @@ export const WorkloadList: t.Type<WorkloadList> = objectType('WorkloadList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

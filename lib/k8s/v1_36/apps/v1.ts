@@ -49,6 +49,14 @@ export const ControllerRevision: ResourceCodec<ControllerRevision> = defineKind<
     data: RawExtension,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.revision; if (typeof v !== 'number') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.data; if (v !== undefined && !RawExtension.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apps/v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true },
 );
@@ -84,6 +92,13 @@ export const ControllerRevisionList: t.Type<ControllerRevisionList> = objectType
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -106,6 +121,11 @@ export interface RollingUpdateDaemonSet {
 export const RollingUpdateDaemonSet: t.Type<RollingUpdateDaemonSet> = objectType('RollingUpdateDaemonSet', {}, {
   maxSurge: IntOrString,
   maxUnavailable: IntOrString,
+}, (u) => {
+  let v: unknown;
+  v = u.maxSurge; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.maxUnavailable; if (v !== undefined && !IntOrString.is(v)) return false;
+  return true;
 });
 
 /**
@@ -128,6 +148,11 @@ export interface DaemonSetUpdateStrategy {
 export const DaemonSetUpdateStrategy: t.Type<DaemonSetUpdateStrategy> = objectType('DaemonSetUpdateStrategy', {}, {
   rollingUpdate: RollingUpdateDaemonSet,
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.rollingUpdate; if (v !== undefined && !RollingUpdateDaemonSet.is(v)) return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -166,6 +191,14 @@ export const DaemonSetSpec: t.Type<DaemonSetSpec> = objectType('DaemonSetSpec', 
   minReadySeconds: t.number,
   revisionHistoryLimit: t.number,
   updateStrategy: DaemonSetUpdateStrategy,
+}, (u) => {
+  let v: unknown;
+  v = u.selector; if (!LabelSelector.is(v)) return false;
+  v = u.template; if (!PodTemplateSpec.is(v)) return false;
+  v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.revisionHistoryLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.updateStrategy; if (v !== undefined && !DaemonSetUpdateStrategy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -204,6 +237,14 @@ export const DaemonSetCondition: t.Type<DaemonSetCondition> = objectType('Daemon
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -267,6 +308,19 @@ export const DaemonSetStatus: t.Type<DaemonSetStatus> = objectType('DaemonSetSta
   numberUnavailable: t.number,
   observedGeneration: t.number,
   updatedNumberScheduled: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.currentNumberScheduled; if (typeof v !== 'number') return false;
+  v = u.desiredNumberScheduled; if (typeof v !== 'number') return false;
+  v = u.numberMisscheduled; if (typeof v !== 'number') return false;
+  v = u.numberReady; if (typeof v !== 'number') return false;
+  v = u.collisionCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.numberAvailable; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.numberUnavailable; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.updatedNumberScheduled; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -307,6 +361,14 @@ export const DaemonSet: ResourceCodec<DaemonSet> = defineKind<DaemonSet>(
     metadata: ObjectMeta,
     spec: DaemonSetSpec,
     status: DaemonSetStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !DaemonSetSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !DaemonSetStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apps/v1', kind: 'DaemonSet', plural: 'daemonsets', namespaced: true },
 );
@@ -342,6 +404,13 @@ export const DaemonSetList: t.Type<DaemonSetList> = objectType('DaemonSetList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -364,6 +433,11 @@ export interface RollingUpdateDeployment {
 export const RollingUpdateDeployment: t.Type<RollingUpdateDeployment> = objectType('RollingUpdateDeployment', {}, {
   maxSurge: IntOrString,
   maxUnavailable: IntOrString,
+}, (u) => {
+  let v: unknown;
+  v = u.maxSurge; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.maxUnavailable; if (v !== undefined && !IntOrString.is(v)) return false;
+  return true;
 });
 
 /**
@@ -386,6 +460,11 @@ export interface DeploymentStrategy {
 export const DeploymentStrategy: t.Type<DeploymentStrategy> = objectType('DeploymentStrategy', {}, {
   rollingUpdate: RollingUpdateDeployment,
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.rollingUpdate; if (v !== undefined && !RollingUpdateDeployment.is(v)) return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -439,6 +518,17 @@ export const DeploymentSpec: t.Type<DeploymentSpec> = objectType('DeploymentSpec
   replicas: t.number,
   revisionHistoryLimit: t.number,
   strategy: DeploymentStrategy,
+}, (u) => {
+  let v: unknown;
+  v = u.selector; if (!LabelSelector.is(v)) return false;
+  v = u.template; if (!PodTemplateSpec.is(v)) return false;
+  v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.paused; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.progressDeadlineSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.revisionHistoryLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.strategy; if (v !== undefined && !DeploymentStrategy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -482,6 +572,15 @@ export const DeploymentCondition: t.Type<DeploymentCondition> = objectType('Depl
   lastUpdateTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastUpdateTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -541,6 +640,18 @@ export const DeploymentStatus: t.Type<DeploymentStatus> = objectType('Deployment
   terminatingReplicas: t.number,
   unavailableReplicas: t.number,
   updatedReplicas: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.collisionCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readyReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.terminatingReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.unavailableReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.updatedReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -581,6 +692,14 @@ export const Deployment: ResourceCodec<Deployment> = defineKind<Deployment>(
     metadata: ObjectMeta,
     spec: DeploymentSpec,
     status: DeploymentStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !DeploymentSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !DeploymentStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
 );
@@ -616,6 +735,13 @@ export const DeploymentList: t.Type<DeploymentList> = objectType('DeploymentList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -649,6 +775,13 @@ export const ReplicaSetSpec: t.Type<ReplicaSetSpec> = objectType('ReplicaSetSpec
   minReadySeconds: t.number,
   replicas: t.number,
   template: PodTemplateSpec,
+}, (u) => {
+  let v: unknown;
+  v = u.selector; if (!LabelSelector.is(v)) return false;
+  v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.template; if (v !== undefined && !PodTemplateSpec.is(v)) return false;
+  return true;
 });
 
 /**
@@ -687,6 +820,14 @@ export const ReplicaSetCondition: t.Type<ReplicaSetCondition> = objectType('Repl
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -737,6 +878,16 @@ export const ReplicaSetStatus: t.Type<ReplicaSetStatus> = objectType('ReplicaSet
   observedGeneration: t.number,
   readyReplicas: t.number,
   terminatingReplicas: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.replicas; if (typeof v !== 'number') return false;
+  v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.fullyLabeledReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readyReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.terminatingReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -777,6 +928,14 @@ export const ReplicaSet: ResourceCodec<ReplicaSet> = defineKind<ReplicaSet>(
     metadata: ObjectMeta,
     spec: ReplicaSetSpec,
     status: ReplicaSetStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ReplicaSetSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ReplicaSetStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true },
 );
@@ -812,6 +971,13 @@ export const ReplicaSetList: t.Type<ReplicaSetList> = objectType('ReplicaSetList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -834,6 +1000,11 @@ export interface RollingUpdateStatefulSetStrategy {
 export const RollingUpdateStatefulSetStrategy: t.Type<RollingUpdateStatefulSetStrategy> = objectType('RollingUpdateStatefulSetStrategy', {}, {
   maxUnavailable: IntOrString,
   partition: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.maxUnavailable; if (v !== undefined && !IntOrString.is(v)) return false;
+  v = u.partition; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -854,6 +1025,10 @@ export interface StatefulSetOrdinals {
  */
 export const StatefulSetOrdinals: t.Type<StatefulSetOrdinals> = objectType('StatefulSetOrdinals', {}, {
   start: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.start; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -876,6 +1051,11 @@ export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
 export const StatefulSetPersistentVolumeClaimRetentionPolicy: t.Type<StatefulSetPersistentVolumeClaimRetentionPolicy> = objectType('StatefulSetPersistentVolumeClaimRetentionPolicy', {}, {
   whenDeleted: t.string,
   whenScaled: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.whenDeleted; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.whenScaled; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -898,6 +1078,11 @@ export interface StatefulSetUpdateStrategy {
 export const StatefulSetUpdateStrategy: t.Type<StatefulSetUpdateStrategy> = objectType('StatefulSetUpdateStrategy', {}, {
   rollingUpdate: RollingUpdateStatefulSetStrategy,
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.rollingUpdate; if (v !== undefined && !RollingUpdateStatefulSetStrategy.is(v)) return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -966,6 +1151,20 @@ export const StatefulSetSpec: t.Type<StatefulSetSpec> = objectType('StatefulSetS
   serviceName: t.string,
   updateStrategy: StatefulSetUpdateStrategy,
   volumeClaimTemplates: nullable(t.array(PersistentVolumeClaim)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.selector; if (!LabelSelector.is(v)) return false;
+  v = u.template; if (!PodTemplateSpec.is(v)) return false;
+  v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.ordinals; if (v !== undefined && !StatefulSetOrdinals.is(v)) return false;
+  v = u.persistentVolumeClaimRetentionPolicy; if (v !== undefined && !StatefulSetPersistentVolumeClaimRetentionPolicy.is(v)) return false;
+  v = u.podManagementPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.revisionHistoryLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.serviceName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.updateStrategy; if (v !== undefined && !StatefulSetUpdateStrategy.is(v)) return false;
+  v = u.volumeClaimTemplates; if (v !== undefined && !o.volumeClaimTemplates.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1004,6 +1203,14 @@ export const StatefulSetCondition: t.Type<StatefulSetCondition> = objectType('St
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1067,6 +1274,19 @@ export const StatefulSetStatus: t.Type<StatefulSetStatus> = objectType('Stateful
   readyReplicas: t.number,
   updateRevision: t.string,
   updatedReplicas: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.replicas; if (typeof v !== 'number') return false;
+  v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.collisionCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.currentReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.currentRevision; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readyReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.updateRevision; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.updatedReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -1111,6 +1331,14 @@ export const StatefulSet: ResourceCodec<StatefulSet> = defineKind<StatefulSet>(
     metadata: ObjectMeta,
     spec: StatefulSetSpec,
     status: StatefulSetStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !StatefulSetSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !StatefulSetStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
 );
@@ -1146,4 +1374,11 @@ export const StatefulSetList: t.Type<StatefulSetList> = objectType('StatefulSetL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

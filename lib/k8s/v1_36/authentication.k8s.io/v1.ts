@@ -39,6 +39,13 @@ export const BoundObjectReference: t.Type<BoundObjectReference> = objectType('Bo
   kind: t.string,
   name: t.string,
   uid: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -71,6 +78,13 @@ export const UserInfo: t.Type<UserInfo> = objectType('UserInfo', {}, {
   groups: nullable(t.array(t.string)),
   uid: t.string,
   username: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
+  v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.username; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -88,6 +102,10 @@ export interface SelfSubjectReviewStatus {
  */
 export const SelfSubjectReviewStatus: t.Type<SelfSubjectReviewStatus> = objectType('SelfSubjectReviewStatus', {}, {
   userInfo: UserInfo,
+}, (u) => {
+  let v: unknown;
+  v = u.userInfo; if (v !== undefined && !UserInfo.is(v)) return false;
+  return true;
 });
 
 /**
@@ -120,6 +138,13 @@ export const SelfSubjectReview: t.Type<SelfSubjectReview> = objectType('SelfSubj
   kind: t.string,
   metadata: ObjectMeta,
   status: SelfSubjectReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !SelfSubjectReviewStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -147,6 +172,12 @@ export const TokenRequestSpec: t.Type<TokenRequestSpec> = objectType('TokenReque
   audiences: nullable(t.array(t.string)),
   boundObjectRef: BoundObjectReference,
   expirationSeconds: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
+  v = u.boundObjectRef; if (v !== undefined && !BoundObjectReference.is(v)) return false;
+  v = u.expirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -169,6 +200,11 @@ export interface TokenRequestStatus {
 export const TokenRequestStatus: t.Type<TokenRequestStatus> = objectType('TokenRequestStatus', {}, {
   expirationTimestamp: Time,
   token: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.expirationTimestamp; if (v !== undefined && !Time.is(v)) return false;
+  v = u.token; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -206,6 +242,14 @@ export const TokenRequest: t.Type<TokenRequest> = objectType('TokenRequest', {},
   metadata: ObjectMeta,
   spec: TokenRequestSpec,
   status: TokenRequestStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.spec; if (v !== undefined && !TokenRequestSpec.is(v)) return false;
+  v = u.status; if (v !== undefined && !TokenRequestStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -229,6 +273,11 @@ export const TokenReviewSpec: t.Type<TokenReviewSpec> = objectType('TokenReviewS
   token: t.string,
 }, {
   audiences: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.token; if (typeof v !== 'string') return false;
+  v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
+  return true;
 });
 
 /**
@@ -261,6 +310,13 @@ export const TokenReviewStatus: t.Type<TokenReviewStatus> = objectType('TokenRev
   authenticated: t.boolean,
   error: t.string,
   user: UserInfo,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
+  v = u.authenticated; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.error; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.user; if (v !== undefined && !UserInfo.is(v)) return false;
+  return true;
 });
 
 /**
@@ -299,4 +355,12 @@ export const TokenReview: t.Type<TokenReview> = objectType('TokenReview', {
   kind: t.string,
   metadata: ObjectMeta,
   status: TokenReviewStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!TokenReviewSpec.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.status; if (v !== undefined && !TokenReviewStatus.is(v)) return false;
+  return true;
 });

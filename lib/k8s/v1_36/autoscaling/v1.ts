@@ -35,6 +35,12 @@ export const CrossVersionObjectReference: t.Type<CrossVersionObjectReference> = 
   name: t.string,
 }, {
   apiVersion: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -68,6 +74,13 @@ export const HorizontalPodAutoscalerSpec: t.Type<HorizontalPodAutoscalerSpec> = 
 }, {
   minReplicas: t.number,
   targetCPUUtilizationPercentage: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.maxReplicas; if (typeof v !== 'number') return false;
+  v = u.scaleTargetRef; if (!CrossVersionObjectReference.is(v)) return false;
+  v = u.minReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.targetCPUUtilizationPercentage; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -106,6 +119,14 @@ export const HorizontalPodAutoscalerStatus: t.Type<HorizontalPodAutoscalerStatus
   currentCPUUtilizationPercentage: t.number,
   lastScaleTime: Time,
   observedGeneration: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.currentReplicas; if (typeof v !== 'number') return false;
+  v = u.desiredReplicas; if (typeof v !== 'number') return false;
+  v = u.currentCPUUtilizationPercentage; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.lastScaleTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -147,6 +168,14 @@ export const HorizontalPodAutoscaler: ResourceCodec<HorizontalPodAutoscaler> = d
     kind: t.string,
     metadata: ObjectMeta,
     status: HorizontalPodAutoscalerStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!HorizontalPodAutoscalerSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !HorizontalPodAutoscalerStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true },
 );
@@ -182,6 +211,13 @@ export const HorizontalPodAutoscalerList: t.Type<HorizontalPodAutoscalerList> = 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -199,6 +235,10 @@ export interface ScaleSpec {
  */
 export const ScaleSpec: t.Type<ScaleSpec> = objectType('ScaleSpec', {}, {
   replicas: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -222,6 +262,11 @@ export const ScaleStatus: t.Type<ScaleStatus> = objectType('ScaleStatus', {
   replicas: t.number,
 }, {
   selector: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.replicas; if (typeof v !== 'number') return false;
+  v = u.selector; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -259,4 +304,12 @@ export const Scale: t.Type<Scale> = objectType('Scale', {}, {
   metadata: ObjectMeta,
   spec: ScaleSpec,
   status: ScaleStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.spec; if (v !== undefined && !ScaleSpec.is(v)) return false;
+  v = u.status; if (v !== undefined && !ScaleStatus.is(v)) return false;
+  return true;
 });

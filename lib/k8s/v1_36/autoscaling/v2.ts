@@ -40,6 +40,13 @@ export const MetricTarget: t.Type<MetricTarget> = objectType('MetricTarget', {
   averageUtilization: t.number,
   averageValue: Quantity,
   value: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.averageUtilization; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.averageValue; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.value; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -67,7 +74,13 @@ export const ContainerResourceMetricSource: t.Type<ContainerResourceMetricSource
   container: t.string,
   name: t.string,
   target: MetricTarget,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.container; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.target; if (!MetricTarget.is(v)) return false;
+  return true;
+});
 
 /**
  * MetricValueStatus holds the current value for a metric
@@ -94,6 +107,12 @@ export const MetricValueStatus: t.Type<MetricValueStatus> = objectType('MetricVa
   averageUtilization: t.number,
   averageValue: Quantity,
   value: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.averageUtilization; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.averageValue; if (v !== undefined && !Quantity.is(v)) return false;
+  v = u.value; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -121,7 +140,13 @@ export const ContainerResourceMetricStatus: t.Type<ContainerResourceMetricStatus
   container: t.string,
   current: MetricValueStatus,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.container; if (typeof v !== 'string') return false;
+  v = u.current; if (!MetricValueStatus.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * CrossVersionObjectReference contains enough information to let you identify the referred resource.
@@ -149,6 +174,12 @@ export const CrossVersionObjectReference: t.Type<CrossVersionObjectReference> = 
   name: t.string,
 }, {
   apiVersion: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -172,6 +203,11 @@ export const MetricIdentifier: t.Type<MetricIdentifier> = objectType('MetricIden
   name: t.string,
 }, {
   selector: LabelSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -194,7 +230,12 @@ export interface ExternalMetricSource {
 export const ExternalMetricSource: t.Type<ExternalMetricSource> = objectType('ExternalMetricSource', {
   metric: MetricIdentifier,
   target: MetricTarget,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  v = u.target; if (!MetricTarget.is(v)) return false;
+  return true;
+});
 
 /**
  * ExternalMetricStatus indicates the current value of a global metric not associated with any Kubernetes object.
@@ -216,7 +257,12 @@ export interface ExternalMetricStatus {
 export const ExternalMetricStatus: t.Type<ExternalMetricStatus> = objectType('ExternalMetricStatus', {
   current: MetricValueStatus,
   metric: MetricIdentifier,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.current; if (!MetricValueStatus.is(v)) return false;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  return true;
+});
 
 /**
  * HPAScalingPolicy is a single policy which must hold true for a specified past interval.
@@ -243,7 +289,13 @@ export const HPAScalingPolicy: t.Type<HPAScalingPolicy> = objectType('HPAScaling
   periodSeconds: t.number,
   type: t.string,
   value: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.periodSeconds; if (typeof v !== 'number') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.value; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * HPAScalingRules configures the scaling behavior for one direction via scaling Policy Rules and a configurable metric tolerance.
@@ -283,6 +335,13 @@ export const HPAScalingRules: t.Type<HPAScalingRules> = objectType('HPAScalingRu
   selectPolicy: t.string,
   stabilizationWindowSeconds: t.number,
   tolerance: Quantity,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.policies; if (v !== undefined && !o.policies.is(v)) return false;
+  v = u.selectPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.stabilizationWindowSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.tolerance; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -308,6 +367,11 @@ export interface HorizontalPodAutoscalerBehavior {
 export const HorizontalPodAutoscalerBehavior: t.Type<HorizontalPodAutoscalerBehavior> = objectType('HorizontalPodAutoscalerBehavior', {}, {
   scaleDown: HPAScalingRules,
   scaleUp: HPAScalingRules,
+}, (u) => {
+  let v: unknown;
+  v = u.scaleDown; if (v !== undefined && !HPAScalingRules.is(v)) return false;
+  v = u.scaleUp; if (v !== undefined && !HPAScalingRules.is(v)) return false;
+  return true;
 });
 
 /**
@@ -335,7 +399,13 @@ export const ObjectMetricSource: t.Type<ObjectMetricSource> = objectType('Object
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier,
   target: MetricTarget,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.describedObject; if (!CrossVersionObjectReference.is(v)) return false;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  v = u.target; if (!MetricTarget.is(v)) return false;
+  return true;
+});
 
 /**
  * PodsMetricSource indicates how to scale on a metric describing each pod in the current scale target (for example, transactions-processed-per-second). The values will be averaged together before being compared to the target value.
@@ -357,7 +427,12 @@ export interface PodsMetricSource {
 export const PodsMetricSource: t.Type<PodsMetricSource> = objectType('PodsMetricSource', {
   metric: MetricIdentifier,
   target: MetricTarget,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  v = u.target; if (!MetricTarget.is(v)) return false;
+  return true;
+});
 
 /**
  * ResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  The values will be averaged together before being compared to the target.  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.  Only one "target" type should be set.
@@ -379,7 +454,12 @@ export interface ResourceMetricSource {
 export const ResourceMetricSource: t.Type<ResourceMetricSource> = objectType('ResourceMetricSource', {
   name: t.string,
   target: MetricTarget,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.target; if (!MetricTarget.is(v)) return false;
+  return true;
+});
 
 /**
  * MetricSpec specifies how to scale based on a single metric (only `type` and one other matching field should be set at once).
@@ -422,6 +502,15 @@ export const MetricSpec: t.Type<MetricSpec> = objectType('MetricSpec', {
   object: ObjectMetricSource,
   pods: PodsMetricSource,
   resource: ResourceMetricSource,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.containerResource; if (v !== undefined && !ContainerResourceMetricSource.is(v)) return false;
+  v = u.external; if (v !== undefined && !ExternalMetricSource.is(v)) return false;
+  v = u.object; if (v !== undefined && !ObjectMetricSource.is(v)) return false;
+  v = u.pods; if (v !== undefined && !PodsMetricSource.is(v)) return false;
+  v = u.resource; if (v !== undefined && !ResourceMetricSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -460,6 +549,14 @@ export const HorizontalPodAutoscalerSpec: t.Type<HorizontalPodAutoscalerSpec> = 
   behavior: HorizontalPodAutoscalerBehavior,
   metrics: nullable(t.array(MetricSpec)),
   minReplicas: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.maxReplicas; if (typeof v !== 'number') return false;
+  v = u.scaleTargetRef; if (!CrossVersionObjectReference.is(v)) return false;
+  v = u.behavior; if (v !== undefined && !HorizontalPodAutoscalerBehavior.is(v)) return false;
+  v = u.metrics; if (v !== undefined && !o.metrics.is(v)) return false;
+  v = u.minReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -498,6 +595,14 @@ export const HorizontalPodAutoscalerCondition: t.Type<HorizontalPodAutoscalerCon
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -525,7 +630,13 @@ export const ObjectMetricStatus: t.Type<ObjectMetricStatus> = objectType('Object
   current: MetricValueStatus,
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.current; if (!MetricValueStatus.is(v)) return false;
+  v = u.describedObject; if (!CrossVersionObjectReference.is(v)) return false;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  return true;
+});
 
 /**
  * PodsMetricStatus indicates the current value of a metric describing each pod in the current scale target (for example, transactions-processed-per-second).
@@ -547,7 +658,12 @@ export interface PodsMetricStatus {
 export const PodsMetricStatus: t.Type<PodsMetricStatus> = objectType('PodsMetricStatus', {
   current: MetricValueStatus,
   metric: MetricIdentifier,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.current; if (!MetricValueStatus.is(v)) return false;
+  v = u.metric; if (!MetricIdentifier.is(v)) return false;
+  return true;
+});
 
 /**
  * ResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
@@ -569,7 +685,12 @@ export interface ResourceMetricStatus {
 export const ResourceMetricStatus: t.Type<ResourceMetricStatus> = objectType('ResourceMetricStatus', {
   current: MetricValueStatus,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.current; if (!MetricValueStatus.is(v)) return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * MetricStatus describes the last-read state of a single metric.
@@ -612,6 +733,15 @@ export const MetricStatus: t.Type<MetricStatus> = objectType('MetricStatus', {
   object: ObjectMetricStatus,
   pods: PodsMetricStatus,
   resource: ResourceMetricStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.containerResource; if (v !== undefined && !ContainerResourceMetricStatus.is(v)) return false;
+  v = u.external; if (v !== undefined && !ExternalMetricStatus.is(v)) return false;
+  v = u.object; if (v !== undefined && !ObjectMetricStatus.is(v)) return false;
+  v = u.pods; if (v !== undefined && !PodsMetricStatus.is(v)) return false;
+  v = u.resource; if (v !== undefined && !ResourceMetricStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -655,6 +785,15 @@ export const HorizontalPodAutoscalerStatus: t.Type<HorizontalPodAutoscalerStatus
   currentReplicas: t.number,
   lastScaleTime: Time,
   observedGeneration: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.desiredReplicas; if (typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.currentMetrics; if (v !== undefined && !o.currentMetrics.is(v)) return false;
+  v = u.currentReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.lastScaleTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -696,6 +835,14 @@ export const HorizontalPodAutoscaler: ResourceCodec<HorizontalPodAutoscaler> = d
     kind: t.string,
     metadata: ObjectMeta,
     status: HorizontalPodAutoscalerStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!HorizontalPodAutoscalerSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !HorizontalPodAutoscalerStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true },
 );
@@ -731,4 +878,11 @@ export const HorizontalPodAutoscalerList: t.Type<HorizontalPodAutoscalerList> = 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

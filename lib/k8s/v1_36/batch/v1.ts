@@ -44,6 +44,12 @@ export const PodFailurePolicyOnExitCodesRequirement: t.Type<PodFailurePolicyOnEx
   values: t.array(t.number),
 }, {
   containerName: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.values; if (!r.values.is(v)) return false;
+  v = u.containerName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -67,6 +73,11 @@ export const PodFailurePolicyOnPodConditionsPattern: t.Type<PodFailurePolicyOnPo
   type: t.string,
 }, {
   status: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.status; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -105,6 +116,12 @@ export const PodFailurePolicyRule: t.Type<PodFailurePolicyRule> = objectType('Po
 }, {
   onExitCodes: PodFailurePolicyOnExitCodesRequirement,
   onPodConditions: nullable(t.array(PodFailurePolicyOnPodConditionsPattern)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.action; if (typeof v !== 'string') return false;
+  v = u.onExitCodes; if (v !== undefined && !PodFailurePolicyOnExitCodesRequirement.is(v)) return false;
+  v = u.onPodConditions; if (v !== undefined && !o.onPodConditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -122,7 +139,11 @@ export interface PodFailurePolicy {
  */
 export const PodFailurePolicy: t.Type<PodFailurePolicy> = objectType('PodFailurePolicy', {
   rules: t.array(PodFailurePolicyRule),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.rules; if (!r.rules.is(v)) return false;
+  return true;
+});
 
 /**
  * SuccessPolicyRule describes rule for declaring a Job as succeeded. Each rule must have at least one of the "succeededIndexes" or "succeededCount" specified.
@@ -144,6 +165,11 @@ export interface SuccessPolicyRule {
 export const SuccessPolicyRule: t.Type<SuccessPolicyRule> = objectType('SuccessPolicyRule', {}, {
   succeededCount: t.number,
   succeededIndexes: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.succeededCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.succeededIndexes; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -161,7 +187,11 @@ export interface SuccessPolicy {
  */
 export const SuccessPolicy: t.Type<SuccessPolicy> = objectType('SuccessPolicy', {
   rules: t.array(SuccessPolicyRule),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.rules; if (!r.rules.is(v)) return false;
+  return true;
+});
 
 /**
  * JobSpec describes how the job execution will look like.
@@ -265,6 +295,25 @@ export const JobSpec: t.Type<JobSpec> = objectType('JobSpec', {
   successPolicy: SuccessPolicy,
   suspend: t.boolean,
   ttlSecondsAfterFinished: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.template; if (!PodTemplateSpec.is(v)) return false;
+  v = u.activeDeadlineSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.backoffLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.backoffLimitPerIndex; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.completionMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.completions; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.managedBy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.manualSelector; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.maxFailedIndexes; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.parallelism; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.podFailurePolicy; if (v !== undefined && !PodFailurePolicy.is(v)) return false;
+  v = u.podReplacementPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.successPolicy; if (v !== undefined && !SuccessPolicy.is(v)) return false;
+  v = u.suspend; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.ttlSecondsAfterFinished; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -287,6 +336,11 @@ export interface JobTemplateSpec {
 export const JobTemplateSpec: t.Type<JobTemplateSpec> = objectType('JobTemplateSpec', {}, {
   metadata: ObjectMeta,
   spec: JobSpec,
+}, (u) => {
+  let v: unknown;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.spec; if (v !== undefined && !JobSpec.is(v)) return false;
+  return true;
 });
 
 /**
@@ -342,6 +396,17 @@ export const CronJobSpec: t.Type<CronJobSpec> = objectType('CronJobSpec', {
   successfulJobsHistoryLimit: t.number,
   suspend: t.boolean,
   timeZone: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.jobTemplate; if (!JobTemplateSpec.is(v)) return false;
+  v = u.schedule; if (typeof v !== 'string') return false;
+  v = u.concurrencyPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.failedJobsHistoryLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.startingDeadlineSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.successfulJobsHistoryLimit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.suspend; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.timeZone; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -369,6 +434,12 @@ export const CronJobStatus: t.Type<CronJobStatus> = objectType('CronJobStatus', 
   active: nullable(t.array(ObjectReference)),
   lastScheduleTime: Time,
   lastSuccessfulTime: Time,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.active; if (v !== undefined && !o.active.is(v)) return false;
+  v = u.lastScheduleTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastSuccessfulTime; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -410,6 +481,14 @@ export const CronJob: ResourceCodec<CronJob> = defineKind<CronJob>(
     kind: t.string,
     metadata: ObjectMeta,
     status: CronJobStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!CronJobSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !CronJobStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true },
 );
@@ -445,6 +524,13 @@ export const CronJobList: t.Type<CronJobList> = objectType('CronJobList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -488,6 +574,15 @@ export const JobCondition: t.Type<JobCondition> = objectType('JobCondition', {
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastProbeTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -510,6 +605,11 @@ export interface UncountedTerminatedPods {
 export const UncountedTerminatedPods: t.Type<UncountedTerminatedPods> = objectType('UncountedTerminatedPods', {}, {
   failed: nullable(t.array(t.string)),
   succeeded: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.failed; if (v !== undefined && !o.failed.is(v)) return false;
+  v = u.succeeded; if (v !== undefined && !o.succeeded.is(v)) return false;
+  return true;
 });
 
 /**
@@ -592,6 +692,20 @@ export const JobStatus: t.Type<JobStatus> = objectType('JobStatus', {}, {
   succeeded: t.number,
   terminating: t.number,
   uncountedTerminatedPods: UncountedTerminatedPods,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.active; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.completedIndexes; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.completionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.failed; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.failedIndexes; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ready; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.startTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.succeeded; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.terminating; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.uncountedTerminatedPods; if (v !== undefined && !UncountedTerminatedPods.is(v)) return false;
+  return true;
 });
 
 /**
@@ -632,6 +746,14 @@ export const Job: ResourceCodec<Job> = defineKind<Job>(
     metadata: ObjectMeta,
     spec: JobSpec,
     status: JobStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !JobSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !JobStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespaced: true },
 );
@@ -667,4 +789,11 @@ export const JobList: t.Type<JobList> = objectType('JobList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

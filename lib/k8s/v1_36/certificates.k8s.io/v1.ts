@@ -104,6 +104,17 @@ export const CertificateSigningRequestSpec: t.Type<CertificateSigningRequestSpec
   uid: t.string,
   usages: nullable(t.array(t.string)),
   username: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.request; if (typeof v !== 'string') return false;
+  v = u.signerName; if (typeof v !== 'string') return false;
+  v = u.expirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
+  v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.usages; if (v !== undefined && !o.usages.is(v)) return false;
+  v = u.username; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -157,6 +168,15 @@ export const CertificateSigningRequestCondition: t.Type<CertificateSigningReques
   lastUpdateTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastUpdateTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -200,6 +220,11 @@ export interface CertificateSigningRequestStatus {
 export const CertificateSigningRequestStatus: t.Type<CertificateSigningRequestStatus> = objectType('CertificateSigningRequestStatus', {}, {
   certificate: t.string,
   conditions: nullable(t.array(CertificateSigningRequestCondition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.certificate; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -244,6 +269,14 @@ export const CertificateSigningRequest: ResourceCodec<CertificateSigningRequest>
     kind: t.string,
     metadata: ObjectMeta,
     status: CertificateSigningRequestStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!CertificateSigningRequestSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !CertificateSigningRequestStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', plural: 'certificatesigningrequests', namespaced: false },
 );
@@ -276,4 +309,11 @@ export const CertificateSigningRequestList: t.Type<CertificateSigningRequestList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -42,6 +42,11 @@ export const ClusterTrustBundleSpec: t.Type<ClusterTrustBundleSpec> = objectType
   trustBundle: t.string,
 }, {
   signerName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.trustBundle; if (typeof v !== 'string') return false;
+  v = u.signerName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -82,6 +87,13 @@ export const ClusterTrustBundle: ResourceCodec<ClusterTrustBundle> = defineKind<
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!ClusterTrustBundleSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'certificates.k8s.io/v1beta1', kind: 'ClusterTrustBundle', plural: 'clustertrustbundles', namespaced: false },
 );
@@ -117,6 +129,13 @@ export const ClusterTrustBundleList: t.Type<ClusterTrustBundleList> = objectType
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -224,6 +243,21 @@ export const PodCertificateRequestSpec: t.Type<PodCertificateRequestSpec> = obje
   pkixPublicKey: t.string,
   proofOfPossession: t.string,
   unverifiedUserAnnotations: nullable(recordOf(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.nodeName; if (typeof v !== 'string') return false;
+  v = u.nodeUID; if (typeof v !== 'string') return false;
+  v = u.podName; if (typeof v !== 'string') return false;
+  v = u.podUID; if (typeof v !== 'string') return false;
+  v = u.serviceAccountName; if (typeof v !== 'string') return false;
+  v = u.serviceAccountUID; if (typeof v !== 'string') return false;
+  v = u.signerName; if (typeof v !== 'string') return false;
+  v = u.stubPKCS10Request; if (typeof v !== 'string') return false;
+  v = u.maxExpirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.pkixPublicKey; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.proofOfPossession; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.unverifiedUserAnnotations; if (v !== undefined && !o.unverifiedUserAnnotations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -276,6 +310,14 @@ export const PodCertificateRequestStatus: t.Type<PodCertificateRequestStatus> = 
   conditions: nullable(t.array(Condition)),
   notAfter: Time,
   notBefore: Time,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.beginRefreshAt; if (v !== undefined && !Time.is(v)) return false;
+  v = u.certificateChain; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.notAfter; if (v !== undefined && !Time.is(v)) return false;
+  v = u.notBefore; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -319,6 +361,14 @@ export const PodCertificateRequest: ResourceCodec<PodCertificateRequest> = defin
     kind: t.string,
     metadata: ObjectMeta,
     status: PodCertificateRequestStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!PodCertificateRequestSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !PodCertificateRequestStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'certificates.k8s.io/v1beta1', kind: 'PodCertificateRequest', plural: 'podcertificaterequests', namespaced: true },
 );
@@ -354,4 +404,11 @@ export const PodCertificateRequestList: t.Type<PodCertificateRequestList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

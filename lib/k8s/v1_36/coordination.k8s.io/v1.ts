@@ -54,6 +54,16 @@ export const LeaseSpec: t.Type<LeaseSpec> = objectType('LeaseSpec', {}, {
   preferredHolder: t.string,
   renewTime: MicroTime,
   strategy: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.acquireTime; if (v !== undefined && !MicroTime.is(v)) return false;
+  v = u.holderIdentity; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.leaseDurationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.leaseTransitions; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.preferredHolder; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.renewTime; if (v !== undefined && !MicroTime.is(v)) return false;
+  v = u.strategy; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -89,6 +99,13 @@ export const Lease: ResourceCodec<Lease> = defineKind<Lease>(
     kind: t.string,
     metadata: ObjectMeta,
     spec: LeaseSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !LeaseSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', namespaced: true },
 );
@@ -124,4 +141,11 @@ export const LeaseList: t.Type<LeaseList> = objectType('LeaseList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -50,6 +50,15 @@ export const LeaseCandidateSpec: t.Type<LeaseCandidateSpec> = objectType('LeaseC
   emulationVersion: t.string,
   pingTime: MicroTime,
   renewTime: MicroTime,
+}, (u) => {
+  let v: unknown;
+  v = u.binaryVersion; if (typeof v !== 'string') return false;
+  v = u.leaseName; if (typeof v !== 'string') return false;
+  v = u.strategy; if (typeof v !== 'string') return false;
+  v = u.emulationVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.pingTime; if (v !== undefined && !MicroTime.is(v)) return false;
+  v = u.renewTime; if (v !== undefined && !MicroTime.is(v)) return false;
+  return true;
 });
 
 /**
@@ -86,6 +95,13 @@ export const LeaseCandidate: ResourceCodec<LeaseCandidate> = defineKind<LeaseCan
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!LeaseCandidateSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'coordination.k8s.io/v1beta1', kind: 'LeaseCandidate', plural: 'leasecandidates', namespaced: true },
 );
@@ -121,4 +137,11 @@ export const LeaseCandidateList: t.Type<LeaseCandidateList> = objectType('LeaseC
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

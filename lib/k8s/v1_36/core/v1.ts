@@ -42,6 +42,13 @@ export const AWSElasticBlockStoreVolumeSource: t.Type<AWSElasticBlockStoreVolume
   fsType: t.string,
   partition: t.number,
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.volumeID; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.partition; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -70,6 +77,12 @@ export const NodeSelectorRequirement: t.Type<NodeSelectorRequirement> = objectTy
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.values; if (v !== undefined && !o.values.is(v)) return false;
+  return true;
 });
 
 /**
@@ -92,6 +105,11 @@ export interface NodeSelectorTerm {
 export const NodeSelectorTerm: t.Type<NodeSelectorTerm> = objectType('NodeSelectorTerm', {}, {
   matchExpressions: nullable(t.array(NodeSelectorRequirement)),
   matchFields: nullable(t.array(NodeSelectorRequirement)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
+  v = u.matchFields; if (v !== undefined && !o.matchFields.is(v)) return false;
+  return true;
 });
 
 /**
@@ -109,7 +127,11 @@ export interface NodeSelector {
  */
 export const NodeSelector: t.Type<NodeSelector> = objectType('NodeSelector', {
   nodeSelectorTerms: t.array(NodeSelectorTerm),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.nodeSelectorTerms; if (!r.nodeSelectorTerms.is(v)) return false;
+  return true;
+});
 
 /**
  * An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
@@ -131,7 +153,12 @@ export interface PreferredSchedulingTerm {
 export const PreferredSchedulingTerm: t.Type<PreferredSchedulingTerm> = objectType('PreferredSchedulingTerm', {
   preference: NodeSelectorTerm,
   weight: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.preference; if (!NodeSelectorTerm.is(v)) return false;
+  v = u.weight; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * Node affinity is a group of node affinity scheduling rules.
@@ -153,6 +180,11 @@ export interface NodeAffinity {
 export const NodeAffinity: t.Type<NodeAffinity> = objectType('NodeAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PreferredSchedulingTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: NodeSelector,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
+  v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !NodeSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -196,6 +228,15 @@ export const PodAffinityTerm: t.Type<PodAffinityTerm> = objectType('PodAffinityT
   mismatchLabelKeys: nullable(t.array(t.string)),
   namespaceSelector: LabelSelector,
   namespaces: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.topologyKey; if (typeof v !== 'string') return false;
+  v = u.labelSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.matchLabelKeys; if (v !== undefined && !o.matchLabelKeys.is(v)) return false;
+  v = u.mismatchLabelKeys; if (v !== undefined && !o.mismatchLabelKeys.is(v)) return false;
+  v = u.namespaceSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.namespaces; if (v !== undefined && !o.namespaces.is(v)) return false;
+  return true;
 });
 
 /**
@@ -218,7 +259,12 @@ export interface WeightedPodAffinityTerm {
 export const WeightedPodAffinityTerm: t.Type<WeightedPodAffinityTerm> = objectType('WeightedPodAffinityTerm', {
   podAffinityTerm: PodAffinityTerm,
   weight: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.podAffinityTerm; if (!PodAffinityTerm.is(v)) return false;
+  v = u.weight; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * Pod affinity is a group of inter pod affinity scheduling rules.
@@ -240,6 +286,11 @@ export interface PodAffinity {
 export const PodAffinity: t.Type<PodAffinity> = objectType('PodAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PodAffinityTerm)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
+  v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.requiredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
+  return true;
 });
 
 /**
@@ -262,6 +313,11 @@ export interface PodAntiAffinity {
 export const PodAntiAffinity: t.Type<PodAntiAffinity> = objectType('PodAntiAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PodAffinityTerm)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
+  v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.requiredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
+  return true;
 });
 
 /**
@@ -289,6 +345,12 @@ export const Affinity: t.Type<Affinity> = objectType('Affinity', {}, {
   nodeAffinity: NodeAffinity,
   podAffinity: PodAffinity,
   podAntiAffinity: PodAntiAffinity,
+}, (u) => {
+  let v: unknown;
+  v = u.nodeAffinity; if (v !== undefined && !NodeAffinity.is(v)) return false;
+  v = u.podAffinity; if (v !== undefined && !PodAffinity.is(v)) return false;
+  v = u.podAntiAffinity; if (v !== undefined && !PodAntiAffinity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -315,6 +377,11 @@ export const AppArmorProfile: t.Type<AppArmorProfile> = objectType('AppArmorProf
   type: t.string,
 }, {
   localhostProfile: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.localhostProfile; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -337,7 +404,12 @@ export interface AttachedVolume {
 export const AttachedVolume: t.Type<AttachedVolume> = objectType('AttachedVolume', {
   devicePath: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.devicePath; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.
@@ -380,6 +452,15 @@ export const AzureDiskVolumeSource: t.Type<AzureDiskVolumeSource> = objectType('
   fsType: t.string,
   kind: t.string,
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.diskName; if (typeof v !== 'string') return false;
+  v = u.diskURI; if (typeof v !== 'string') return false;
+  v = u.cachingMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -413,6 +494,13 @@ export const AzureFilePersistentVolumeSource: t.Type<AzureFilePersistentVolumeSo
 }, {
   readOnly: t.boolean,
   secretNamespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.secretName; if (typeof v !== 'string') return false;
+  v = u.shareName; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretNamespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -441,6 +529,12 @@ export const AzureFileVolumeSource: t.Type<AzureFileVolumeSource> = objectType('
   shareName: t.string,
 }, {
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.secretName; if (typeof v !== 'string') return false;
+  v = u.shareName; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -488,6 +582,16 @@ export const ObjectReference: t.Type<ObjectReference> = objectType('ObjectRefere
   namespace: t.string,
   resourceVersion: t.string,
   uid: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.fieldPath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -521,6 +625,13 @@ export const Binding: t.Type<Binding> = objectType('Binding', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ObjectMeta,
+}, (u) => {
+  let v: unknown;
+  v = u.target; if (!ObjectReference.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -543,6 +654,11 @@ export interface SecretReference {
 export const SecretReference: t.Type<SecretReference> = objectType('SecretReference', {}, {
   name: t.string,
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -606,6 +722,19 @@ export const CSIPersistentVolumeSource: t.Type<CSIPersistentVolumeSource> = obje
   nodeStageSecretRef: SecretReference,
   readOnly: t.boolean,
   volumeAttributes: nullable(recordOf(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.volumeHandle; if (typeof v !== 'string') return false;
+  v = u.controllerExpandSecretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.controllerPublishSecretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeExpandSecretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.nodePublishSecretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.nodeStageSecretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.volumeAttributes; if (v !== undefined && !o.volumeAttributes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -623,6 +752,10 @@ export interface LocalObjectReference {
  */
 export const LocalObjectReference: t.Type<LocalObjectReference> = objectType('LocalObjectReference', {}, {
   name: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -661,6 +794,14 @@ export const CSIVolumeSource: t.Type<CSIVolumeSource> = objectType('CSIVolumeSou
   nodePublishSecretRef: LocalObjectReference,
   readOnly: t.boolean,
   volumeAttributes: nullable(recordOf(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodePublishSecretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.volumeAttributes; if (v !== undefined && !o.volumeAttributes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -683,6 +824,11 @@ export interface Capabilities {
 export const Capabilities: t.Type<Capabilities> = objectType('Capabilities', {}, {
   add: nullable(t.array(t.string)),
   drop: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.add; if (v !== undefined && !o.add.is(v)) return false;
+  v = u.drop; if (v !== undefined && !o.drop.is(v)) return false;
+  return true;
 });
 
 /**
@@ -726,6 +872,15 @@ export const CephFSPersistentVolumeSource: t.Type<CephFSPersistentVolumeSource> 
   secretFile: t.string,
   secretRef: SecretReference,
   user: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.monitors; if (!r.monitors.is(v)) return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretFile; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.secretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -769,6 +924,15 @@ export const CephFSVolumeSource: t.Type<CephFSVolumeSource> = objectType('CephFS
   secretFile: t.string,
   secretRef: LocalObjectReference,
   user: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.monitors; if (!r.monitors.is(v)) return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretFile; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -802,6 +966,13 @@ export const CinderPersistentVolumeSource: t.Type<CinderPersistentVolumeSource> 
   fsType: t.string,
   readOnly: t.boolean,
   secretRef: SecretReference,
+}, (u) => {
+  let v: unknown;
+  v = u.volumeID; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -835,6 +1006,13 @@ export const CinderVolumeSource: t.Type<CinderVolumeSource> = objectType('Cinder
   fsType: t.string,
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
+}, (u) => {
+  let v: unknown;
+  v = u.volumeID; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -852,6 +1030,10 @@ export interface ClientIPConfig {
  */
 export const ClientIPConfig: t.Type<ClientIPConfig> = objectType('ClientIPConfig', {}, {
   timeoutSeconds: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.timeoutSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -890,6 +1072,14 @@ export const ClusterTrustBundleProjection: t.Type<ClusterTrustBundleProjection> 
   name: t.string,
   optional: t.boolean,
   signerName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.labelSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.signerName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -923,6 +1113,13 @@ export const ComponentCondition: t.Type<ComponentCondition> = objectType('Compon
 }, {
   error: t.string,
   message: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.error; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -958,6 +1155,13 @@ export const ComponentStatus: ResourceCodec<ComponentStatus> = defineKind<Compon
     conditions: nullable(t.array(ComponentCondition)),
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'ComponentStatus', plural: 'componentstatuses', namespaced: false },
 );
@@ -993,6 +1197,13 @@ export const ComponentStatusList: t.Type<ComponentStatusList> = objectType('Comp
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1038,6 +1249,15 @@ export const ConfigMap: ResourceCodec<ConfigMap> = defineKind<ConfigMap>(
     immutable: t.boolean,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.binaryData; if (v !== undefined && !o.binaryData.is(v)) return false;
+    v = u.data; if (v !== undefined && !o.data.is(v)) return false;
+    v = u.immutable; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
 );
@@ -1064,6 +1284,11 @@ export interface ConfigMapEnvSource {
 export const ConfigMapEnvSource: t.Type<ConfigMapEnvSource> = objectType('ConfigMapEnvSource', {}, {
   name: t.string,
   optional: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1092,6 +1317,12 @@ export const ConfigMapKeySelector: t.Type<ConfigMapKeySelector> = objectType('Co
 }, {
   name: t.string,
   optional: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1125,6 +1356,13 @@ export const ConfigMapList: t.Type<ConfigMapList> = objectType('ConfigMapList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1163,6 +1401,14 @@ export const ConfigMapNodeConfigSource: t.Type<ConfigMapNodeConfigSource> = obje
 }, {
   resourceVersion: t.string,
   uid: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kubeletConfigKey; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.namespace; if (typeof v !== 'string') return false;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.uid; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1191,6 +1437,12 @@ export const KeyToPath: t.Type<KeyToPath> = objectType('KeyToPath', {
   path: t.string,
 }, {
   mode: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.mode; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -1220,6 +1472,12 @@ export const ConfigMapProjection: t.Type<ConfigMapProjection> = objectType('Conf
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1254,6 +1512,13 @@ export const ConfigMapVolumeSource: t.Type<ConfigMapVolumeSource> = objectType('
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1292,6 +1557,14 @@ export const ContainerPort: t.Type<ContainerPort> = objectType('ContainerPort', 
   hostPort: t.number,
   name: t.string,
   protocol: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.containerPort; if (typeof v !== 'number') return false;
+  v = u.hostIP; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.hostPort; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.protocol; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1314,7 +1587,12 @@ export interface ContainerResizePolicy {
 export const ContainerResizePolicy: t.Type<ContainerResizePolicy> = objectType('ContainerResizePolicy', {
   resourceName: t.string,
   restartPolicy: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.resourceName; if (typeof v !== 'string') return false;
+  v = u.restartPolicy; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * ContainerRestartRuleOnExitCodes describes the condition for handling an exited container based on its exit codes.
@@ -1340,6 +1618,11 @@ export const ContainerRestartRuleOnExitCodes: t.Type<ContainerRestartRuleOnExitC
   operator: t.string,
 }, {
   values: nullable(t.array(t.number)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.values; if (v !== undefined && !o.values.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1363,6 +1646,11 @@ export const ContainerRestartRule: t.Type<ContainerRestartRule> = objectType('Co
   action: t.string,
 }, {
   exitCodes: ContainerRestartRuleOnExitCodes,
+}, (u) => {
+  let v: unknown;
+  v = u.action; if (typeof v !== 'string') return false;
+  v = u.exitCodes; if (v !== undefined && !ContainerRestartRuleOnExitCodes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1387,6 +1675,11 @@ export interface SecretEnvSource {
 export const SecretEnvSource: t.Type<SecretEnvSource> = objectType('SecretEnvSource', {}, {
   name: t.string,
   optional: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1414,6 +1707,12 @@ export const EnvFromSource: t.Type<EnvFromSource> = objectType('EnvFromSource', 
   configMapRef: ConfigMapEnvSource,
   prefix: t.string,
   secretRef: SecretEnvSource,
+}, (u) => {
+  let v: unknown;
+  v = u.configMapRef; if (v !== undefined && !ConfigMapEnvSource.is(v)) return false;
+  v = u.prefix; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.secretRef; if (v !== undefined && !SecretEnvSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1449,6 +1748,13 @@ export const FileKeySelector: t.Type<FileKeySelector> = objectType('FileKeySelec
   volumeName: t.string,
 }, {
   optional: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.volumeName; if (typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1472,6 +1778,11 @@ export const ObjectFieldSelector: t.Type<ObjectFieldSelector> = objectType('Obje
   fieldPath: t.string,
 }, {
   apiVersion: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.fieldPath; if (typeof v !== 'string') return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1500,6 +1811,12 @@ export const ResourceFieldSelector: t.Type<ResourceFieldSelector> = objectType('
 }, {
   containerName: t.string,
   divisor: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.resource; if (typeof v !== 'string') return false;
+  v = u.containerName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.divisor; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1528,6 +1845,12 @@ export const SecretKeySelector: t.Type<SecretKeySelector> = objectType('SecretKe
 }, {
   name: t.string,
   optional: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -1565,6 +1888,14 @@ export const EnvVarSource: t.Type<EnvVarSource> = objectType('EnvVarSource', {},
   fileKeyRef: FileKeySelector,
   resourceFieldRef: ResourceFieldSelector,
   secretKeyRef: SecretKeySelector,
+}, (u) => {
+  let v: unknown;
+  v = u.configMapKeyRef; if (v !== undefined && !ConfigMapKeySelector.is(v)) return false;
+  v = u.fieldRef; if (v !== undefined && !ObjectFieldSelector.is(v)) return false;
+  v = u.fileKeyRef; if (v !== undefined && !FileKeySelector.is(v)) return false;
+  v = u.resourceFieldRef; if (v !== undefined && !ResourceFieldSelector.is(v)) return false;
+  v = u.secretKeyRef; if (v !== undefined && !SecretKeySelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1593,6 +1924,12 @@ export const EnvVar: t.Type<EnvVar> = objectType('EnvVar', {
 }, {
   value: t.string,
   valueFrom: EnvVarSource,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.valueFrom; if (v !== undefined && !EnvVarSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1610,6 +1947,10 @@ export interface ExecAction {
  */
 export const ExecAction: t.Type<ExecAction> = objectType('ExecAction', {}, {
   command: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.command; if (v !== undefined && !o.command.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1632,7 +1973,12 @@ export interface HTTPHeader {
 export const HTTPHeader: t.Type<HTTPHeader> = objectType('HTTPHeader', {
   name: t.string,
   value: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.value; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * HTTPGetAction describes an action based on HTTP Get requests.
@@ -1670,6 +2016,14 @@ export const HTTPGetAction: t.Type<HTTPGetAction> = objectType('HTTPGetAction', 
   httpHeaders: nullable(t.array(HTTPHeader)),
   path: t.string,
   scheme: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.port; if (!IntOrString.is(v)) return false;
+  v = u.host; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.httpHeaders; if (v !== undefined && !o.httpHeaders.is(v)) return false;
+  v = u.path; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.scheme; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1687,7 +2041,11 @@ export interface SleepAction {
  */
 export const SleepAction: t.Type<SleepAction> = objectType('SleepAction', {
   seconds: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.seconds; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * TCPSocketAction describes an action based on opening a socket
@@ -1710,6 +2068,11 @@ export const TCPSocketAction: t.Type<TCPSocketAction> = objectType('TCPSocketAct
   port: IntOrString,
 }, {
   host: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (!IntOrString.is(v)) return false;
+  v = u.host; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1742,6 +2105,13 @@ export const LifecycleHandler: t.Type<LifecycleHandler> = objectType('LifecycleH
   httpGet: HTTPGetAction,
   sleep: SleepAction,
   tcpSocket: TCPSocketAction,
+}, (u) => {
+  let v: unknown;
+  v = u.exec; if (v !== undefined && !ExecAction.is(v)) return false;
+  v = u.httpGet; if (v !== undefined && !HTTPGetAction.is(v)) return false;
+  v = u.sleep; if (v !== undefined && !SleepAction.is(v)) return false;
+  v = u.tcpSocket; if (v !== undefined && !TCPSocketAction.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1769,6 +2139,12 @@ export const Lifecycle: t.Type<Lifecycle> = objectType('Lifecycle', {}, {
   postStart: LifecycleHandler,
   preStop: LifecycleHandler,
   stopSignal: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.postStart; if (v !== undefined && !LifecycleHandler.is(v)) return false;
+  v = u.preStop; if (v !== undefined && !LifecycleHandler.is(v)) return false;
+  v = u.stopSignal; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1794,6 +2170,11 @@ export const GRPCAction: t.Type<GRPCAction> = objectType('GRPCAction', {
   port: t.number,
 }, {
   service: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (typeof v !== 'number') return false;
+  v = u.service; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1856,6 +2237,19 @@ export const Probe: t.Type<Probe> = objectType('Probe', {}, {
   tcpSocket: TCPSocketAction,
   terminationGracePeriodSeconds: t.number,
   timeoutSeconds: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.exec; if (v !== undefined && !ExecAction.is(v)) return false;
+  v = u.failureThreshold; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.grpc; if (v !== undefined && !GRPCAction.is(v)) return false;
+  v = u.httpGet; if (v !== undefined && !HTTPGetAction.is(v)) return false;
+  v = u.initialDelaySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.periodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.successThreshold; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.tcpSocket; if (v !== undefined && !TCPSocketAction.is(v)) return false;
+  v = u.terminationGracePeriodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.timeoutSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -1879,6 +2273,11 @@ export const ResourceClaim: t.Type<ResourceClaim> = objectType('ResourceClaim', 
   name: t.string,
 }, {
   request: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.request; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1910,6 +2309,12 @@ export const ResourceRequirements: t.Type<ResourceRequirements> = objectType('Re
   claims: nullable(t.array(ResourceClaim)),
   limits: nullable(recordOf(Quantity)),
   requests: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.claims; if (v !== undefined && !o.claims.is(v)) return false;
+  v = u.limits; if (v !== undefined && !o.limits.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -1942,6 +2347,13 @@ export const SELinuxOptions: t.Type<SELinuxOptions> = objectType('SELinuxOptions
   role: t.string,
   type: t.string,
   user: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.level; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.role; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1967,6 +2379,11 @@ export const SeccompProfile: t.Type<SeccompProfile> = objectType('SeccompProfile
   type: t.string,
 }, {
   localhostProfile: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.localhostProfile; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -1999,6 +2416,13 @@ export const WindowsSecurityContextOptions: t.Type<WindowsSecurityContextOptions
   gmsaCredentialSpecName: t.string,
   hostProcess: t.boolean,
   runAsUserName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.gmsaCredentialSpec; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.gmsaCredentialSpecName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.hostProcess; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.runAsUserName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2071,6 +2495,21 @@ export const SecurityContext: t.Type<SecurityContext> = objectType('SecurityCont
   seLinuxOptions: SELinuxOptions,
   seccompProfile: SeccompProfile,
   windowsOptions: WindowsSecurityContextOptions,
+}, (u) => {
+  let v: unknown;
+  v = u.allowPrivilegeEscalation; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.appArmorProfile; if (v !== undefined && !AppArmorProfile.is(v)) return false;
+  v = u.capabilities; if (v !== undefined && !Capabilities.is(v)) return false;
+  v = u.privileged; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.procMount; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnlyRootFilesystem; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.runAsGroup; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.runAsNonRoot; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.runAsUser; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.seLinuxOptions; if (v !== undefined && !SELinuxOptions.is(v)) return false;
+  v = u.seccompProfile; if (v !== undefined && !SeccompProfile.is(v)) return false;
+  v = u.windowsOptions; if (v !== undefined && !WindowsSecurityContextOptions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2093,7 +2532,12 @@ export interface VolumeDevice {
 export const VolumeDevice: t.Type<VolumeDevice> = objectType('VolumeDevice', {
   devicePath: t.string,
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.devicePath; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * VolumeMount describes a mounting of a Volume within a container.
@@ -2149,6 +2593,16 @@ export const VolumeMount: t.Type<VolumeMount> = objectType('VolumeMount', {
   recursiveReadOnly: t.string,
   subPath: t.string,
   subPathExpr: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.mountPath; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.mountPropagation; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.recursiveReadOnly; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.subPath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.subPathExpr; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2287,6 +2741,34 @@ export const Container: t.Type<Container> = objectType('Container', {
   volumeDevices: nullable(t.array(VolumeDevice)),
   volumeMounts: nullable(t.array(VolumeMount)),
   workingDir: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.args; if (v !== undefined && !o.args.is(v)) return false;
+  v = u.command; if (v !== undefined && !o.command.is(v)) return false;
+  v = u.env; if (v !== undefined && !o.env.is(v)) return false;
+  v = u.envFrom; if (v !== undefined && !o.envFrom.is(v)) return false;
+  v = u.image; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.imagePullPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.lifecycle; if (v !== undefined && !Lifecycle.is(v)) return false;
+  v = u.livenessProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  v = u.readinessProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.resizePolicy; if (v !== undefined && !o.resizePolicy.is(v)) return false;
+  v = u.resources; if (v !== undefined && !ResourceRequirements.is(v)) return false;
+  v = u.restartPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.restartPolicyRules; if (v !== undefined && !o.restartPolicyRules.is(v)) return false;
+  v = u.securityContext; if (v !== undefined && !SecurityContext.is(v)) return false;
+  v = u.startupProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.stdin; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.stdinOnce; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.terminationMessagePath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.terminationMessagePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tty; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.volumeDevices; if (v !== undefined && !o.volumeDevices.is(v)) return false;
+  v = u.volumeMounts; if (v !== undefined && !o.volumeMounts.is(v)) return false;
+  v = u.workingDir; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2314,7 +2796,13 @@ export const ContainerExtendedResourceRequest: t.Type<ContainerExtendedResourceR
   containerName: t.string,
   requestName: t.string,
   resourceName: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.containerName; if (typeof v !== 'string') return false;
+  v = u.requestName; if (typeof v !== 'string') return false;
+  v = u.resourceName; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Describe a container image
@@ -2336,6 +2824,11 @@ export interface ContainerImage {
 export const ContainerImage: t.Type<ContainerImage> = objectType('ContainerImage', {}, {
   names: nullable(t.array(t.string)),
   sizeBytes: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.names; if (v !== undefined && !o.names.is(v)) return false;
+  v = u.sizeBytes; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -2353,6 +2846,10 @@ export interface ContainerStateRunning {
  */
 export const ContainerStateRunning: t.Type<ContainerStateRunning> = objectType('ContainerStateRunning', {}, {
   startedAt: Time,
+}, (u) => {
+  let v: unknown;
+  v = u.startedAt; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2401,6 +2898,16 @@ export const ContainerStateTerminated: t.Type<ContainerStateTerminated> = object
   reason: t.string,
   signal: t.number,
   startedAt: Time,
+}, (u) => {
+  let v: unknown;
+  v = u.exitCode; if (typeof v !== 'number') return false;
+  v = u.containerID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.finishedAt; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.signal; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.startedAt; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2423,6 +2930,11 @@ export interface ContainerStateWaiting {
 export const ContainerStateWaiting: t.Type<ContainerStateWaiting> = objectType('ContainerStateWaiting', {}, {
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2450,6 +2962,12 @@ export const ContainerState: t.Type<ContainerState> = objectType('ContainerState
   running: ContainerStateRunning,
   terminated: ContainerStateTerminated,
   waiting: ContainerStateWaiting,
+}, (u) => {
+  let v: unknown;
+  v = u.running; if (v !== undefined && !ContainerStateRunning.is(v)) return false;
+  v = u.terminated; if (v !== undefined && !ContainerStateTerminated.is(v)) return false;
+  v = u.waiting; if (v !== undefined && !ContainerStateWaiting.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2478,6 +2996,12 @@ export const LinuxContainerUser: t.Type<LinuxContainerUser> = objectType('LinuxC
   uid: t.number,
 }, {
   supplementalGroups: nullable(t.array(t.number)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.gid; if (typeof v !== 'number') return false;
+  v = u.uid; if (typeof v !== 'number') return false;
+  v = u.supplementalGroups; if (v !== undefined && !o.supplementalGroups.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2495,6 +3019,10 @@ export interface ContainerUser {
  */
 export const ContainerUser: t.Type<ContainerUser> = objectType('ContainerUser', {}, {
   linux: LinuxContainerUser,
+}, (u) => {
+  let v: unknown;
+  v = u.linux; if (v !== undefined && !LinuxContainerUser.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2531,6 +3059,12 @@ export const ResourceHealth: t.Type<ResourceHealth> = objectType('ResourceHealth
 }, {
   health: t.string,
   message: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.resourceID; if (typeof v !== 'string') return false;
+  v = u.health; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2554,6 +3088,11 @@ export const ResourceStatus: t.Type<ResourceStatus> = objectType('ResourceStatus
   name: t.string,
 }, {
   resources: nullable(t.array(ResourceHealth)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2571,7 +3110,11 @@ export interface ImageVolumeStatus {
  */
 export const ImageVolumeStatus: t.Type<ImageVolumeStatus> = objectType('ImageVolumeStatus', {
   imageRef: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.imageRef; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * VolumeStatus represents the status of a mounted volume. At most one of its members must be specified.
@@ -2588,6 +3131,10 @@ export interface VolumeStatus {
  */
 export const VolumeStatus: t.Type<VolumeStatus> = objectType('VolumeStatus', {}, {
   image: ImageVolumeStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.image; if (v !== undefined && !ImageVolumeStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2626,6 +3173,14 @@ export const VolumeMountStatus: t.Type<VolumeMountStatus> = objectType('VolumeMo
   readOnly: t.boolean,
   recursiveReadOnly: t.string,
   volumeStatus: VolumeStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.mountPath; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.recursiveReadOnly; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeStatus; if (v !== undefined && !VolumeStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2716,6 +3271,24 @@ export const ContainerStatus: t.Type<ContainerStatus> = objectType('ContainerSta
   stopSignal: t.string,
   user: ContainerUser,
   volumeMounts: nullable(t.array(VolumeMountStatus)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.image; if (typeof v !== 'string') return false;
+  v = u.imageID; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.ready; if (typeof v !== 'boolean') return false;
+  v = u.restartCount; if (typeof v !== 'number') return false;
+  v = u.allocatedResources; if (v !== undefined && !o.allocatedResources.is(v)) return false;
+  v = u.allocatedResourcesStatus; if (v !== undefined && !o.allocatedResourcesStatus.is(v)) return false;
+  v = u.containerID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.lastState; if (v !== undefined && !ContainerState.is(v)) return false;
+  v = u.resources; if (v !== undefined && !ResourceRequirements.is(v)) return false;
+  v = u.started; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.state; if (v !== undefined && !ContainerState.is(v)) return false;
+  v = u.stopSignal; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.user; if (v !== undefined && !ContainerUser.is(v)) return false;
+  v = u.volumeMounts; if (v !== undefined && !o.volumeMounts.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2733,7 +3306,11 @@ export interface DaemonEndpoint {
  */
 export const DaemonEndpoint: t.Type<DaemonEndpoint> = objectType('DaemonEndpoint', {
   Port: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.Port; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * DownwardAPIVolumeFile represents information to create the file containing the pod field
@@ -2766,6 +3343,13 @@ export const DownwardAPIVolumeFile: t.Type<DownwardAPIVolumeFile> = objectType('
   fieldRef: ObjectFieldSelector,
   mode: t.number,
   resourceFieldRef: ResourceFieldSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.fieldRef; if (v !== undefined && !ObjectFieldSelector.is(v)) return false;
+  v = u.mode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.resourceFieldRef; if (v !== undefined && !ResourceFieldSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2783,6 +3367,10 @@ export interface DownwardAPIProjection {
  */
 export const DownwardAPIProjection: t.Type<DownwardAPIProjection> = objectType('DownwardAPIProjection', {}, {
   items: nullable(t.array(DownwardAPIVolumeFile)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2805,6 +3393,11 @@ export interface DownwardAPIVolumeSource {
 export const DownwardAPIVolumeSource: t.Type<DownwardAPIVolumeSource> = objectType('DownwardAPIVolumeSource', {}, {
   defaultMode: t.number,
   items: nullable(t.array(DownwardAPIVolumeFile)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2827,6 +3420,11 @@ export interface EmptyDirVolumeSource {
 export const EmptyDirVolumeSource: t.Type<EmptyDirVolumeSource> = objectType('EmptyDirVolumeSource', {}, {
   medium: t.string,
   sizeLimit: Quantity,
+}, (u) => {
+  let v: unknown;
+  v = u.medium; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.sizeLimit; if (v !== undefined && !Quantity.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2860,6 +3458,13 @@ export const EndpointAddress: t.Type<EndpointAddress> = objectType('EndpointAddr
   hostname: t.string,
   nodeName: t.string,
   targetRef: ObjectReference,
+}, (u) => {
+  let v: unknown;
+  v = u.ip; if (typeof v !== 'string') return false;
+  v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.targetRef; if (v !== undefined && !ObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2902,6 +3507,13 @@ export const EndpointPort: t.Type<EndpointPort> = objectType('EndpointPort', {
   appProtocol: t.string,
   name: t.string,
   protocol: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (typeof v !== 'number') return false;
+  v = u.appProtocol; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.protocol; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -2941,6 +3553,12 @@ export const EndpointSubset: t.Type<EndpointSubset> = objectType('EndpointSubset
   addresses: nullable(t.array(EndpointAddress)),
   notReadyAddresses: nullable(t.array(EndpointAddress)),
   ports: nullable(t.array(EndpointPort)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.addresses; if (v !== undefined && !o.addresses.is(v)) return false;
+  v = u.notReadyAddresses; if (v !== undefined && !o.notReadyAddresses.is(v)) return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  return true;
 });
 
 /**
@@ -2992,6 +3610,13 @@ export const Endpoints: ResourceCodec<Endpoints> = defineKind<Endpoints>(
     kind: t.string,
     metadata: ObjectMeta,
     subsets: nullable(t.array(EndpointSubset)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.subsets; if (v !== undefined && !o.subsets.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true },
 );
@@ -3027,6 +3652,13 @@ export const EndpointsList: t.Type<EndpointsList> = objectType('EndpointsList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3174,6 +3806,35 @@ export const EphemeralContainer: t.Type<EphemeralContainer> = objectType('Epheme
   volumeDevices: nullable(t.array(VolumeDevice)),
   volumeMounts: nullable(t.array(VolumeMount)),
   workingDir: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.args; if (v !== undefined && !o.args.is(v)) return false;
+  v = u.command; if (v !== undefined && !o.command.is(v)) return false;
+  v = u.env; if (v !== undefined && !o.env.is(v)) return false;
+  v = u.envFrom; if (v !== undefined && !o.envFrom.is(v)) return false;
+  v = u.image; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.imagePullPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.lifecycle; if (v !== undefined && !Lifecycle.is(v)) return false;
+  v = u.livenessProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  v = u.readinessProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.resizePolicy; if (v !== undefined && !o.resizePolicy.is(v)) return false;
+  v = u.resources; if (v !== undefined && !ResourceRequirements.is(v)) return false;
+  v = u.restartPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.restartPolicyRules; if (v !== undefined && !o.restartPolicyRules.is(v)) return false;
+  v = u.securityContext; if (v !== undefined && !SecurityContext.is(v)) return false;
+  v = u.startupProbe; if (v !== undefined && !Probe.is(v)) return false;
+  v = u.stdin; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.stdinOnce; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.targetContainerName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.terminationMessagePath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.terminationMessagePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tty; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.volumeDevices; if (v !== undefined && !o.volumeDevices.is(v)) return false;
+  v = u.volumeMounts; if (v !== undefined && !o.volumeMounts.is(v)) return false;
+  v = u.workingDir; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3202,6 +3863,12 @@ export const TypedLocalObjectReference: t.Type<TypedLocalObjectReference> = obje
   name: t.string,
 }, {
   apiGroup: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3235,6 +3902,13 @@ export const TypedObjectReference: t.Type<TypedObjectReference> = objectType('Ty
 }, {
   apiGroup: t.string,
   namespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.namespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3257,6 +3931,11 @@ export interface VolumeResourceRequirements {
 export const VolumeResourceRequirements: t.Type<VolumeResourceRequirements> = objectType('VolumeResourceRequirements', {}, {
   limits: nullable(recordOf(Quantity)),
   requests: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.limits; if (v !== undefined && !o.limits.is(v)) return false;
+  v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3321,6 +4000,18 @@ export const PersistentVolumeClaimSpec: t.Type<PersistentVolumeClaimSpec> = obje
   volumeAttributesClassName: t.string,
   volumeMode: t.string,
   volumeName: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
+  v = u.dataSource; if (v !== undefined && !TypedLocalObjectReference.is(v)) return false;
+  v = u.dataSourceRef; if (v !== undefined && !TypedObjectReference.is(v)) return false;
+  v = u.resources; if (v !== undefined && !VolumeResourceRequirements.is(v)) return false;
+  v = u.selector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.storageClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeAttributesClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3344,6 +4035,11 @@ export const PersistentVolumeClaimTemplate: t.Type<PersistentVolumeClaimTemplate
   spec: PersistentVolumeClaimSpec,
 }, {
   metadata: ObjectMeta,
+}, (u) => {
+  let v: unknown;
+  v = u.spec; if (!PersistentVolumeClaimSpec.is(v)) return false;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3367,6 +4063,10 @@ export interface EphemeralVolumeSource {
  */
 export const EphemeralVolumeSource: t.Type<EphemeralVolumeSource> = objectType('EphemeralVolumeSource', {}, {
   volumeClaimTemplate: PersistentVolumeClaimTemplate,
+}, (u) => {
+  let v: unknown;
+  v = u.volumeClaimTemplate; if (v !== undefined && !PersistentVolumeClaimTemplate.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3389,6 +4089,11 @@ export interface EventSeries {
 export const EventSeries: t.Type<EventSeries> = objectType('EventSeries', {}, {
   count: t.number,
   lastObservedTime: MicroTime,
+}, (u) => {
+  let v: unknown;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.lastObservedTime; if (v !== undefined && !MicroTime.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3411,6 +4116,11 @@ export interface EventSource {
 export const EventSource: t.Type<EventSource> = objectType('EventSource', {}, {
   component: t.string,
   host: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.component; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.host; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3512,6 +4222,26 @@ export const Event: ResourceCodec<Event> = defineKind<Event>(
     series: EventSeries,
     source: EventSource,
     type: t.string,
+  }, (u) => {
+    let v: unknown;
+    v = u.involvedObject; if (!ObjectReference.is(v)) return false;
+    v = u.metadata; if (!ObjectMeta.is(v)) return false;
+    v = u.action; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.eventTime; if (v !== undefined && !MicroTime.is(v)) return false;
+    v = u.firstTimestamp; if (v !== undefined && !Time.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.lastTimestamp; if (v !== undefined && !Time.is(v)) return false;
+    v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.related; if (v !== undefined && !ObjectReference.is(v)) return false;
+    v = u.reportingComponent; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.reportingInstance; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.series; if (v !== undefined && !EventSeries.is(v)) return false;
+    v = u.source; if (v !== undefined && !EventSource.is(v)) return false;
+    v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true },
 );
@@ -3547,6 +4277,13 @@ export const EventList: t.Type<EventList> = objectType('EventList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3584,6 +4321,14 @@ export const FCVolumeSource: t.Type<FCVolumeSource> = objectType('FCVolumeSource
   readOnly: t.boolean,
   targetWWNs: nullable(t.array(t.string)),
   wwids: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.lun; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.targetWWNs; if (v !== undefined && !o.targetWWNs.is(v)) return false;
+  v = u.wwids; if (v !== undefined && !o.wwids.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3622,6 +4367,14 @@ export const FlexPersistentVolumeSource: t.Type<FlexPersistentVolumeSource> = ob
   options: nullable(recordOf(t.string)),
   readOnly: t.boolean,
   secretRef: SecretReference,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.options; if (v !== undefined && !o.options.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3660,6 +4413,14 @@ export const FlexVolumeSource: t.Type<FlexVolumeSource> = objectType('FlexVolume
   options: nullable(recordOf(t.string)),
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.options; if (v !== undefined && !o.options.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3682,6 +4443,11 @@ export interface FlockerVolumeSource {
 export const FlockerVolumeSource: t.Type<FlockerVolumeSource> = objectType('FlockerVolumeSource', {}, {
   datasetName: t.string,
   datasetUUID: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.datasetName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.datasetUUID; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3717,6 +4483,13 @@ export const GCEPersistentDiskVolumeSource: t.Type<GCEPersistentDiskVolumeSource
   fsType: t.string,
   partition: t.number,
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.pdName; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.partition; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -3747,6 +4520,12 @@ export const GitRepoVolumeSource: t.Type<GitRepoVolumeSource> = objectType('GitR
 }, {
   directory: t.string,
   revision: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.repository; if (typeof v !== 'string') return false;
+  v = u.directory; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.revision; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3780,6 +4559,13 @@ export const GlusterfsPersistentVolumeSource: t.Type<GlusterfsPersistentVolumeSo
 }, {
   endpointsNamespace: t.string,
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.endpoints; if (typeof v !== 'string') return false;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.endpointsNamespace; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -3808,6 +4594,12 @@ export const GlusterfsVolumeSource: t.Type<GlusterfsVolumeSource> = objectType('
   path: t.string,
 }, {
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.endpoints; if (typeof v !== 'string') return false;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -3831,6 +4623,11 @@ export const HostAlias: t.Type<HostAlias> = objectType('HostAlias', {
   ip: t.string,
 }, {
   hostnames: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.ip; if (typeof v !== 'string') return false;
+  v = u.hostnames; if (v !== undefined && !o.hostnames.is(v)) return false;
+  return true;
 });
 
 /**
@@ -3848,7 +4645,11 @@ export interface HostIP {
  */
 export const HostIP: t.Type<HostIP> = objectType('HostIP', {
   ip: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.ip; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.
@@ -3871,6 +4672,11 @@ export const HostPathVolumeSource: t.Type<HostPathVolumeSource> = objectType('Ho
   path: t.string,
 }, {
   type: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -3939,6 +4745,20 @@ export const ISCSIPersistentVolumeSource: t.Type<ISCSIPersistentVolumeSource> = 
   portals: nullable(t.array(t.string)),
   readOnly: t.boolean,
   secretRef: SecretReference,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.iqn; if (typeof v !== 'string') return false;
+  v = u.lun; if (typeof v !== 'number') return false;
+  v = u.targetPortal; if (typeof v !== 'string') return false;
+  v = u.chapAuthDiscovery; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.chapAuthSession; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.initiatorName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.iscsiInterface; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.portals; if (v !== undefined && !o.portals.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4007,6 +4827,20 @@ export const ISCSIVolumeSource: t.Type<ISCSIVolumeSource> = objectType('ISCSIVol
   portals: nullable(t.array(t.string)),
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.iqn; if (typeof v !== 'string') return false;
+  v = u.lun; if (typeof v !== 'number') return false;
+  v = u.targetPortal; if (typeof v !== 'string') return false;
+  v = u.chapAuthDiscovery; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.chapAuthSession; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.initiatorName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.iscsiInterface; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.portals; if (v !== undefined && !o.portals.is(v)) return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4029,6 +4863,11 @@ export interface ImageVolumeSource {
 export const ImageVolumeSource: t.Type<ImageVolumeSource> = objectType('ImageVolumeSource', {}, {
   pullPolicy: t.string,
   reference: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.pullPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reference; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4072,6 +4911,15 @@ export const LimitRangeItem: t.Type<LimitRangeItem> = objectType('LimitRangeItem
   max: nullable(recordOf(Quantity)),
   maxLimitRequestRatio: nullable(recordOf(Quantity)),
   min: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.default; if (v !== undefined && !o.default.is(v)) return false;
+  v = u.defaultRequest; if (v !== undefined && !o.defaultRequest.is(v)) return false;
+  v = u.max; if (v !== undefined && !o.max.is(v)) return false;
+  v = u.maxLimitRequestRatio; if (v !== undefined && !o.maxLimitRequestRatio.is(v)) return false;
+  v = u.min; if (v !== undefined && !o.min.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4089,7 +4937,11 @@ export interface LimitRangeSpec {
  */
 export const LimitRangeSpec: t.Type<LimitRangeSpec> = objectType('LimitRangeSpec', {
   limits: t.array(LimitRangeItem),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.limits; if (!r.limits.is(v)) return false;
+  return true;
+});
 
 /**
  * LimitRange sets resource usage limits for each kind of resource in a Namespace.
@@ -4124,6 +4976,13 @@ export const LimitRange: ResourceCodec<LimitRange> = defineKind<LimitRange>(
     kind: t.string,
     metadata: ObjectMeta,
     spec: LimitRangeSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !LimitRangeSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true },
 );
@@ -4159,6 +5018,13 @@ export const LimitRangeList: t.Type<LimitRangeList> = objectType('LimitRangeList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4190,6 +5056,12 @@ export const PortStatus: t.Type<PortStatus> = objectType('PortStatus', {
   protocol: t.string,
 }, {
   error: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (typeof v !== 'number') return false;
+  v = u.protocol; if (typeof v !== 'string') return false;
+  v = u.error; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4222,6 +5094,13 @@ export const LoadBalancerIngress: t.Type<LoadBalancerIngress> = objectType('Load
   ip: t.string,
   ipMode: t.string,
   ports: nullable(t.array(PortStatus)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ip; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ipMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4239,6 +5118,10 @@ export interface LoadBalancerStatus {
  */
 export const LoadBalancerStatus: t.Type<LoadBalancerStatus> = objectType('LoadBalancerStatus', {}, {
   ingress: nullable(t.array(LoadBalancerIngress)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4262,6 +5145,11 @@ export const LocalVolumeSource: t.Type<LocalVolumeSource> = objectType('LocalVol
   path: t.string,
 }, {
   fsType: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4294,6 +5182,11 @@ export const ModifyVolumeStatus: t.Type<ModifyVolumeStatus> = objectType('Modify
   status: t.string,
 }, {
   targetVolumeAttributesClassName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.targetVolumeAttributesClassName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4322,6 +5215,12 @@ export const NFSVolumeSource: t.Type<NFSVolumeSource> = objectType('NFSVolumeSou
   server: t.string,
 }, {
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.server; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -4339,6 +5238,10 @@ export interface NamespaceSpec {
  */
 export const NamespaceSpec: t.Type<NamespaceSpec> = objectType('NamespaceSpec', {}, {
   finalizers: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.finalizers; if (v !== undefined && !o.finalizers.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4377,6 +5280,14 @@ export const NamespaceCondition: t.Type<NamespaceCondition> = objectType('Namesp
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4399,6 +5310,11 @@ export interface NamespaceStatus {
 export const NamespaceStatus: t.Type<NamespaceStatus> = objectType('NamespaceStatus', {}, {
   conditions: nullable(t.array(NamespaceCondition)),
   phase: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4439,6 +5355,14 @@ export const Namespace: ResourceCodec<Namespace> = defineKind<Namespace>(
     metadata: ObjectMeta,
     spec: NamespaceSpec,
     status: NamespaceStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !NamespaceSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !NamespaceStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
 );
@@ -4474,6 +5398,13 @@ export const NamespaceList: t.Type<NamespaceList> = objectType('NamespaceList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4491,6 +5422,10 @@ export interface NodeConfigSource {
  */
 export const NodeConfigSource: t.Type<NodeConfigSource> = objectType('NodeConfigSource', {}, {
   configMap: ConfigMapNodeConfigSource,
+}, (u) => {
+  let v: unknown;
+  v = u.configMap; if (v !== undefined && !ConfigMapNodeConfigSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4524,6 +5459,13 @@ export const Taint: t.Type<Taint> = objectType('Taint', {
 }, {
   timeAdded: Time,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (typeof v !== 'string') return false;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.timeAdded; if (v !== undefined && !Time.is(v)) return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4571,6 +5513,16 @@ export const NodeSpec: t.Type<NodeSpec> = objectType('NodeSpec', {}, {
   providerID: t.string,
   taints: nullable(t.array(Taint)),
   unschedulable: t.boolean,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.configSource; if (v !== undefined && !NodeConfigSource.is(v)) return false;
+  v = u.externalID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.podCIDR; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.podCIDRs; if (v !== undefined && !o.podCIDRs.is(v)) return false;
+  v = u.providerID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.taints; if (v !== undefined && !o.taints.is(v)) return false;
+  v = u.unschedulable; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -4593,7 +5545,12 @@ export interface NodeAddress {
 export const NodeAddress: t.Type<NodeAddress> = objectType('NodeAddress', {
   address: t.string,
   type: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.address; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * NodeCondition contains condition information for a node.
@@ -4636,6 +5593,15 @@ export const NodeCondition: t.Type<NodeCondition> = objectType('NodeCondition', 
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastHeartbeatTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4668,6 +5634,13 @@ export const NodeConfigStatus: t.Type<NodeConfigStatus> = objectType('NodeConfig
   assigned: NodeConfigSource,
   error: t.string,
   lastKnownGood: NodeConfigSource,
+}, (u) => {
+  let v: unknown;
+  v = u.active; if (v !== undefined && !NodeConfigSource.is(v)) return false;
+  v = u.assigned; if (v !== undefined && !NodeConfigSource.is(v)) return false;
+  v = u.error; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.lastKnownGood; if (v !== undefined && !NodeConfigSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4685,6 +5658,10 @@ export interface NodeDaemonEndpoints {
  */
 export const NodeDaemonEndpoints: t.Type<NodeDaemonEndpoints> = objectType('NodeDaemonEndpoints', {}, {
   kubeletEndpoint: DaemonEndpoint,
+}, (u) => {
+  let v: unknown;
+  v = u.kubeletEndpoint; if (v !== undefined && !DaemonEndpoint.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4702,6 +5679,10 @@ export interface NodeFeatures {
  */
 export const NodeFeatures: t.Type<NodeFeatures> = objectType('NodeFeatures', {}, {
   supplementalGroupsPolicy: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.supplementalGroupsPolicy; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -4724,6 +5705,11 @@ export interface NodeRuntimeHandlerFeatures {
 export const NodeRuntimeHandlerFeatures: t.Type<NodeRuntimeHandlerFeatures> = objectType('NodeRuntimeHandlerFeatures', {}, {
   recursiveReadOnlyMounts: t.boolean,
   userNamespaces: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.recursiveReadOnlyMounts; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.userNamespaces; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -4746,6 +5732,11 @@ export interface NodeRuntimeHandler {
 export const NodeRuntimeHandler: t.Type<NodeRuntimeHandler> = objectType('NodeRuntimeHandler', {}, {
   features: NodeRuntimeHandlerFeatures,
   name: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.features; if (v !== undefined && !NodeRuntimeHandlerFeatures.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -4763,6 +5754,10 @@ export interface NodeSwapStatus {
  */
 export const NodeSwapStatus: t.Type<NodeSwapStatus> = objectType('NodeSwapStatus', {}, {
   capacity: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.capacity; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -4831,6 +5826,20 @@ export const NodeSystemInfo: t.Type<NodeSystemInfo> = objectType('NodeSystemInfo
   systemUUID: t.string,
 }, {
   swap: NodeSwapStatus,
+}, (u) => {
+  let v: unknown;
+  v = u.architecture; if (typeof v !== 'string') return false;
+  v = u.bootID; if (typeof v !== 'string') return false;
+  v = u.containerRuntimeVersion; if (typeof v !== 'string') return false;
+  v = u.kernelVersion; if (typeof v !== 'string') return false;
+  v = u.kubeProxyVersion; if (typeof v !== 'string') return false;
+  v = u.kubeletVersion; if (typeof v !== 'string') return false;
+  v = u.machineID; if (typeof v !== 'string') return false;
+  v = u.operatingSystem; if (typeof v !== 'string') return false;
+  v = u.osImage; if (typeof v !== 'string') return false;
+  v = u.systemUUID; if (typeof v !== 'string') return false;
+  v = u.swap; if (v !== undefined && !NodeSwapStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4913,6 +5922,23 @@ export const NodeStatus: t.Type<NodeStatus> = objectType('NodeStatus', {}, {
   runtimeHandlers: nullable(t.array(NodeRuntimeHandler)),
   volumesAttached: nullable(t.array(AttachedVolume)),
   volumesInUse: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.addresses; if (v !== undefined && !o.addresses.is(v)) return false;
+  v = u.allocatable; if (v !== undefined && !o.allocatable.is(v)) return false;
+  v = u.capacity; if (v !== undefined && !o.capacity.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.config; if (v !== undefined && !NodeConfigStatus.is(v)) return false;
+  v = u.daemonEndpoints; if (v !== undefined && !NodeDaemonEndpoints.is(v)) return false;
+  v = u.declaredFeatures; if (v !== undefined && !o.declaredFeatures.is(v)) return false;
+  v = u.features; if (v !== undefined && !NodeFeatures.is(v)) return false;
+  v = u.images; if (v !== undefined && !o.images.is(v)) return false;
+  v = u.nodeInfo; if (v !== undefined && !NodeSystemInfo.is(v)) return false;
+  v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.runtimeHandlers; if (v !== undefined && !o.runtimeHandlers.is(v)) return false;
+  v = u.volumesAttached; if (v !== undefined && !o.volumesAttached.is(v)) return false;
+  v = u.volumesInUse; if (v !== undefined && !o.volumesInUse.is(v)) return false;
+  return true;
 });
 
 /**
@@ -4953,6 +5979,14 @@ export const Node: ResourceCodec<Node> = defineKind<Node>(
     metadata: ObjectMeta,
     spec: NodeSpec,
     status: NodeStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !NodeSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !NodeStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false },
 );
@@ -4983,6 +6017,12 @@ export const NodeAllocatableResourceClaimStatus: t.Type<NodeAllocatableResourceC
   resources: recordOf(Quantity),
 }, {
   containers: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.resourceClaimName; if (typeof v !== 'string') return false;
+  v = u.resources; if (!r.resources.is(v)) return false;
+  v = u.containers; if (v !== undefined && !o.containers.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5016,6 +6056,13 @@ export const NodeList: t.Type<NodeList> = objectType('NodeList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5039,6 +6086,11 @@ export const PhotonPersistentDiskVolumeSource: t.Type<PhotonPersistentDiskVolume
   pdID: t.string,
 }, {
   fsType: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.pdID; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5067,6 +6119,12 @@ export const PortworxVolumeSource: t.Type<PortworxVolumeSource> = objectType('Po
 }, {
   fsType: t.string,
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.volumeID; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -5110,6 +6168,15 @@ export const QuobyteVolumeSource: t.Type<QuobyteVolumeSource> = objectType('Quob
   readOnly: t.boolean,
   tenant: t.string,
   user: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.registry; if (typeof v !== 'string') return false;
+  v = u.volume; if (typeof v !== 'string') return false;
+  v = u.group; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.tenant; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5163,6 +6230,17 @@ export const RBDPersistentVolumeSource: t.Type<RBDPersistentVolumeSource> = obje
   readOnly: t.boolean,
   secretRef: SecretReference,
   user: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.image; if (typeof v !== 'string') return false;
+  v = u.monitors; if (!r.monitors.is(v)) return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.keyring; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.pool; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !SecretReference.is(v)) return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5226,6 +6304,19 @@ export const ScaleIOPersistentVolumeSource: t.Type<ScaleIOPersistentVolumeSource
   storageMode: t.string,
   storagePool: t.string,
   volumeName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.gateway; if (typeof v !== 'string') return false;
+  v = u.secretRef; if (!SecretReference.is(v)) return false;
+  v = u.system; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.protectionDomain; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.sslEnabled; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.storageMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.storagePool; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5263,6 +6354,14 @@ export const StorageOSPersistentVolumeSource: t.Type<StorageOSPersistentVolumeSo
   secretRef: ObjectReference,
   volumeName: t.string,
   volumeNamespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !ObjectReference.is(v)) return false;
+  v = u.volumeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeNamespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5280,6 +6379,10 @@ export interface VolumeNodeAffinity {
  */
 export const VolumeNodeAffinity: t.Type<VolumeNodeAffinity> = objectType('VolumeNodeAffinity', {}, {
   required: NodeSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.required; if (v !== undefined && !NodeSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5313,6 +6416,13 @@ export const VsphereVirtualDiskVolumeSource: t.Type<VsphereVirtualDiskVolumeSour
   fsType: t.string,
   storagePolicyID: t.string,
   storagePolicyName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.volumePath; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.storagePolicyID; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.storagePolicyName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5480,6 +6590,40 @@ export const PersistentVolumeSpec: t.Type<PersistentVolumeSpec> = objectType('Pe
   volumeAttributesClassName: t.string,
   volumeMode: t.string,
   vsphereVolume: VsphereVirtualDiskVolumeSource,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
+  v = u.awsElasticBlockStore; if (v !== undefined && !AWSElasticBlockStoreVolumeSource.is(v)) return false;
+  v = u.azureDisk; if (v !== undefined && !AzureDiskVolumeSource.is(v)) return false;
+  v = u.azureFile; if (v !== undefined && !AzureFilePersistentVolumeSource.is(v)) return false;
+  v = u.capacity; if (v !== undefined && !o.capacity.is(v)) return false;
+  v = u.cephfs; if (v !== undefined && !CephFSPersistentVolumeSource.is(v)) return false;
+  v = u.cinder; if (v !== undefined && !CinderPersistentVolumeSource.is(v)) return false;
+  v = u.claimRef; if (v !== undefined && !ObjectReference.is(v)) return false;
+  v = u.csi; if (v !== undefined && !CSIPersistentVolumeSource.is(v)) return false;
+  v = u.fc; if (v !== undefined && !FCVolumeSource.is(v)) return false;
+  v = u.flexVolume; if (v !== undefined && !FlexPersistentVolumeSource.is(v)) return false;
+  v = u.flocker; if (v !== undefined && !FlockerVolumeSource.is(v)) return false;
+  v = u.gcePersistentDisk; if (v !== undefined && !GCEPersistentDiskVolumeSource.is(v)) return false;
+  v = u.glusterfs; if (v !== undefined && !GlusterfsPersistentVolumeSource.is(v)) return false;
+  v = u.hostPath; if (v !== undefined && !HostPathVolumeSource.is(v)) return false;
+  v = u.iscsi; if (v !== undefined && !ISCSIPersistentVolumeSource.is(v)) return false;
+  v = u.local; if (v !== undefined && !LocalVolumeSource.is(v)) return false;
+  v = u.mountOptions; if (v !== undefined && !o.mountOptions.is(v)) return false;
+  v = u.nfs; if (v !== undefined && !NFSVolumeSource.is(v)) return false;
+  v = u.nodeAffinity; if (v !== undefined && !VolumeNodeAffinity.is(v)) return false;
+  v = u.persistentVolumeReclaimPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.photonPersistentDisk; if (v !== undefined && !PhotonPersistentDiskVolumeSource.is(v)) return false;
+  v = u.portworxVolume; if (v !== undefined && !PortworxVolumeSource.is(v)) return false;
+  v = u.quobyte; if (v !== undefined && !QuobyteVolumeSource.is(v)) return false;
+  v = u.rbd; if (v !== undefined && !RBDPersistentVolumeSource.is(v)) return false;
+  v = u.scaleIO; if (v !== undefined && !ScaleIOPersistentVolumeSource.is(v)) return false;
+  v = u.storageClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.storageos; if (v !== undefined && !StorageOSPersistentVolumeSource.is(v)) return false;
+  v = u.volumeAttributesClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.vsphereVolume; if (v !== undefined && !VsphereVirtualDiskVolumeSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5512,6 +6656,13 @@ export const PersistentVolumeStatus: t.Type<PersistentVolumeStatus> = objectType
   message: t.string,
   phase: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.lastPhaseTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5552,6 +6703,14 @@ export const PersistentVolume: ResourceCodec<PersistentVolume> = defineKind<Pers
     metadata: ObjectMeta,
     spec: PersistentVolumeSpec,
     status: PersistentVolumeStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !PersistentVolumeSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !PersistentVolumeStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false },
 );
@@ -5597,6 +6756,15 @@ export const PersistentVolumeClaimCondition: t.Type<PersistentVolumeClaimConditi
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastProbeTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5684,6 +6852,17 @@ export const PersistentVolumeClaimStatus: t.Type<PersistentVolumeClaimStatus> = 
   currentVolumeAttributesClassName: t.string,
   modifyVolumeStatus: ModifyVolumeStatus,
   phase: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
+  v = u.allocatedResourceStatuses; if (v !== undefined && !o.allocatedResourceStatuses.is(v)) return false;
+  v = u.allocatedResources; if (v !== undefined && !o.allocatedResources.is(v)) return false;
+  v = u.capacity; if (v !== undefined && !o.capacity.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.currentVolumeAttributesClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.modifyVolumeStatus; if (v !== undefined && !ModifyVolumeStatus.is(v)) return false;
+  v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5724,6 +6903,14 @@ export const PersistentVolumeClaim: ResourceCodec<PersistentVolumeClaim> = defin
     metadata: ObjectMeta,
     spec: PersistentVolumeClaimSpec,
     status: PersistentVolumeClaimStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !PersistentVolumeClaimSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !PersistentVolumeClaimStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true },
 );
@@ -5759,6 +6946,13 @@ export const PersistentVolumeClaimList: t.Type<PersistentVolumeClaimList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5782,6 +6976,11 @@ export const PersistentVolumeClaimVolumeSource: t.Type<PersistentVolumeClaimVolu
   claimName: t.string,
 }, {
   readOnly: t.boolean,
+}, (u) => {
+  let v: unknown;
+  v = u.claimName; if (typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -5815,6 +7014,13 @@ export const PersistentVolumeList: t.Type<PersistentVolumeList> = objectType('Pe
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5837,6 +7043,11 @@ export interface PodDNSConfigOption {
 export const PodDNSConfigOption: t.Type<PodDNSConfigOption> = objectType('PodDNSConfigOption', {}, {
   name: t.string,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5864,6 +7075,12 @@ export const PodDNSConfig: t.Type<PodDNSConfig> = objectType('PodDNSConfig', {},
   nameservers: nullable(t.array(t.string)),
   options: nullable(t.array(PodDNSConfigOption)),
   searches: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.nameservers; if (v !== undefined && !o.nameservers.is(v)) return false;
+  v = u.options; if (v !== undefined && !o.options.is(v)) return false;
+  v = u.searches; if (v !== undefined && !o.searches.is(v)) return false;
+  return true;
 });
 
 /**
@@ -5881,7 +7098,11 @@ export interface PodOS {
  */
 export const PodOS: t.Type<PodOS> = objectType('PodOS', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodReadinessGate contains the reference to a pod condition
@@ -5898,7 +7119,11 @@ export interface PodReadinessGate {
  */
 export const PodReadinessGate: t.Type<PodReadinessGate> = objectType('PodReadinessGate', {
   conditionType: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.conditionType; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodResourceClaim references exactly one ResourceClaim, either directly or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim for the pod.
@@ -5940,6 +7165,12 @@ export const PodResourceClaim: t.Type<PodResourceClaim> = objectType('PodResourc
 }, {
   resourceClaimName: t.string,
   resourceClaimTemplateName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceClaimName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceClaimTemplateName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5957,7 +7188,11 @@ export interface PodSchedulingGate {
  */
 export const PodSchedulingGate: t.Type<PodSchedulingGate> = objectType('PodSchedulingGate', {
   name: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodSchedulingGroup identifies the runtime scheduling group instance that a Pod belongs to. The scheduler uses this information to apply workload-aware scheduling semantics. Exactly one field must be specified.
@@ -5974,6 +7209,10 @@ export interface PodSchedulingGroup {
  */
 export const PodSchedulingGroup: t.Type<PodSchedulingGroup> = objectType('PodSchedulingGroup', {}, {
   podGroupName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.podGroupName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -5996,7 +7235,12 @@ export interface Sysctl {
 export const Sysctl: t.Type<Sysctl> = objectType('Sysctl', {
   name: t.string,
   value: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.value; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodSecurityContext holds pod-level security attributes and common container settings. Some fields are also present in container.securityContext.  Field values of container.securityContext take precedence over field values of PodSecurityContext.
@@ -6087,6 +7331,22 @@ export const PodSecurityContext: t.Type<PodSecurityContext> = objectType('PodSec
   supplementalGroupsPolicy: t.string,
   sysctls: nullable(t.array(Sysctl)),
   windowsOptions: WindowsSecurityContextOptions,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.appArmorProfile; if (v !== undefined && !AppArmorProfile.is(v)) return false;
+  v = u.fsGroup; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.fsGroupChangePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.runAsGroup; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.runAsNonRoot; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.runAsUser; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.seLinuxChangePolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.seLinuxOptions; if (v !== undefined && !SELinuxOptions.is(v)) return false;
+  v = u.seccompProfile; if (v !== undefined && !SeccompProfile.is(v)) return false;
+  v = u.supplementalGroups; if (v !== undefined && !o.supplementalGroups.is(v)) return false;
+  v = u.supplementalGroupsPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.sysctls; if (v !== undefined && !o.sysctls.is(v)) return false;
+  v = u.windowsOptions; if (v !== undefined && !WindowsSecurityContextOptions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -6124,6 +7384,14 @@ export const Toleration: t.Type<Toleration> = objectType('Toleration', {}, {
   operator: t.string,
   tolerationSeconds: t.number,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.key; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.operator; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.tolerationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6188,6 +7456,17 @@ export const TopologySpreadConstraint: t.Type<TopologySpreadConstraint> = object
   minDomains: t.number,
   nodeAffinityPolicy: t.string,
   nodeTaintsPolicy: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.maxSkew; if (typeof v !== 'number') return false;
+  v = u.topologyKey; if (typeof v !== 'string') return false;
+  v = u.whenUnsatisfiable; if (typeof v !== 'string') return false;
+  v = u.labelSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
+  v = u.matchLabelKeys; if (v !== undefined && !o.matchLabelKeys.is(v)) return false;
+  v = u.minDomains; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.nodeAffinityPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeTaintsPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6260,6 +7539,16 @@ export const PodCertificateProjection: t.Type<PodCertificateProjection> = object
   keyPath: t.string,
   maxExpirationSeconds: t.number,
   userAnnotations: nullable(recordOf(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.keyType; if (typeof v !== 'string') return false;
+  v = u.signerName; if (typeof v !== 'string') return false;
+  v = u.certificateChainPath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.credentialBundlePath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.keyPath; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.maxExpirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.userAnnotations; if (v !== undefined && !o.userAnnotations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -6289,6 +7578,12 @@ export const SecretProjection: t.Type<SecretProjection> = objectType('SecretProj
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  return true;
 });
 
 /**
@@ -6317,6 +7612,12 @@ export const ServiceAccountTokenProjection: t.Type<ServiceAccountTokenProjection
 }, {
   audience: t.string,
   expirationSeconds: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.path; if (typeof v !== 'string') return false;
+  v = u.audience; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.expirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -6377,6 +7678,15 @@ export const VolumeProjection: t.Type<VolumeProjection> = objectType('VolumeProj
   podCertificate: PodCertificateProjection,
   secret: SecretProjection,
   serviceAccountToken: ServiceAccountTokenProjection,
+}, (u) => {
+  let v: unknown;
+  v = u.clusterTrustBundle; if (v !== undefined && !ClusterTrustBundleProjection.is(v)) return false;
+  v = u.configMap; if (v !== undefined && !ConfigMapProjection.is(v)) return false;
+  v = u.downwardAPI; if (v !== undefined && !DownwardAPIProjection.is(v)) return false;
+  v = u.podCertificate; if (v !== undefined && !PodCertificateProjection.is(v)) return false;
+  v = u.secret; if (v !== undefined && !SecretProjection.is(v)) return false;
+  v = u.serviceAccountToken; if (v !== undefined && !ServiceAccountTokenProjection.is(v)) return false;
+  return true;
 });
 
 /**
@@ -6399,6 +7709,11 @@ export interface ProjectedVolumeSource {
 export const ProjectedVolumeSource: t.Type<ProjectedVolumeSource> = objectType('ProjectedVolumeSource', {}, {
   defaultMode: t.number,
   sources: nullable(t.array(VolumeProjection)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.sources; if (v !== undefined && !o.sources.is(v)) return false;
+  return true;
 });
 
 /**
@@ -6452,6 +7767,17 @@ export const RBDVolumeSource: t.Type<RBDVolumeSource> = objectType('RBDVolumeSou
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
   user: t.string,
+}, (u, r) => {
+  let v: unknown;
+  v = u.image; if (typeof v !== 'string') return false;
+  v = u.monitors; if (!r.monitors.is(v)) return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.keyring; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.pool; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  v = u.user; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6515,6 +7841,19 @@ export const ScaleIOVolumeSource: t.Type<ScaleIOVolumeSource> = objectType('Scal
   storageMode: t.string,
   storagePool: t.string,
   volumeName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.gateway; if (typeof v !== 'string') return false;
+  v = u.secretRef; if (!LocalObjectReference.is(v)) return false;
+  v = u.system; if (typeof v !== 'string') return false;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.protectionDomain; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.sslEnabled; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.storageMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.storagePool; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6549,6 +7888,13 @@ export const SecretVolumeSource: t.Type<SecretVolumeSource> = objectType('Secret
   items: nullable(t.array(KeyToPath)),
   optional: t.boolean,
   secretName: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.items; if (v !== undefined && !o.items.is(v)) return false;
+  v = u.optional; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6586,6 +7932,14 @@ export const StorageOSVolumeSource: t.Type<StorageOSVolumeSource> = objectType('
   secretRef: LocalObjectReference,
   volumeName: t.string,
   volumeNamespace: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readOnly; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.secretRef; if (v !== undefined && !LocalObjectReference.is(v)) return false;
+  v = u.volumeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.volumeNamespace; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -6771,6 +8125,40 @@ export const Volume: t.Type<Volume> = objectType('Volume', {
   secret: SecretVolumeSource,
   storageos: StorageOSVolumeSource,
   vsphereVolume: VsphereVirtualDiskVolumeSource,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.awsElasticBlockStore; if (v !== undefined && !AWSElasticBlockStoreVolumeSource.is(v)) return false;
+  v = u.azureDisk; if (v !== undefined && !AzureDiskVolumeSource.is(v)) return false;
+  v = u.azureFile; if (v !== undefined && !AzureFileVolumeSource.is(v)) return false;
+  v = u.cephfs; if (v !== undefined && !CephFSVolumeSource.is(v)) return false;
+  v = u.cinder; if (v !== undefined && !CinderVolumeSource.is(v)) return false;
+  v = u.configMap; if (v !== undefined && !ConfigMapVolumeSource.is(v)) return false;
+  v = u.csi; if (v !== undefined && !CSIVolumeSource.is(v)) return false;
+  v = u.downwardAPI; if (v !== undefined && !DownwardAPIVolumeSource.is(v)) return false;
+  v = u.emptyDir; if (v !== undefined && !EmptyDirVolumeSource.is(v)) return false;
+  v = u.ephemeral; if (v !== undefined && !EphemeralVolumeSource.is(v)) return false;
+  v = u.fc; if (v !== undefined && !FCVolumeSource.is(v)) return false;
+  v = u.flexVolume; if (v !== undefined && !FlexVolumeSource.is(v)) return false;
+  v = u.flocker; if (v !== undefined && !FlockerVolumeSource.is(v)) return false;
+  v = u.gcePersistentDisk; if (v !== undefined && !GCEPersistentDiskVolumeSource.is(v)) return false;
+  v = u.gitRepo; if (v !== undefined && !GitRepoVolumeSource.is(v)) return false;
+  v = u.glusterfs; if (v !== undefined && !GlusterfsVolumeSource.is(v)) return false;
+  v = u.hostPath; if (v !== undefined && !HostPathVolumeSource.is(v)) return false;
+  v = u.image; if (v !== undefined && !ImageVolumeSource.is(v)) return false;
+  v = u.iscsi; if (v !== undefined && !ISCSIVolumeSource.is(v)) return false;
+  v = u.nfs; if (v !== undefined && !NFSVolumeSource.is(v)) return false;
+  v = u.persistentVolumeClaim; if (v !== undefined && !PersistentVolumeClaimVolumeSource.is(v)) return false;
+  v = u.photonPersistentDisk; if (v !== undefined && !PhotonPersistentDiskVolumeSource.is(v)) return false;
+  v = u.portworxVolume; if (v !== undefined && !PortworxVolumeSource.is(v)) return false;
+  v = u.projected; if (v !== undefined && !ProjectedVolumeSource.is(v)) return false;
+  v = u.quobyte; if (v !== undefined && !QuobyteVolumeSource.is(v)) return false;
+  v = u.rbd; if (v !== undefined && !RBDVolumeSource.is(v)) return false;
+  v = u.scaleIO; if (v !== undefined && !ScaleIOVolumeSource.is(v)) return false;
+  v = u.secret; if (v !== undefined && !SecretVolumeSource.is(v)) return false;
+  v = u.storageos; if (v !== undefined && !StorageOSVolumeSource.is(v)) return false;
+  v = u.vsphereVolume; if (v !== undefined && !VsphereVirtualDiskVolumeSource.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7010,6 +8398,51 @@ export const PodSpec: t.Type<PodSpec> = objectType('PodSpec', {
   tolerations: nullable(t.array(Toleration)),
   topologySpreadConstraints: nullable(t.array(TopologySpreadConstraint)),
   volumes: nullable(t.array(Volume)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.containers; if (!r.containers.is(v)) return false;
+  v = u.activeDeadlineSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.affinity; if (v !== undefined && !Affinity.is(v)) return false;
+  v = u.automountServiceAccountToken; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.dnsConfig; if (v !== undefined && !PodDNSConfig.is(v)) return false;
+  v = u.dnsPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.enableServiceLinks; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.ephemeralContainers; if (v !== undefined && !o.ephemeralContainers.is(v)) return false;
+  v = u.hostAliases; if (v !== undefined && !o.hostAliases.is(v)) return false;
+  v = u.hostIPC; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.hostNetwork; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.hostPID; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.hostUsers; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.hostnameOverride; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.imagePullSecrets; if (v !== undefined && !o.imagePullSecrets.is(v)) return false;
+  v = u.initContainers; if (v !== undefined && !o.initContainers.is(v)) return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeSelector; if (v !== undefined && !o.nodeSelector.is(v)) return false;
+  v = u.os; if (v !== undefined && !PodOS.is(v)) return false;
+  v = u.overhead; if (v !== undefined && !o.overhead.is(v)) return false;
+  v = u.preemptionPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.priority; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.priorityClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.readinessGates; if (v !== undefined && !o.readinessGates.is(v)) return false;
+  v = u.resourceClaims; if (v !== undefined && !o.resourceClaims.is(v)) return false;
+  v = u.resources; if (v !== undefined && !ResourceRequirements.is(v)) return false;
+  v = u.restartPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.runtimeClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.schedulerName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.schedulingGates; if (v !== undefined && !o.schedulingGates.is(v)) return false;
+  v = u.schedulingGroup; if (v !== undefined && !PodSchedulingGroup.is(v)) return false;
+  v = u.securityContext; if (v !== undefined && !PodSecurityContext.is(v)) return false;
+  v = u.serviceAccount; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.serviceAccountName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.setHostnameAsFQDN; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.shareProcessNamespace; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.subdomain; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.terminationGracePeriodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  v = u.topologySpreadConstraints; if (v !== undefined && !o.topologySpreadConstraints.is(v)) return false;
+  v = u.volumes; if (v !== undefined && !o.volumes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7058,6 +8491,16 @@ export const PodCondition: t.Type<PodCondition> = objectType('PodCondition', {
   message: t.string,
   observedGeneration: t.number,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastProbeTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -7080,7 +8523,12 @@ export interface PodExtendedResourceClaimStatus {
 export const PodExtendedResourceClaimStatus: t.Type<PodExtendedResourceClaimStatus> = objectType('PodExtendedResourceClaimStatus', {
   requestMappings: t.array(ContainerExtendedResourceRequest),
   resourceClaimName: t.string,
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.requestMappings; if (!r.requestMappings.is(v)) return false;
+  v = u.resourceClaimName; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodIP represents a single IP address allocated to the pod.
@@ -7097,7 +8545,11 @@ export interface PodIP {
  */
 export const PodIP: t.Type<PodIP> = objectType('PodIP', {
   ip: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.ip; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodResourceClaimStatus is stored in the PodStatus for each PodResourceClaim which references a ResourceClaimTemplate. It stores the generated name for the corresponding ResourceClaim.
@@ -7124,6 +8576,11 @@ export const PodResourceClaimStatus: t.Type<PodResourceClaimStatus> = objectType
   name: t.string,
 }, {
   resourceClaimName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceClaimName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -7245,6 +8702,30 @@ export const PodStatus: t.Type<PodStatus> = objectType('PodStatus', {}, {
   resourceClaimStatuses: nullable(t.array(PodResourceClaimStatus)),
   resources: ResourceRequirements,
   startTime: Time,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.allocatedResources; if (v !== undefined && !o.allocatedResources.is(v)) return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.containerStatuses; if (v !== undefined && !o.containerStatuses.is(v)) return false;
+  v = u.ephemeralContainerStatuses; if (v !== undefined && !o.ephemeralContainerStatuses.is(v)) return false;
+  v = u.extendedResourceClaimStatus; if (v !== undefined && !PodExtendedResourceClaimStatus.is(v)) return false;
+  v = u.hostIP; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.hostIPs; if (v !== undefined && !o.hostIPs.is(v)) return false;
+  v = u.initContainerStatuses; if (v !== undefined && !o.initContainerStatuses.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeAllocatableResourceClaimStatuses; if (v !== undefined && !o.nodeAllocatableResourceClaimStatuses.is(v)) return false;
+  v = u.nominatedNodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.podIP; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.podIPs; if (v !== undefined && !o.podIPs.is(v)) return false;
+  v = u.qosClass; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resize; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceClaimStatuses; if (v !== undefined && !o.resourceClaimStatuses.is(v)) return false;
+  v = u.resources; if (v !== undefined && !ResourceRequirements.is(v)) return false;
+  v = u.startTime; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7285,6 +8766,14 @@ export const Pod: ResourceCodec<Pod> = defineKind<Pod>(
     metadata: ObjectMeta,
     spec: PodSpec,
     status: PodStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !PodSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !PodStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
 );
@@ -7320,6 +8809,13 @@ export const PodList: t.Type<PodList> = objectType('PodList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7342,6 +8838,11 @@ export interface PodTemplateSpec {
 export const PodTemplateSpec: t.Type<PodTemplateSpec> = objectType('PodTemplateSpec', {}, {
   metadata: ObjectMeta,
   spec: PodSpec,
+}, (u) => {
+  let v: unknown;
+  v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+  v = u.spec; if (v !== undefined && !PodSpec.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7377,6 +8878,13 @@ export const PodTemplate: ResourceCodec<PodTemplate> = defineKind<PodTemplate>(
     kind: t.string,
     metadata: ObjectMeta,
     template: PodTemplateSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.template; if (v !== undefined && !PodTemplateSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'PodTemplate', plural: 'podtemplates', namespaced: true },
 );
@@ -7412,6 +8920,13 @@ export const PodTemplateList: t.Type<PodTemplateList> = objectType('PodTemplateL
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7444,6 +8959,13 @@ export const ReplicationControllerSpec: t.Type<ReplicationControllerSpec> = obje
   replicas: t.number,
   selector: nullable(recordOf(t.string)),
   template: PodTemplateSpec,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.selector; if (v !== undefined && !o.selector.is(v)) return false;
+  v = u.template; if (v !== undefined && !PodTemplateSpec.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7482,6 +9004,14 @@ export const ReplicationControllerCondition: t.Type<ReplicationControllerConditi
   lastTransitionTime: Time,
   message: t.string,
   reason: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -7525,6 +9055,15 @@ export const ReplicationControllerStatus: t.Type<ReplicationControllerStatus> = 
   fullyLabeledReplicas: t.number,
   observedGeneration: t.number,
   readyReplicas: t.number,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.replicas; if (typeof v !== 'number') return false;
+  v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.fullyLabeledReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.readyReplicas; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -7565,6 +9104,14 @@ export const ReplicationController: ResourceCodec<ReplicationController> = defin
     metadata: ObjectMeta,
     spec: ReplicationControllerSpec,
     status: ReplicationControllerStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ReplicationControllerSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ReplicationControllerStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', namespaced: true },
 );
@@ -7600,6 +9147,13 @@ export const ReplicationControllerList: t.Type<ReplicationControllerList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7628,6 +9182,12 @@ export const ScopedResourceSelectorRequirement: t.Type<ScopedResourceSelectorReq
   scopeName: t.string,
 }, {
   values: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.operator; if (typeof v !== 'string') return false;
+  v = u.scopeName; if (typeof v !== 'string') return false;
+  v = u.values; if (v !== undefined && !o.values.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7645,6 +9205,10 @@ export interface ScopeSelector {
  */
 export const ScopeSelector: t.Type<ScopeSelector> = objectType('ScopeSelector', {}, {
   matchExpressions: nullable(t.array(ScopedResourceSelectorRequirement)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7672,6 +9236,12 @@ export const ResourceQuotaSpec: t.Type<ResourceQuotaSpec> = objectType('Resource
   hard: nullable(recordOf(Quantity)),
   scopeSelector: ScopeSelector,
   scopes: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hard; if (v !== undefined && !o.hard.is(v)) return false;
+  v = u.scopeSelector; if (v !== undefined && !ScopeSelector.is(v)) return false;
+  v = u.scopes; if (v !== undefined && !o.scopes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7694,6 +9264,11 @@ export interface ResourceQuotaStatus {
 export const ResourceQuotaStatus: t.Type<ResourceQuotaStatus> = objectType('ResourceQuotaStatus', {}, {
   hard: nullable(recordOf(Quantity)),
   used: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.hard; if (v !== undefined && !o.hard.is(v)) return false;
+  v = u.used; if (v !== undefined && !o.used.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7734,6 +9309,14 @@ export const ResourceQuota: ResourceCodec<ResourceQuota> = defineKind<ResourceQu
     metadata: ObjectMeta,
     spec: ResourceQuotaSpec,
     status: ResourceQuotaStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ResourceQuotaSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ResourceQuotaStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true },
 );
@@ -7769,6 +9352,13 @@ export const ResourceQuotaList: t.Type<ResourceQuotaList> = objectType('Resource
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7819,6 +9409,16 @@ export const Secret: ResourceCodec<Secret> = defineKind<Secret>(
     metadata: ObjectMeta,
     stringData: nullable(recordOf(t.string)),
     type: t.string,
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.data; if (v !== undefined && !o.data.is(v)) return false;
+    v = u.immutable; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.stringData; if (v !== undefined && !o.stringData.is(v)) return false;
+    v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
 );
@@ -7854,6 +9454,13 @@ export const SecretList: t.Type<SecretList> = objectType('SecretList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7906,6 +9513,15 @@ export const ServicePort: t.Type<ServicePort> = objectType('ServicePort', {
   nodePort: t.number,
   protocol: t.string,
   targetPort: IntOrString,
+}, (u) => {
+  let v: unknown;
+  v = u.port; if (typeof v !== 'number') return false;
+  v = u.appProtocol; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.name; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodePort; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.protocol; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.targetPort; if (v !== undefined && !IntOrString.is(v)) return false;
+  return true;
 });
 
 /**
@@ -7923,6 +9539,10 @@ export interface SessionAffinityConfig {
  */
 export const SessionAffinityConfig: t.Type<SessionAffinityConfig> = objectType('SessionAffinityConfig', {}, {
   clientIP: ClientIPConfig,
+}, (u) => {
+  let v: unknown;
+  v = u.clientIP; if (v !== undefined && !ClientIPConfig.is(v)) return false;
+  return true;
 });
 
 /**
@@ -8039,6 +9659,29 @@ export const ServiceSpec: t.Type<ServiceSpec> = objectType('ServiceSpec', {}, {
   sessionAffinityConfig: SessionAffinityConfig,
   trafficDistribution: t.string,
   type: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.allocateLoadBalancerNodePorts; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.clusterIP; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.clusterIPs; if (v !== undefined && !o.clusterIPs.is(v)) return false;
+  v = u.externalIPs; if (v !== undefined && !o.externalIPs.is(v)) return false;
+  v = u.externalName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.externalTrafficPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.healthCheckNodePort; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.internalTrafficPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.ipFamilies; if (v !== undefined && !o.ipFamilies.is(v)) return false;
+  v = u.ipFamilyPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.loadBalancerClass; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.loadBalancerIP; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.loadBalancerSourceRanges; if (v !== undefined && !o.loadBalancerSourceRanges.is(v)) return false;
+  v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
+  v = u.publishNotReadyAddresses; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.selector; if (v !== undefined && !o.selector.is(v)) return false;
+  v = u.sessionAffinity; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.sessionAffinityConfig; if (v !== undefined && !SessionAffinityConfig.is(v)) return false;
+  v = u.trafficDistribution; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -8061,6 +9704,11 @@ export interface ServiceStatus {
 export const ServiceStatus: t.Type<ServiceStatus> = objectType('ServiceStatus', {}, {
   conditions: nullable(t.array(Condition)),
   loadBalancer: LoadBalancerStatus,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.loadBalancer; if (v !== undefined && !LoadBalancerStatus.is(v)) return false;
+  return true;
 });
 
 /**
@@ -8101,6 +9749,14 @@ export const Service: ResourceCodec<Service> = defineKind<Service>(
     metadata: ObjectMeta,
     spec: ServiceSpec,
     status: ServiceStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !ServiceSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !ServiceStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true },
 );
@@ -8148,6 +9804,15 @@ export const ServiceAccount: ResourceCodec<ServiceAccount> = defineKind<ServiceA
     kind: t.string,
     metadata: ObjectMeta,
     secrets: nullable(t.array(ObjectReference)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.automountServiceAccountToken; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.imagePullSecrets; if (v !== undefined && !o.imagePullSecrets.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.secrets; if (v !== undefined && !o.secrets.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true },
 );
@@ -8183,6 +9848,13 @@ export const ServiceAccountList: t.Type<ServiceAccountList> = objectType('Servic
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -8216,6 +9888,13 @@ export const ServiceList: t.Type<ServiceList> = objectType('ServiceList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -8238,7 +9917,12 @@ export interface TopologySelectorLabelRequirement {
 export const TopologySelectorLabelRequirement: t.Type<TopologySelectorLabelRequirement> = objectType('TopologySelectorLabelRequirement', {
   key: t.string,
   values: t.array(t.string),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.values; if (!r.values.is(v)) return false;
+  return true;
+});
 
 /**
  * A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.
@@ -8255,4 +9939,8 @@ export interface TopologySelectorTerm {
  */
 export const TopologySelectorTerm: t.Type<TopologySelectorTerm> = objectType('TopologySelectorTerm', {}, {
   matchLabelExpressions: nullable(t.array(TopologySelectorLabelRequirement)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.matchLabelExpressions; if (v !== undefined && !o.matchLabelExpressions.is(v)) return false;
+  return true;
 });

@@ -30,7 +30,12 @@ export interface EventSeries {
 export const EventSeries: t.Type<EventSeries> = objectType('EventSeries', {
   count: t.number,
   lastObservedTime: MicroTime,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.count; if (typeof v !== 'number') return false;
+  v = u.lastObservedTime; if (!MicroTime.is(v)) return false;
+  return true;
+});
 
 /**
  * Event is a report of an event somewhere in the cluster. It generally denotes some state change in the system. Events have a limited retention time and triggers and messages may evolve with time.  Event consumers should not rely on the timing of an event with a given Reason reflecting a consistent underlying trigger, or the continued existence of events with that Reason.  Events should be treated as informative, best-effort, supplemental data.
@@ -131,6 +136,26 @@ export const Event: ResourceCodec<Event> = defineKind<Event>(
     reportingInstance: t.string,
     series: EventSeries,
     type: t.string,
+  }, (u) => {
+    let v: unknown;
+    v = u.eventTime; if (!MicroTime.is(v)) return false;
+    v = u.action; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.deprecatedCount; if (v !== undefined && typeof v !== 'number') return false;
+    v = u.deprecatedFirstTimestamp; if (v !== undefined && !Time.is(v)) return false;
+    v = u.deprecatedLastTimestamp; if (v !== undefined && !Time.is(v)) return false;
+    v = u.deprecatedSource; if (v !== undefined && !EventSource.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.note; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.reason; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.regarding; if (v !== undefined && !ObjectReference.is(v)) return false;
+    v = u.related; if (v !== undefined && !ObjectReference.is(v)) return false;
+    v = u.reportingController; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.reportingInstance; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.series; if (v !== undefined && !EventSeries.is(v)) return false;
+    v = u.type; if (v !== undefined && typeof v !== 'string') return false;
+    return true;
   }),
   { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true },
 );
@@ -166,4 +191,11 @@ export const EventList: t.Type<EventList> = objectType('EventList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

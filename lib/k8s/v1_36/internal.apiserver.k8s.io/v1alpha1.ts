@@ -40,6 +40,13 @@ export const ServerStorageVersion: t.Type<ServerStorageVersion> = objectType('Se
   encodingVersion: t.string,
 }, {
   servedVersions: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.apiServerID; if (typeof v !== 'string') return false;
+  v = u.decodableVersions; if (!r.decodableVersions.is(v)) return false;
+  v = u.encodingVersion; if (typeof v !== 'string') return false;
+  v = u.servedVersions; if (v !== undefined && !o.servedVersions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -93,6 +100,15 @@ export const StorageVersionCondition: t.Type<StorageVersionCondition> = objectTy
 }, {
   lastTransitionTime: Time,
   observedGeneration: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.message; if (typeof v !== 'string') return false;
+  v = u.reason; if (typeof v !== 'string') return false;
+  v = u.status; if (typeof v !== 'string') return false;
+  v = u.type; if (typeof v !== 'string') return false;
+  v = u.lastTransitionTime; if (v !== undefined && !Time.is(v)) return false;
+  v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -120,6 +136,12 @@ export const StorageVersionStatus: t.Type<StorageVersionStatus> = objectType('St
   commonEncodingVersion: t.string,
   conditions: nullable(t.array(StorageVersionCondition)),
   storageVersions: nullable(t.array(ServerStorageVersion)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.commonEncodingVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.storageVersions; if (v !== undefined && !o.storageVersions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -161,6 +183,14 @@ export const StorageVersion: ResourceCodec<StorageVersion> = defineKind<StorageV
     kind: t.string,
     spec: StorageVersionSpec,
     status: StorageVersionStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.metadata; if (!ObjectMeta.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.spec; if (v !== undefined && !StorageVersionSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !StorageVersionStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'internal.apiserver.k8s.io/v1alpha1', kind: 'StorageVersion', plural: 'storageversions', namespaced: false },
 );
@@ -196,4 +226,11 @@ export const StorageVersionList: t.Type<StorageVersionList> = objectType('Storag
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

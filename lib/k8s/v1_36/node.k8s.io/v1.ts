@@ -25,6 +25,10 @@ export interface Overhead {
  */
 export const Overhead: t.Type<Overhead> = objectType('Overhead', {}, {
   podFixed: nullable(recordOf(Quantity)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.podFixed; if (v !== undefined && !o.podFixed.is(v)) return false;
+  return true;
 });
 
 /**
@@ -47,6 +51,11 @@ export interface Scheduling {
 export const Scheduling: t.Type<Scheduling> = objectType('Scheduling', {}, {
   nodeSelector: nullable(recordOf(t.string)),
   tolerations: nullable(t.array(Toleration)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.nodeSelector; if (v !== undefined && !o.nodeSelector.is(v)) return false;
+  v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;
+  return true;
 });
 
 /**
@@ -94,6 +103,15 @@ export const RuntimeClass: ResourceCodec<RuntimeClass> = defineKind<RuntimeClass
     metadata: ObjectMeta,
     overhead: Overhead,
     scheduling: Scheduling,
+  }, (u) => {
+    let v: unknown;
+    v = u.handler; if (typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.overhead; if (v !== undefined && !Overhead.is(v)) return false;
+    v = u.scheduling; if (v !== undefined && !Scheduling.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', plural: 'runtimeclasses', namespaced: false },
 );
@@ -129,4 +147,11 @@ export const RuntimeClassList: t.Type<RuntimeClassList> = objectType('RuntimeCla
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

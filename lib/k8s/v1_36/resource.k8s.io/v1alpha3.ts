@@ -44,6 +44,13 @@ export const DeviceTaint: t.Type<DeviceTaint> = objectType('DeviceTaint', {
 }, {
   timeAdded: Time,
   value: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.effect; if (typeof v !== 'string') return false;
+  v = u.key; if (typeof v !== 'string') return false;
+  v = u.timeAdded; if (v !== undefined && !Time.is(v)) return false;
+  v = u.value; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -75,6 +82,12 @@ export const DeviceTaintSelector: t.Type<DeviceTaintSelector> = objectType('Devi
   device: t.string,
   driver: t.string,
   pool: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.device; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.driver; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.pool; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -98,6 +111,11 @@ export const DeviceTaintRuleSpec: t.Type<DeviceTaintRuleSpec> = objectType('Devi
   taint: DeviceTaint,
 }, {
   deviceSelector: DeviceTaintSelector,
+}, (u) => {
+  let v: unknown;
+  v = u.taint; if (!DeviceTaint.is(v)) return false;
+  v = u.deviceSelector; if (v !== undefined && !DeviceTaintSelector.is(v)) return false;
+  return true;
 });
 
 /**
@@ -124,6 +142,10 @@ export interface DeviceTaintRuleStatus {
  */
 export const DeviceTaintRuleStatus: t.Type<DeviceTaintRuleStatus> = objectType('DeviceTaintRuleStatus', {}, {
   conditions: nullable(t.array(Condition)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  return true;
 });
 
 /**
@@ -167,6 +189,14 @@ export const DeviceTaintRule: ResourceCodec<DeviceTaintRule> = defineKind<Device
     kind: t.string,
     metadata: ObjectMeta,
     status: DeviceTaintRuleStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!DeviceTaintRuleSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !DeviceTaintRuleStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1alpha3', kind: 'DeviceTaintRule', plural: 'devicetaintrules', namespaced: false },
 );
@@ -202,6 +232,13 @@ export const DeviceTaintRuleList: t.Type<DeviceTaintRuleList> = objectType('Devi
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -265,6 +302,19 @@ export const PoolStatus: t.Type<PoolStatus> = objectType('PoolStatus', {
   totalDevices: t.number,
   unavailableDevices: t.number,
   validationError: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.generation; if (typeof v !== 'number') return false;
+  v = u.poolName; if (typeof v !== 'string') return false;
+  v = u.allocatedDevices; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.availableDevices; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.nodeName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceSliceCount; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.totalDevices; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.unavailableDevices; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.validationError; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -295,6 +345,12 @@ export const ResourcePoolStatusRequestSpec: t.Type<ResourcePoolStatusRequestSpec
 }, {
   limit: t.number,
   poolName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.driver; if (typeof v !== 'string') return false;
+  v = u.limit; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.poolName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -325,6 +381,12 @@ export const ResourcePoolStatusRequestStatus: t.Type<ResourcePoolStatusRequestSt
 }, {
   conditions: nullable(t.array(Condition)),
   pools: nullable(t.array(PoolStatus)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.poolCount; if (typeof v !== 'number') return false;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.pools; if (v !== undefined && !o.pools.is(v)) return false;
+  return true;
 });
 
 /**
@@ -366,6 +428,14 @@ export const ResourcePoolStatusRequest: ResourceCodec<ResourcePoolStatusRequest>
     apiVersion: t.string,
     kind: t.string,
     status: ResourcePoolStatusRequestStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.metadata; if (!ObjectMeta.is(v)) return false;
+    v = u.spec; if (!ResourcePoolStatusRequestSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.status; if (v !== undefined && !ResourcePoolStatusRequestStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'resource.k8s.io/v1alpha3', kind: 'ResourcePoolStatusRequest', plural: 'resourcepoolstatusrequests', namespaced: false },
 );
@@ -401,4 +471,11 @@ export const ResourcePoolStatusRequestList: t.Type<ResourcePoolStatusRequestList
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

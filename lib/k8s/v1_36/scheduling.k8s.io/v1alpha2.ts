@@ -34,7 +34,11 @@ export interface GangSchedulingPolicy {
  */
 export const GangSchedulingPolicy: t.Type<GangSchedulingPolicy> = objectType('GangSchedulingPolicy', {
   minCount: t.number,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.minCount; if (typeof v !== 'number') return false;
+  return true;
+});
 
 /**
  * PodGroupResourceClaim references exactly one ResourceClaim, either directly or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim for the PodGroup.
@@ -72,6 +76,12 @@ export const PodGroupResourceClaim: t.Type<PodGroupResourceClaim> = objectType('
 }, {
   resourceClaimName: t.string,
   resourceClaimTemplateName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceClaimName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceClaimTemplateName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -89,7 +99,11 @@ export interface TopologyConstraint {
  */
 export const TopologyConstraint: t.Type<TopologyConstraint> = objectType('TopologyConstraint', {
   key: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.key; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodGroupSchedulingConstraints defines scheduling constraints (e.g. topology) for a PodGroup.
@@ -106,6 +120,10 @@ export interface PodGroupSchedulingConstraints {
  */
 export const PodGroupSchedulingConstraints: t.Type<PodGroupSchedulingConstraints> = objectType('PodGroupSchedulingConstraints', {}, {
   topology: nullable(t.array(TopologyConstraint)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.topology; if (v !== undefined && !o.topology.is(v)) return false;
+  return true;
 });
 
 /**
@@ -128,6 +146,11 @@ export interface PodGroupSchedulingPolicy {
 export const PodGroupSchedulingPolicy: t.Type<PodGroupSchedulingPolicy> = objectType('PodGroupSchedulingPolicy', {}, {
   basic: BasicSchedulingPolicy,
   gang: GangSchedulingPolicy,
+}, (u) => {
+  let v: unknown;
+  v = u.basic; if (v !== undefined && !BasicSchedulingPolicy.is(v)) return false;
+  v = u.gang; if (v !== undefined && !GangSchedulingPolicy.is(v)) return false;
+  return true;
 });
 
 /**
@@ -150,7 +173,12 @@ export interface WorkloadPodGroupTemplateReference {
 export const WorkloadPodGroupTemplateReference: t.Type<WorkloadPodGroupTemplateReference> = objectType('WorkloadPodGroupTemplateReference', {
   podGroupTemplateName: t.string,
   workloadName: t.string,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.podGroupTemplateName; if (typeof v !== 'string') return false;
+  v = u.workloadName; if (typeof v !== 'string') return false;
+  return true;
+});
 
 /**
  * PodGroupTemplateReference references a PodGroup template defined in some object (e.g. Workload). Exactly one reference must be set.
@@ -167,6 +195,10 @@ export interface PodGroupTemplateReference {
  */
 export const PodGroupTemplateReference: t.Type<PodGroupTemplateReference> = objectType('PodGroupTemplateReference', {}, {
   workload: WorkloadPodGroupTemplateReference,
+}, (u) => {
+  let v: unknown;
+  v = u.workload; if (v !== undefined && !WorkloadPodGroupTemplateReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -219,6 +251,16 @@ export const PodGroupSpec: t.Type<PodGroupSpec> = objectType('PodGroupSpec', {
   priorityClassName: t.string,
   resourceClaims: nullable(t.array(PodGroupResourceClaim)),
   schedulingConstraints: PodGroupSchedulingConstraints,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.schedulingPolicy; if (!PodGroupSchedulingPolicy.is(v)) return false;
+  v = u.disruptionMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.podGroupTemplateRef; if (v !== undefined && !PodGroupTemplateReference.is(v)) return false;
+  v = u.priority; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.priorityClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceClaims; if (v !== undefined && !o.resourceClaims.is(v)) return false;
+  v = u.schedulingConstraints; if (v !== undefined && !PodGroupSchedulingConstraints.is(v)) return false;
+  return true;
 });
 
 /**
@@ -242,6 +284,11 @@ export const PodGroupResourceClaimStatus: t.Type<PodGroupResourceClaimStatus> = 
   name: t.string,
 }, {
   resourceClaimName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.resourceClaimName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -275,6 +322,11 @@ export interface PodGroupStatus {
 export const PodGroupStatus: t.Type<PodGroupStatus> = objectType('PodGroupStatus', {}, {
   conditions: nullable(t.array(Condition)),
   resourceClaimStatuses: nullable(t.array(PodGroupResourceClaimStatus)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.resourceClaimStatuses; if (v !== undefined && !o.resourceClaimStatuses.is(v)) return false;
+  return true;
 });
 
 /**
@@ -316,6 +368,14 @@ export const PodGroup: ResourceCodec<PodGroup> = defineKind<PodGroup>(
     kind: t.string,
     metadata: ObjectMeta,
     status: PodGroupStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!PodGroupSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !PodGroupStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'scheduling.k8s.io/v1alpha2', kind: 'PodGroup', plural: 'podgroups', namespaced: true },
 );
@@ -351,6 +411,13 @@ export const PodGroupList: t.Type<PodGroupList> = objectType('PodGroupList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -403,6 +470,16 @@ export const PodGroupTemplate: t.Type<PodGroupTemplate> = objectType('PodGroupTe
   priorityClassName: t.string,
   resourceClaims: nullable(t.array(PodGroupResourceClaim)),
   schedulingConstraints: PodGroupSchedulingConstraints,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.schedulingPolicy; if (!PodGroupSchedulingPolicy.is(v)) return false;
+  v = u.disruptionMode; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.priority; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.priorityClassName; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.resourceClaims; if (v !== undefined && !o.resourceClaims.is(v)) return false;
+  v = u.schedulingConstraints; if (v !== undefined && !PodGroupSchedulingConstraints.is(v)) return false;
+  return true;
 });
 
 /**
@@ -431,6 +508,12 @@ export const TypedLocalObjectReference: t.Type<TypedLocalObjectReference> = obje
   name: t.string,
 }, {
   apiGroup: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.kind; if (typeof v !== 'string') return false;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.apiGroup; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -454,6 +537,11 @@ export const WorkloadSpec: t.Type<WorkloadSpec> = objectType('WorkloadSpec', {
   podGroupTemplates: t.array(PodGroupTemplate),
 }, {
   controllerRef: TypedLocalObjectReference,
+}, (u, r) => {
+  let v: unknown;
+  v = u.podGroupTemplates; if (!r.podGroupTemplates.is(v)) return false;
+  v = u.controllerRef; if (v !== undefined && !TypedLocalObjectReference.is(v)) return false;
+  return true;
 });
 
 /**
@@ -490,6 +578,13 @@ export const Workload: ResourceCodec<Workload> = defineKind<Workload>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!WorkloadSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'scheduling.k8s.io/v1alpha2', kind: 'Workload', plural: 'workloads', namespaced: true },
 );
@@ -525,4 +620,11 @@ export const WorkloadList: t.Type<WorkloadList> = objectType('WorkloadList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -31,6 +31,11 @@ export const TokenRequest: t.Type<TokenRequest> = objectType('TokenRequest', {
   audience: t.string,
 }, {
   expirationSeconds: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.audience; if (typeof v !== 'string') return false;
+  v = u.expirationSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -159,6 +164,20 @@ export const CSIDriverSpec: t.Type<CSIDriverSpec> = objectType('CSIDriverSpec', 
   storageCapacity: t.boolean,
   tokenRequests: nullable(t.array(TokenRequest)),
   volumeLifecycleModes: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.attachRequired; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.fsGroupPolicy; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.nodeAllocatableUpdatePeriodSeconds; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.podInfoOnMount; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.preventPodSchedulingIfMissing; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.requiresRepublish; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.seLinuxMount; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.serviceAccountTokenInSecrets; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.storageCapacity; if (v !== undefined && typeof v !== 'boolean') return false;
+  v = u.tokenRequests; if (v !== undefined && !o.tokenRequests.is(v)) return false;
+  v = u.volumeLifecycleModes; if (v !== undefined && !o.volumeLifecycleModes.is(v)) return false;
+  return true;
 });
 
 /**
@@ -195,6 +214,13 @@ export const CSIDriver: ResourceCodec<CSIDriver> = defineKind<CSIDriver>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!CSIDriverSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', plural: 'csidrivers', namespaced: false },
 );
@@ -230,6 +256,13 @@ export const CSIDriverList: t.Type<CSIDriverList> = objectType('CSIDriverList', 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -247,6 +280,10 @@ export interface VolumeNodeResources {
  */
 export const VolumeNodeResources: t.Type<VolumeNodeResources> = objectType('VolumeNodeResources', {}, {
   count: t.number,
+}, (u) => {
+  let v: unknown;
+  v = u.count; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -280,6 +317,13 @@ export const CSINodeDriver: t.Type<CSINodeDriver> = objectType('CSINodeDriver', 
 }, {
   allocatable: VolumeNodeResources,
   topologyKeys: nullable(t.array(t.string)),
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.name; if (typeof v !== 'string') return false;
+  v = u.nodeID; if (typeof v !== 'string') return false;
+  v = u.allocatable; if (v !== undefined && !VolumeNodeResources.is(v)) return false;
+  v = u.topologyKeys; if (v !== undefined && !o.topologyKeys.is(v)) return false;
+  return true;
 });
 
 /**
@@ -297,7 +341,11 @@ export interface CSINodeSpec {
  */
 export const CSINodeSpec: t.Type<CSINodeSpec> = objectType('CSINodeSpec', {
   drivers: t.array(CSINodeDriver),
-}, {});
+}, {}, (u, r) => {
+  let v: unknown;
+  v = u.drivers; if (!r.drivers.is(v)) return false;
+  return true;
+});
 
 /**
  * CSINode holds information about all CSI drivers installed on a node. CSI drivers do not need to create the CSINode object directly. As long as they use the node-driver-registrar sidecar container, the kubelet will automatically populate the CSINode object for the CSI driver as part of kubelet plugin registration. CSINode has the same name as a node. If the object is missing, it means either there are no CSI Drivers available on the node, or the Kubelet version is low enough that it doesn't create this object. CSINode has an OwnerReference that points to the corresponding node object.
@@ -333,6 +381,13 @@ export const CSINode: ResourceCodec<CSINode> = defineKind<CSINode>(
     apiVersion: t.string,
     kind: t.string,
     metadata: ObjectMeta,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!CSINodeSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', plural: 'csinodes', namespaced: false },
 );
@@ -368,6 +423,13 @@ export const CSINodeList: t.Type<CSINodeList> = objectType('CSINodeList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -435,6 +497,16 @@ export const CSIStorageCapacity: ResourceCodec<CSIStorageCapacity> = defineKind<
     maximumVolumeSize: Quantity,
     metadata: ObjectMeta,
     nodeTopology: LabelSelector,
+  }, (u) => {
+    let v: unknown;
+    v = u.storageClassName; if (typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.capacity; if (v !== undefined && !Quantity.is(v)) return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.maximumVolumeSize; if (v !== undefined && !Quantity.is(v)) return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.nodeTopology; if (v !== undefined && !LabelSelector.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'CSIStorageCapacity', plural: 'csistoragecapacities', namespaced: true },
 );
@@ -470,6 +542,13 @@ export const CSIStorageCapacityList: t.Type<CSIStorageCapacityList> = objectType
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -538,6 +617,19 @@ export const StorageClass: ResourceCodec<StorageClass> = defineKind<StorageClass
     parameters: nullable(recordOf(t.string)),
     reclaimPolicy: t.string,
     volumeBindingMode: t.string,
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.provisioner; if (typeof v !== 'string') return false;
+    v = u.allowVolumeExpansion; if (v !== undefined && typeof v !== 'boolean') return false;
+    v = u.allowedTopologies; if (v !== undefined && !o.allowedTopologies.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.mountOptions; if (v !== undefined && !o.mountOptions.is(v)) return false;
+    v = u.parameters; if (v !== undefined && !o.parameters.is(v)) return false;
+    v = u.reclaimPolicy; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.volumeBindingMode; if (v !== undefined && typeof v !== 'string') return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', plural: 'storageclasses', namespaced: false },
 );
@@ -573,6 +665,13 @@ export const StorageClassList: t.Type<StorageClassList> = objectType('StorageCla
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -595,6 +694,11 @@ export interface VolumeAttachmentSource {
 export const VolumeAttachmentSource: t.Type<VolumeAttachmentSource> = objectType('VolumeAttachmentSource', {}, {
   inlineVolumeSpec: PersistentVolumeSpec,
   persistentVolumeName: t.string,
+}, (u) => {
+  let v: unknown;
+  v = u.inlineVolumeSpec; if (v !== undefined && !PersistentVolumeSpec.is(v)) return false;
+  v = u.persistentVolumeName; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -622,7 +726,13 @@ export const VolumeAttachmentSpec: t.Type<VolumeAttachmentSpec> = objectType('Vo
   attacher: t.string,
   nodeName: t.string,
   source: VolumeAttachmentSource,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.attacher; if (typeof v !== 'string') return false;
+  v = u.nodeName; if (typeof v !== 'string') return false;
+  v = u.source; if (!VolumeAttachmentSource.is(v)) return false;
+  return true;
+});
 
 /**
  * VolumeError captures an error encountered during a volume operation.
@@ -651,6 +761,12 @@ export const VolumeError: t.Type<VolumeError> = objectType('VolumeError', {}, {
   errorCode: t.number,
   message: t.string,
   time: Time,
+}, (u) => {
+  let v: unknown;
+  v = u.errorCode; if (v !== undefined && typeof v !== 'number') return false;
+  v = u.message; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.time; if (v !== undefined && !Time.is(v)) return false;
+  return true;
 });
 
 /**
@@ -684,6 +800,13 @@ export const VolumeAttachmentStatus: t.Type<VolumeAttachmentStatus> = objectType
   attachError: VolumeError,
   attachmentMetadata: nullable(recordOf(t.string)),
   detachError: VolumeError,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.attached; if (typeof v !== 'boolean') return false;
+  v = u.attachError; if (v !== undefined && !VolumeError.is(v)) return false;
+  v = u.attachmentMetadata; if (v !== undefined && !o.attachmentMetadata.is(v)) return false;
+  v = u.detachError; if (v !== undefined && !VolumeError.is(v)) return false;
+  return true;
 });
 
 /**
@@ -727,6 +850,14 @@ export const VolumeAttachment: ResourceCodec<VolumeAttachment> = defineKind<Volu
     kind: t.string,
     metadata: ObjectMeta,
     status: VolumeAttachmentStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.spec; if (!VolumeAttachmentSpec.is(v)) return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.status; if (v !== undefined && !VolumeAttachmentStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', plural: 'volumeattachments', namespaced: false },
 );
@@ -762,6 +893,13 @@ export const VolumeAttachmentList: t.Type<VolumeAttachmentList> = objectType('Vo
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
 
 /**
@@ -805,6 +943,14 @@ export const VolumeAttributesClass: ResourceCodec<VolumeAttributesClass> = defin
     kind: t.string,
     metadata: ObjectMeta,
     parameters: nullable(recordOf(t.string)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.driverName; if (typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.parameters; if (v !== undefined && !o.parameters.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttributesClass', plural: 'volumeattributesclasses', namespaced: false },
 );
@@ -840,4 +986,11 @@ export const VolumeAttributesClassList: t.Type<VolumeAttributesClassList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

@@ -50,6 +50,14 @@ export const VolumeAttributesClass: ResourceCodec<VolumeAttributesClass> = defin
     kind: t.string,
     metadata: ObjectMeta,
     parameters: nullable(recordOf(t.string)),
+  }, (u, r, o) => {
+    let v: unknown;
+    v = u.driverName; if (typeof v !== 'string') return false;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.parameters; if (v !== undefined && !o.parameters.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storage.k8s.io/v1beta1', kind: 'VolumeAttributesClass', plural: 'volumeattributesclasses', namespaced: false },
 );
@@ -85,4 +93,11 @@ export const VolumeAttributesClassList: t.Type<VolumeAttributesClassList> = obje
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

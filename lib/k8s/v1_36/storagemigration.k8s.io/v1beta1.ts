@@ -24,7 +24,11 @@ export interface StorageVersionMigrationSpec {
  */
 export const StorageVersionMigrationSpec: t.Type<StorageVersionMigrationSpec> = objectType('StorageVersionMigrationSpec', {
   resource: GroupResource,
-}, {});
+}, {}, (u) => {
+  let v: unknown;
+  v = u.resource; if (!GroupResource.is(v)) return false;
+  return true;
+});
 
 /**
  * Status of the storage version migration.
@@ -46,6 +50,11 @@ export interface StorageVersionMigrationStatus {
 export const StorageVersionMigrationStatus: t.Type<StorageVersionMigrationStatus> = objectType('StorageVersionMigrationStatus', {}, {
   conditions: nullable(t.array(Condition)),
   resourceVersion: t.string,
+}, (u, r, o) => {
+  let v: unknown;
+  v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
+  v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;
+  return true;
 });
 
 /**
@@ -86,6 +95,14 @@ export const StorageVersionMigration: ResourceCodec<StorageVersionMigration> = d
     metadata: ObjectMeta,
     spec: StorageVersionMigrationSpec,
     status: StorageVersionMigrationStatus,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !StorageVersionMigrationSpec.is(v)) return false;
+    v = u.status; if (v !== undefined && !StorageVersionMigrationStatus.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'storagemigration.k8s.io/v1beta1', kind: 'StorageVersionMigration', plural: 'storageversionmigrations', namespaced: false },
 );
@@ -121,4 +138,11 @@ export const StorageVersionMigrationList: t.Type<StorageVersionMigrationList> = 
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });

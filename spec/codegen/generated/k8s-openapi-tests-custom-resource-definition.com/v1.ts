@@ -30,6 +30,14 @@ export const FooBarSpec: t.Type<FooBarSpec> = objectType('FooBarSpec', {
   prop5: intOrString,
 }, {
   prop3: t.number,
+}, (u, r) => {
+  let v: unknown;
+  v = u.prop1; if (typeof v !== 'string') return false;
+  v = u.prop2; if (!r.prop2.is(v)) return false;
+  v = u.prop4; if (typeof v !== 'number' && typeof v !== 'string') return false;
+  v = u.prop5; if (typeof v !== 'number' && typeof v !== 'string') return false;
+  v = u.prop3; if (v !== undefined && typeof v !== 'number') return false;
+  return true;
 });
 
 /**
@@ -62,6 +70,13 @@ export const FooBar: ResourceCodec<FooBar> = defineKind<FooBar>(
     kind: t.string,
     metadata: ObjectMeta,
     spec: FooBarSpec,
+  }, (u) => {
+    let v: unknown;
+    v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+    v = u.metadata; if (v !== undefined && !ObjectMeta.is(v)) return false;
+    v = u.spec; if (v !== undefined && !FooBarSpec.is(v)) return false;
+    return true;
   }),
   { apiVersion: 'k8s-openapi-tests-custom-resource-definition.com/v1', kind: 'FooBar', plural: 'foobars', namespaced: true },
 );
@@ -97,4 +112,11 @@ export const FooBarList: t.Type<FooBarList> = objectType('FooBarList', {
   apiVersion: t.string,
   kind: t.string,
   metadata: ListMeta,
+}, (u, r) => {
+  let v: unknown;
+  v = u.items; if (!r.items.is(v)) return false;
+  v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
+  v = u.metadata; if (v !== undefined && !ListMeta.is(v)) return false;
+  return true;
 });
