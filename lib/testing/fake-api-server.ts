@@ -29,10 +29,13 @@ import {
   type StatusBody,
   type StatusDetailsBody,
 } from './status.js';
-import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreResource } from './store.js';
+import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreEventType, type StoreResource } from './store.js';
 import { authenticate, FakeAuth, impersonationOf, type AuthorizationAttributes, type FakeAuthOptions, type FakeUser, type RequestAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
+import { bookmarkTableJson, includeObjectOf, tableJson, type IncludeObject } from './table.js';
+import { allKinds } from './all-kinds.js';
+import { serveDiscovery, serveResourceList, type DiscoveryResource } from './discovery.js';
 import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 
 const DEFAULT_WAIT_MS = 5000;
@@ -108,9 +111,12 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   readonly historySize?: number;
   /** Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment). Default `true`. */
   readonly registerDefaults?: boolean;
-  /** More resource types to serve. */
+  /**
+   * More resource types to serve; `'v1.35'`: every built-in kind of the generated v1.35 models with a REST path
+   * ({@link allKinds}, loaded on demand), so discovery lists them all and `kubectl` can address any of them.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any codec type
-  readonly resources?: readonly Resource<any>[];
+  readonly resources?: readonly Resource<any>[] | 'v1.35';
   /**
    * Serve HTTPS. `true`: a new test CA and a server certificate for the host, `localhost`, `127.0.0.1` and `::1`
    * are made at start (needs the node-forge package); clients trust {@link FakeApiServer.ca} and get client
@@ -405,6 +411,8 @@ class Watch implements WatchInfo {
     private readonly metadataOnly: boolean,
     res: ServerResponse,
     private readonly server: ServerInternals,
+    /** Table output (§8): each event's object is a one-row Table, column definitions on the first only. */
+    private readonly table?: IncludeObject,
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.output = new WatchOutput(res, server, (by) => this.onClose(by));
@@ -438,6 +446,17 @@ class Watch implements WatchInfo {
     return true;
   }
 
+  /** Whether the next Table event still carries the column definitions (only the first does, §8). */
+  private tableHeaders = true;
+
+  /** One event line: the object as stored, PartialObjectMetadata, or a one-row Table. */
+  private lineOf(rec: ObjectRecord, type: StoreEventType): string {
+    if (!this.table) return rec.line(type, this.metadataOnly);
+    const headers = this.tableHeaders;
+    this.tableHeaders = false;
+    return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers).trimEnd()}}\n`;
+  }
+
   /** A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV. */
   deliver(e: StoreEvent): void {
     if (!this.live || e.rv <= this.lastRV) return;
@@ -446,10 +465,10 @@ class Watch implements WatchInfo {
     if (e.type === 'MODIFIED') {
       const now = this.matches(e.current);
       const before = this.matches(e.previous!);
-      if (now) line = e.current.line(before ? 'MODIFIED' : 'ADDED', this.metadataOnly);
-      else if (before) line = e.left.line('DELETED', this.metadataOnly);
+      if (now) line = this.lineOf(e.current, before ? 'MODIFIED' : 'ADDED');
+      else if (before) line = this.lineOf(e.left, 'DELETED');
     } else if (this.matches(e.current)) {
-      line = e.current.line(e.type, this.metadataOnly);
+      line = this.lineOf(e.current, e.type);
     }
     if (line === undefined) return;
     this.lastRV = e.rv;
@@ -458,7 +477,7 @@ class Watch implements WatchInfo {
 
   /** The initial ADDED events, sorted by namespace/name, each with its own RV (§6, checklist 9). */
   sendSnapshot(records: readonly ObjectRecord[]): void {
-    for (const rec of records) if (this.matches(rec)) this.output.push(rec.line('ADDED', this.metadataOnly));
+    for (const rec of records) if (this.matches(rec)) this.output.push(this.lineOf(rec, 'ADDED'));
   }
 
   /** A BOOKMARK of the watched kind carrying only `metadata.resourceVersion` (+ the end annotation) (§3.1). */
@@ -469,6 +488,12 @@ class Watch implements WatchInfo {
       ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
       : { kind: this.reg.resource.kind, apiVersion: this.reg.resource.apiVersion, metadata, ...this.reg.skeleton };
     this.lastRV = Math.max(this.lastRV, rv);
+    if (this.table) {
+      const headers = this.tableHeaders;
+      this.tableHeaders = false;
+      this.output.push(`{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`);
+      return;
+    }
     this.output.push(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
   }
 
@@ -589,7 +614,7 @@ export class FakeApiServer {
       if (watches) for (const w of watches) w.deliver(e);
     };
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
-    for (const r of options.resources ?? []) this.register(r);
+    for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
     const self = this;
     this.internals = {
       get chunking() {
@@ -634,7 +659,7 @@ export class FakeApiServer {
     } else if (options.tls) {
       tls = { server: { cert: options.tls.cert, key: options.tls.key }, ca: options.tls.ca, pki: undefined };
     }
-    const server = new FakeApiServer(options, tls);
+    const server = new FakeApiServer(options.resources === 'v1.35' ? { ...options, resources: await allKinds() } : options, tls);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
       server.http.listen(options.port ?? 0, host, () => {
@@ -1093,6 +1118,10 @@ export class FakeApiServer {
     }
     const fault = this.takeFault(recorded);
     if (fault) return this.writeFault(req, res, fault, route, recorded);
+    if (!route && (recorded.method === 'GET' || recorded.method === 'HEAD')) {
+      const found = serveDiscovery(url.pathname, req, this.discoveryResources());
+      if (found) return this.writeRaw(res, found.code, found.contentType, found.body);
+    }
     // An unknown group or version falls through to Go's http.NotFound (§4.5).
     if (!route || !this.byBasePath.has(route.basePath)) return this.writeText(res, 404, '404 page not found');
 
@@ -1148,7 +1177,7 @@ export class FakeApiServer {
   private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     if (route.plural === undefined) {
       if (method !== 'GET') throw new HttpError(methodNotAllowed());
-      return this.writeJson(res, 200, this.discovery(route.basePath));
+      return this.writeRaw(res, 200, 'application/json', serveResourceList(route.basePath, this.discoveryResources()));
     }
     const reg = this.byBasePath.get(route.basePath)?.get(route.plural);
     // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
@@ -1162,14 +1191,15 @@ export class FakeApiServer {
       throw new HttpError(resourceNotFoundStatus());
     }
     if (method !== 'GET') return this.serveWrite(method, reg, route, q, req, res, recorded);
+    // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
+    const isWatch = route.watchPrefix || (route.name === undefined && (boolParam(q, 'watch') ?? false));
     const accept = negotiate(req.headers.accept);
     if (!accept) throw new HttpError(notAcceptable());
-    // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
-    if (route.name !== undefined && !route.watchPrefix) return this.getItem(res, reg, route, accept.metadataOnly);
-    const isWatch = route.watchPrefix || (boolParam(q, 'watch') ?? false);
+    const table = accept.table ? includeObjectOf(q) : undefined;
+    if (route.name !== undefined && !route.watchPrefix) return this.getItem(res, reg, route, accept.metadataOnly, table);
     const opts = this.parseListOptions(q, isWatch, route);
-    if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded);
-    return this.serveList(res, reg, route, opts, accept.metadataOnly);
+    if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
+    return this.serveList(res, reg, route, opts, accept.metadataOnly, table);
   }
 
   /**
@@ -1205,25 +1235,20 @@ export class FakeApiServer {
     this.writeRaw(res, out.code, 'application/json', out.body);
   }
 
-  private discovery(basePath: string): JsonObject {
-    const plurals = this.byBasePath.get(basePath) ?? new Map<string, Registered>();
-    return {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: basePath.replace(/^\/apis?\//, ''),
-      resources: [...plurals.values()].map((r) => ({
-        name: r.resource.plural,
-        singularName: r.resource.kind.toLowerCase(),
-        namespaced: r.resource.namespaced,
-        kind: r.resource.kind,
-        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-      })),
-    };
+  private discoveryResources(): DiscoveryResource[] {
+    return [...this.byKey.values()].map(({ resource: r }) => ({
+      group: r.group,
+      version: r.version,
+      plural: r.plural,
+      kind: r.kind,
+      namespaced: r.namespaced,
+    }));
   }
 
-  private getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean): void {
+  private getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean, table?: IncludeObject): void {
     const rec = this.store.get(reg.store, route.name!, route.namespace);
     if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
+    if (table) return this.writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table));
     this.writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
   }
 
@@ -1321,7 +1346,7 @@ export class FakeApiServer {
       (opts.fieldSelector.empty || opts.fieldSelector.matches(rec.fields));
   }
 
-  private async serveList(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean): Promise<void> {
+  private async serveList(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, table?: IncludeObject): Promise<void> {
     const rv = this.parseResourceVersion(opts.resourceVersion);
     // A list from a future RV waits, then answers HTTP 504 with Retry-After: 1 (§4.3).
     if (rv > this.store.currentRV && !(await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs))) {
@@ -1356,6 +1381,10 @@ export class FakeApiServer {
       items = items.slice(0, opts.limit);
       next = encodeContinue(listRV, items[items.length - 1]!.key);
     }
+    if (table) {
+      const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
+      return this.writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));
+    }
     const prefix = reg.typeMetaPrefix;
     const itemJson = metadataOnly
       ? items.map((r) => r.metadataJson())
@@ -1368,7 +1397,15 @@ export class FakeApiServer {
     this.writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${listRV}"${paging}},"items":[${itemJson.join(',')}]}\n`);
   }
 
-  private async serveWatch(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, recorded: RecordedRequest): Promise<void> {
+  private async serveWatch(
+    res: ServerResponse,
+    reg: Registered,
+    route: Route,
+    opts: ListOptions,
+    metadataOnly: boolean,
+    recorded: RecordedRequest,
+    table?: IncludeObject,
+  ): Promise<void> {
     const rv = this.parseResourceVersion(opts.resourceVersion);
     const sie = opts.sendInitialEvents;
     // The stream's lifetime counts from the start of the handler (§5).
@@ -1386,7 +1423,7 @@ export class FakeApiServer {
     // 200 and the headers go out at once, before any event (§2, checklist 6).
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
-    const w = new Watch(this.nextWatchId++, recorded, reg, route.namespace, route.name, timeoutMs, opts, metadataOnly, res, this.internals);
+    const w = new Watch(this.nextWatchId++, recorded, reg, route.namespace, route.name, timeoutMs, opts, metadataOnly, res, this.internals, table);
     this.open.add(w);
     this.watchLog.push(w);
     let set = this.openByKey.get(reg.store.key);
@@ -1563,10 +1600,11 @@ function notAcceptable(): StatusBody {
 }
 
 /**
- * Picks the first JSON media range of `Accept` (§8): plain JSON, or PartialObjectMetadata(List) of meta.k8s.io/v1.
- * Protobuf, Table and other ranges are skipped; nothing usable is a 406.
+ * Picks the first JSON media range of `Accept` (§8): plain JSON, PartialObjectMetadata(List) of meta.k8s.io/v1,
+ * or a Table of meta.k8s.io v1 or v1beta1 (answered as v1). Protobuf and other ranges are
+ * skipped; nothing usable is a 406.
  */
-function negotiate(accept: string | undefined): { metadataOnly: boolean } | undefined {
+function negotiate(accept: string | undefined): { metadataOnly: boolean; table?: true } | undefined {
   if (!accept || accept.trim() === '') return { metadataOnly: false };
   for (const range of accept.split(',')) {
     const [type = '', ...params] = range.split(';').map((s) => s.trim());
@@ -1579,6 +1617,9 @@ function negotiate(accept: string | undefined): { metadataOnly: boolean } | unde
     if (as === undefined) return { metadataOnly: false };
     if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && p.get('g') === 'meta.k8s.io' && p.get('v') === 'v1') {
       return { metadataOnly: true };
+    }
+    if (as === 'Table' && p.get('g') === 'meta.k8s.io' && (p.get('v') === 'v1' || p.get('v') === 'v1beta1')) {
+      return { metadataOnly: false, table: true };
     }
   }
   return undefined;

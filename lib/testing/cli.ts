@@ -1,0 +1,219 @@
+/**
+ * `kubex-rx fake-server`: runs a {@link FakeApiServer} serving every v1.35 built-in kind, for `kubectl`, client
+ * libraries or a browser to talk to.
+ *
+ * ```sh
+ * kubex-rx fake-server [--port N] [--host 127.0.0.1] [--seed FILE...] [--cors]
+ * ```
+ *
+ * The first line on stdout is `listening on http://HOST:PORT` (the objects of the `--seed` files are loaded
+ * before it). Serves until SIGINT or SIGTERM, then closes cleanly and exits 0. Exit code 1 on an error (a seed
+ * file that cannot be read or loaded, a port in use), 2 on a usage error.
+ *
+ * @packageDocumentation
+ */
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import type { Resource } from '../resource/define-resource.js';
+import { allKinds } from './all-kinds.js';
+import { FakeApiServer } from './fake-api-server.js';
+import type { ObjectInput } from './store.js';
+
+/** Usage text of `kubex-rx fake-server`. @since 0.1.0 */
+export const FAKE_SERVER_USAGE = `usage:
+  kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors]
+    --port   port to listen on (default 0: a free port)
+    --host   interface to bind (default 127.0.0.1, loopback only)
+    --seed   JSON or YAML files of objects to create first (a List, or several YAML documents); repeatable
+    --cors   answer cross-origin requests from any origin (for a page in a browser)`;
+
+/** Options of {@link runFakeServer}. @since 0.1.0 */
+export interface RunFakeServerOptions {
+  /** Stops the server when aborted. Default: SIGINT and SIGTERM of the process. */
+  readonly signal?: AbortSignal;
+  /** Output lines (default: stdout). The first is `listening on URL`. */
+  readonly log?: (line: string) => void;
+  /** Error lines (default: stderr). */
+  readonly error?: (line: string) => void;
+  /** Called with the running server once it listens and is seeded (for tests and embedding). */
+  readonly onListening?: (server: FakeApiServer) => void;
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface Flags {
+  port: number;
+  host: string;
+  seeds: string[];
+  cors: boolean;
+}
+
+function parseArgs(args: readonly string[]): Flags | 'help' {
+  const flags: Flags = { port: 0, host: '127.0.0.1', seeds: [], cors: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--port': {
+        const v = value();
+        const port = Number(v);
+        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port: not a port number: ${v}`);
+        flags.port = port;
+        break;
+      }
+      case '--host':
+        flags.host = value();
+        break;
+      case '--seed':
+        flags.seeds.push(value());
+        // `--seed a.yaml b.yaml`: the following non-flag arguments are seed files too.
+        while (inline === undefined && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) flags.seeds.push(args[++i]!);
+        break;
+      case '--cors':
+        flags.cors = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument ${arg}`);
+    }
+  }
+  return flags;
+}
+
+type JsonRecord = Record<string, unknown>;
+
+function isRecord(v: unknown): v is JsonRecord {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The objects of a seed file: JSON (an object, an array, or a `List`/`XxxList`) or YAML (one or more documents).
+ * Items of a typed list (`PodList`) without kind/apiVersion take them from the list.
+ * @since 0.1.0
+ */
+export function parseSeedText(text: string, source = 'input'): JsonRecord[] {
+  const first = text.trimStart()[0];
+  let values: unknown[];
+  if (first === '{' || first === '[') {
+    const parsed: unknown = JSON.parse(text);
+    values = Array.isArray(parsed) ? parsed : [parsed];
+  } else {
+    values = [];
+    for (const document of parseAllDocuments(text)) {
+      if (document.errors.length > 0) throw new Error(`${source}: not JSON, and not valid YAML: ${document.errors[0]!.message}`);
+      values.push(document.toJS());
+    }
+  }
+  const out: JsonRecord[] = [];
+  const add = (v: unknown, fallback?: { kind: string; apiVersion: string }): void => {
+    if (v === null || v === undefined) return;
+    if (!isRecord(v)) throw new Error(`${source}: not an object: ${JSON.stringify(v)}`);
+    const kind = typeof v['kind'] === 'string' ? v['kind'] : fallback?.kind;
+    const apiVersion = typeof v['apiVersion'] === 'string' ? v['apiVersion'] : fallback?.apiVersion;
+    if (kind !== undefined && kind.endsWith('List') && Array.isArray(v['items'])) {
+      const itemKind = kind === 'List' ? undefined : { kind: kind.slice(0, -'List'.length), apiVersion: apiVersion ?? 'v1' };
+      for (const item of v['items']) add(item, itemKind);
+      return;
+    }
+    out.push({ ...v, ...(kind !== undefined ? { kind } : {}), ...(apiVersion !== undefined ? { apiVersion } : {}) });
+  };
+  for (const v of values) add(v);
+  return out;
+}
+
+/**
+ * Creates the objects of `files` in `server` (kinds looked up among `kinds` by apiVersion and kind). Resolves to
+ * the number of objects per file. Throws on an unknown kind or a failed create (e.g. `AlreadyExists`).
+ * @since 0.1.0
+ */
+export function seed(server: FakeApiServer, files: readonly string[], kinds: readonly Resource[]): { file: string; count: number }[] {
+  const byType = new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
+  return files.map((file) => {
+    const objects = parseSeedText(readFileSync(file, 'utf8'), file);
+    for (const obj of objects) {
+      const kind = byType.get(`${String(obj['apiVersion'])}/${String(obj['kind'])}`);
+      if (!kind) throw new Error(`${file}: no served kind ${String(obj['kind'])} in ${String(obj['apiVersion'])}`);
+      try {
+        server.create(kind, obj as ObjectInput);
+      } catch (e) {
+        const meta = isRecord(obj['metadata']) ? obj['metadata'] : {};
+        throw new Error(`${file}: ${String(obj['kind'])} ${String(meta['name'] ?? '')}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return { file, count: objects.length };
+  });
+}
+
+/**
+ * Runs `kubex-rx fake-server` with `args` (without the command name): starts the server with every v1.35 kind,
+ * seeds it, prints `listening on URL`, and serves until `signal` aborts (default: SIGINT/SIGTERM). Resolves to
+ * the exit code: 0 after a clean stop, 1 on an error, 2 on a usage error.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController();
+ * const done = runFakeServer(['--seed', 'pods.yaml'], { signal: stop.signal, onListening: (s) => use(s.url) });
+ * stop.abort(); await done;   // 0
+ * ```
+ * @since 0.1.0
+ */
+export async function runFakeServer(args: readonly string[], options: RunFakeServerOptions = {}): Promise<number> {
+  const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const error = options.error ?? ((l: string) => process.stderr.write(`${l}\n`));
+  let flags: Flags | 'help';
+  try {
+    flags = parseArgs(args);
+  } catch (e) {
+    error(`${e instanceof Error ? e.message : String(e)}\n${FAKE_SERVER_USAGE}`);
+    return 2;
+  }
+  if (flags === 'help') {
+    log(FAKE_SERVER_USAGE);
+    return 0;
+  }
+  let server: FakeApiServer | undefined;
+  try {
+    const kinds = await allKinds();
+    server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: kinds, ...(flags.cors ? { cors: true } : {}) });
+    const seeded = seed(server, flags.seeds, kinds);
+    log(`listening on ${server.url}`);
+    for (const s of seeded) log(`seeded ${s.count} object${s.count === 1 ? '' : 's'} from ${s.file}`);
+    options.onListening?.(server);
+    await stopped(options.signal);
+    await server.close();
+    return 0;
+  } catch (e) {
+    error(e instanceof Error ? e.message : String(e));
+    await server?.close();
+    return 1;
+  }
+}
+
+/** Resolves when `signal` aborts, or (without one) on the process' first SIGINT or SIGTERM. */
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) {
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
