@@ -101,17 +101,32 @@ export function namespaceOf(object: unknown): string | undefined {
   return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
 }
 
-/** Decodes one object answered by the server with the resource's codec. */
-export function decodeObject<T>(text: string, resource: Resource<T>): T {
-  let body: unknown;
+/** Parses a response body, or a {@link DecodeError} carrying it. */
+function parseBody(text: string): unknown {
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new DecodeError(`response is not valid JSON (${(error as Error).message})`, text);
   }
+}
+
+/** The Status a body is, if it is one. */
+function asStatus(body: unknown): Status | undefined {
+  if ((body as { kind?: unknown } | null)?.kind !== 'Status') return undefined;
+  const status = Status.decode(body);
+  return status._tag === 'Right' ? status.right : undefined;
+}
+
+/** Decodes one parsed object with the resource's codec, or a {@link DecodeError}. */
+function decodeParsed<T>(body: unknown, text: string, resource: Resource<T>): T {
   const result = resource.codec.decode(body);
   if (result._tag === 'Left') throw new DecodeError(`response does not match ${resource.codec.name}`, text, formatValidationErrors(result.left));
   return result.right;
+}
+
+/** Decodes one object answered by the server with the resource's codec. */
+export function decodeObject<T>(text: string, resource: Resource<T>): T {
+  return decodeParsed(parseBody(text), text, resource);
 }
 
 /**
@@ -119,32 +134,12 @@ export function decodeObject<T>(text: string, resource: Resource<T>): T {
  * run), or a `Status` (some kinds, and collections, answer `Success` Status).
  */
 export function decodeObjectOrStatus<T>(text: string, resource: Resource<T>): T | Status {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new DecodeError(`response is not valid JSON (${(error as Error).message})`, text);
-  }
-  if ((body as { kind?: unknown } | null)?.kind === 'Status') {
-    const status = Status.decode(body);
-    if (status._tag === 'Right') return status.right;
-  }
-  const result = resource.codec.decode(body);
-  if (result._tag === 'Left') throw new DecodeError(`response does not match ${resource.codec.name}`, text, formatValidationErrors(result.left));
-  return result.right;
+  const body = parseBody(text);
+  return asStatus(body) ?? decodeParsed(body, text, resource);
 }
 
 /** Decodes what a DELETE on a collection answers: the list of deleted objects, or a Status. */
 export function decodeListOrStatus<T>(text: string, resource: Resource<T>): ObjectList<T> | Status {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new DecodeError(`response is not valid JSON (${(error as Error).message})`, text);
-  }
-  if ((body as { kind?: unknown } | null)?.kind === 'Status') {
-    const status = Status.decode(body);
-    if (status._tag === 'Right') return status.right;
-  }
-  return decodeListBody(body, resource, text);
+  const body = parseBody(text);
+  return asStatus(body) ?? decodeListBody(body, resource, text);
 }
