@@ -78,11 +78,46 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
  * @since 0.1.0
  */
 export type InformerState =
-  | { readonly phase: 'idle'; readonly synced: false }
-  | { readonly phase: 'connecting' | 'syncing'; readonly synced: boolean }
-  | { readonly phase: 'watching'; readonly synced: true; readonly resourceVersion: string | undefined }
-  | { readonly phase: 'backingOff' | 'stalled'; readonly synced: boolean; readonly attempt: number; readonly delay: number; readonly error: unknown }
-  | { readonly phase: 'failed'; readonly synced: boolean; readonly error: unknown };
+  | {
+      /** Nobody is subscribed; no connection. */
+      readonly phase: 'idle';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: false;
+    }
+  | {
+      /** A request is on its way (`connecting`), or the initial state is arriving (`syncing`). */
+      readonly phase: 'connecting' | 'syncing';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: boolean;
+    }
+  | {
+      /** In sync, following live changes. */
+      readonly phase: 'watching';
+      /** Always true while watching. */
+      readonly synced: true;
+      /** The resourceVersion the store is at (opaque). */
+      readonly resourceVersion: string | undefined;
+    }
+  | {
+      /** Waiting before the next attempt after a transient failure (`backingOff`) or a silent connection (`stalled`). */
+      readonly phase: 'backingOff' | 'stalled';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: boolean;
+      /** 1 for the first retry after a failure, then 2, 3... until the backoff resets. */
+      readonly attempt: number;
+      /** Milliseconds until the next attempt. */
+      readonly delay: number;
+      /** What went wrong. */
+      readonly error: unknown;
+    }
+  | {
+      /** Stopped by an unrecoverable error; the informer's Observables errored with it. */
+      readonly phase: 'failed';
+      /** Whether the store had held the complete state at least once. */
+      readonly synced: boolean;
+      /** The error that ended it. */
+      readonly error: unknown;
+    };
 
 /** One life of the shared connection: from the first subscriber to the last, or to a terminal error. */
 interface Session<T extends InformerObject> {
