@@ -1,4 +1,5 @@
 import { ConfigError, KubeClient, type FetchLike } from '../index.js';
+import { parseServerUrl } from '../client/server-url.js';
 
 /**
  * Options of {@link provideKubex} (and {@link kubeClientOf}) that describe the cluster: where it is and who we
@@ -42,18 +43,7 @@ export interface KubexClientOptions {
  */
 export function kubeClientOf(options: KubexClientOptions): KubeClient {
   if (options?.server === undefined || options.server === '') throw new ConfigError('provideKubex: no server given (pass { server })');
-  let server: URL;
-  try {
-    server = new URL(String(options.server), baseUri());
-  } catch {
-    throw new ConfigError('provideKubex: server is not a valid URL');
-  }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
-    throw new ConfigError(`provideKubex: server must be an http(s) URL, got ${server.protocol}`);
-  }
-  if (server.username || server.password) {
-    throw new ConfigError('provideKubex: credentials in the server URL are not supported; pass { token }');
-  }
+  const server = parseServerUrl(options.server, 'provideKubex', baseUri());
   const token = options.token;
   const fetch: FetchLike = options.fetch ?? globalFetch;
   return new KubeClient({

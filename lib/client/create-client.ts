@@ -2,6 +2,7 @@ import { ConfigError } from './config-errors.js';
 import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
+import { parseServerUrl } from './server-url.js';
 
 export { ConfigError } from './config-errors.js';
 
@@ -143,18 +144,7 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
 
 /** `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour). */
 async function explicitClient(options: ClientOptions): Promise<KubeClient> {
-  let server: URL;
-  try {
-    server = new URL(String(options.server));
-  } catch {
-    throw new ConfigError(`createClient: server is not a valid URL`);
-  }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
-    throw new ConfigError(`createClient: server must be an http(s) URL, got ${server.protocol}`);
-  }
-  if (server.username || server.password) {
-    throw new ConfigError('createClient: credentials in the server URL are not supported; pass { token }');
-  }
+  const server = parseServerUrl(options.server!, 'createClient');
   const fetch = options.fetch ?? (await defaultFetch());
   const token = options.token;
   const authorization: Readonly<Record<string, string>> = token ? { Authorization: `Bearer ${token}` } : {};

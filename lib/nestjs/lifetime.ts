@@ -58,7 +58,7 @@ export class KubexLifetime implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.beforeApplicationShutdown(); // in case that hook was skipped
     if (!this.#client?.owned) return;
-    // KubeClient may hold keep-alive sockets (agents) in a later release: close them when it can.
+    // KubeClient holds keep-alive sockets (its agent): close() drops them. Checked, for clients of other shapes.
     const close = (this.#client.client as { close?: () => Promise<void> | void }).close;
     if (typeof close === 'function') await close.call(this.#client.client);
   }

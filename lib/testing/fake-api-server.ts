@@ -29,7 +29,7 @@ import {
   type StatusBody,
   type StatusDetailsBody,
 } from './status.js';
-import { ObjectStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreEventType, type StoreResource } from './store.js';
+import { FakeStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreEventType, type StoreResource } from './store.js';
 import { authenticate, FakeAuth, impersonationOf, type AuthorizationAttributes, type FakeAuthOptions, type FakeUser, type RequestAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
@@ -574,7 +574,7 @@ export class FakeApiServer {
   private readonly cors: FakeApiServerOptions['cors'];
   private readonly tlsMaterial: { readonly ca: string | undefined; readonly pki: TestPki | undefined } | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly store: ObjectStore;
+  private readonly store: FakeStore;
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
   private readonly byKey = new Map<string, Registered>();
   private readonly open = new Set<Watch>();
@@ -607,7 +607,7 @@ export class FakeApiServer {
       user: options.user ?? 'system:anonymous',
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
-    this.store = new ObjectStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
+    this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     this.writes = new WriteHandlers(this.store);
     this.store.onEvent = (e) => {
       const watches = this.openByKey.get(e.resourceKey);

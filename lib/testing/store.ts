@@ -231,7 +231,7 @@ export interface StoreWriteOptions {
 }
 
 /**
- * What {@link ObjectStore.remove} did: `deleted` is false when the object has finalizers and was only marked for
+ * What {@link FakeStore.remove} did: `deleted` is false when the object has finalizers and was only marked for
  * deletion (or already was), true when it is gone (or, in a dry run, would be).
  * @internal
  * @since 0.1.0
@@ -254,7 +254,7 @@ export type ObjectInput = { readonly metadata?: unknown; readonly [key: string]:
  * @internal
  * @since 0.1.0
  */
-export class ObjectStore {
+export class FakeStore {
   private rv: number;
   private readonly collections = new Map<string, Map<string, ObjectRecord>>();
   private readonly history: EventHistory;
@@ -350,14 +350,14 @@ export class ObjectStore {
       let suffix = '';
       for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_ALPHABET[Math.floor(Math.random() * NAME_SUFFIX_ALPHABET.length)];
       name = base + suffix;
-    } while (items.has(ObjectStore.itemKey(namespace, name)));
+    } while (items.has(FakeStore.itemKey(namespace, name)));
     return name;
   }
 
   create(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
-    const { obj, meta } = ObjectStore.copyInput(input);
-    ObjectStore.checkTypeMeta(r, obj);
-    const namespace = ObjectStore.scope(r, meta['namespace']);
+    const { obj, meta } = FakeStore.copyInput(input);
+    FakeStore.checkTypeMeta(r, obj);
+    const namespace = FakeStore.scope(r, meta['namespace']);
     const items = this.collection(r.key);
     let name = meta['name'];
     if (name === undefined || name === '') {
@@ -366,7 +366,7 @@ export class ObjectStore {
       name = this.generateName(r, namespace, prefix);
     }
     if (typeof name !== 'string') throw new FakeStoreError('Invalid', 'metadata.name must be a string');
-    const key = ObjectStore.itemKey(namespace, name);
+    const key = FakeStore.itemKey(namespace, name);
     if (items.has(key)) throw new FakeStoreError('AlreadyExists', `${r.plural} ${JSON.stringify(name)} already exists${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
     const rv = options.dryRun ? 0 : ++this.rv;
     meta['name'] = name;
@@ -393,13 +393,13 @@ export class ObjectStore {
    * deletion RV, and the returned record is the requested state with that RV.
    */
   update(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
-    const { obj, meta } = ObjectStore.copyInput(input);
-    ObjectStore.checkTypeMeta(r, obj);
-    const namespace = ObjectStore.scope(r, meta['namespace']);
+    const { obj, meta } = FakeStore.copyInput(input);
+    FakeStore.checkTypeMeta(r, obj);
+    const namespace = FakeStore.scope(r, meta['namespace']);
     const name = meta['name'];
     if (typeof name !== 'string' || name === '') throw new FakeStoreError('Invalid', 'metadata.name is required for an update');
     const items = this.collection(r.key);
-    const key = ObjectStore.itemKey(namespace, name);
+    const key = FakeStore.itemKey(namespace, name);
     const prev = items.get(key);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
@@ -440,7 +440,7 @@ export class ObjectStore {
     return rec;
   }
 
-  /** Deletes an object, honouring finalizers (see {@link ObjectStore.remove}); returns the resulting record. */
+  /** Deletes an object, honouring finalizers (see {@link FakeStore.remove}); returns the resulting record. */
   delete(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord {
     return this.remove(r, name, namespace).record;
   }
@@ -453,9 +453,9 @@ export class ObjectStore {
    * result carries the deletion RV, which is also what watches get in DELETED (protocol sheet §10).
    */
   remove(r: StoreResource, name: string, namespace: string | undefined, options: StoreWriteOptions = {}): RemoveResult {
-    const ns = ObjectStore.scope(r, namespace);
+    const ns = FakeStore.scope(r, namespace);
     const items = this.collection(r.key);
-    const key = ObjectStore.itemKey(ns, name);
+    const key = FakeStore.itemKey(ns, name);
     const prev = items.get(key);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
@@ -484,8 +484,8 @@ export class ObjectStore {
   }
 
   get(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord | undefined {
-    const ns = ObjectStore.scope(r, namespace);
-    return this.collections.get(r.key)?.get(ObjectStore.itemKey(ns, name));
+    const ns = FakeStore.scope(r, namespace);
+    return this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
   }
 
   /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */

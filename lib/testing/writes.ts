@@ -2,7 +2,7 @@
  * The write verbs of the FakeApiServer (POST, PUT, PATCH, DELETE, deletecollection), following kube-apiserver's
  * `pkg/endpoints/handlers/{create,update,patch,delete}.go` and the generic registry
  * (`pkg/registry/generic/registry/store.go`, `pkg/registry/rest/{create,update,delete}.go`). Every write goes through
- * the same {@link ObjectStore} methods as the programmatic `create`/`update`/`delete`, so watches see exactly the
+ * the same {@link FakeStore} methods as the programmatic `create`/`update`/`delete`, so watches see exactly the
  * same events.
  *
  * Sources are cited as "AS:" (k8s.io/apiserver) and "AM:" (k8s.io/apimachinery) paths.
@@ -22,7 +22,7 @@ import {
   type FieldError,
   type StatusBody,
 } from './status.js';
-import { FakeStoreError, type JsonObject, type ObjectRecord, type ObjectStore, type StoreResource } from './store.js';
+import { FakeStoreError, type JsonObject, type ObjectRecord, type FakeStore, type StoreResource } from './store.js';
 import { PatchError, isMap, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonMap } from './patch.js';
 import { applyConfiguration, managedFieldsAfterUpdate, managerFromUserAgent } from './managed-fields.js';
 
@@ -282,7 +282,7 @@ function deleteOptions(q: URLSearchParams, body: string): DeleteOptions {
  * @since 0.1.0
  */
 export class WriteHandlers {
-  constructor(private readonly store: ObjectStore) {}
+  constructor(private readonly store: FakeStore) {}
 
   private manager(req: WriteRequest): string {
     return req.query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']);
