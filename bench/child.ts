@@ -11,6 +11,7 @@
  * - `reconnect`: watch forever while the server ends every body; the server measures the gaps. Stops after `n`.
  * - `store`: the heap held by a store of `n` Pods: kubex's informer (see `measureInformerStore`), or for raw the
  *   parsed objects in a `Map` (the floor).
+ * - `footprint`: RSS after importing `node:http` and the given modules, nothing else (see `footprint`).
  */
 import { BOOKMARK_EVERY, NOTE, NOTE_KEY, SENT_AT_KEY, podName } from './events.js';
 import type { PodLike, Setup, SetupOptions } from './contender.js';
@@ -29,6 +30,7 @@ const MODULES = { raw: './contender-raw.js', 'kubex-full': './contender-kubex.js
 async function main(): Promise<RunResult> {
   const options: SetupOptions = { server: spec.server, codec: spec.contender === 'kubex-off' ? 'passthrough' : spec.codec };
   if (spec.mode === 'store') return store(options);
+  if (spec.mode === 'footprint') return footprint(spec.imports ?? []);
   const { setup } = (await import(MODULES[spec.contender])) as { setup: Setup };
   const client = await setup(options);
   const rssBeforeRequest = process.memoryUsage().rss;
@@ -127,6 +129,17 @@ async function store(options: SetupOptions): Promise<RunResult> {
   }
   const ok = size === spec.n;
   return { ...base(), ok, ...(ok ? {} : { error: `store holds ${size} Pods, expected ${spec.n}` }), events: size, storeSize: size, storeHeapBytes: heapBytes };
+}
+
+/**
+ * RSS after importing `node:http` and `imports` (resolved from this file: bare names from the repo's node_modules),
+ * with nothing else done: how much of a contender's RSS before the first byte is its dependencies' own footprint.
+ */
+async function footprint(imports: readonly string[]): Promise<RunResult> {
+  await import('node:http');
+  for (const specifier of imports) await import(specifier);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // let the loader's and the compiler's tasks settle
+  return { ...base(), rssBeforeRequest: process.memoryUsage().rss };
 }
 
 function base(): RunResult {

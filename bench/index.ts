@@ -11,11 +11,14 @@
  * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
+ * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store); prints only
+ * BENCH_NODE_ARGS=--trace-gc   # extra Node/V8 flags for every contender process (diagnostics)
  * ```
  *
  * `bench/run.mjs` compiles `bench/*.ts` and the parts of `lib/` they import with the repo's tsc into `bench/.out`
  * (dist/ is not touched), then runs the compiled `index.js`. Also: `BENCH_ROUNDS`, `BENCH_N` (events per
- * throughput run), `BENCH_WRITE=0|1` (whether to rewrite BENCHMARKS.md; default: full runs only).
+ * throughput run), `BENCH_LATENCY_EVENTS` and `BENCH_LATENCY_WARMUP` (per latency run), `BENCH_WRITE=0|1`
+ * (whether to rewrite BENCHMARKS.md; default: full runs of every phase only).
  *
  * ## What runs where
  *
@@ -37,8 +40,12 @@
  * 2. Memory: one more run per contender at N = 200k. Peak RSS (`maxRSS`) at 20k (median of the throughput
  *    rounds, which run at 20k in a full run) and 200k; live heap after two forced GCs inside the handler of the
  *    last event (the pipeline still up), which must not grow with N; RSS just before the request is sent.
+ *    Then the footprint: processes that only import, step by step (Node + `node:http`; + rxjs; + io-ts, fp-ts,
+ *    node-fetch; + kubex-rx; + the generated core/v1 models), RSS after each, to tell kubex-rx's own share of
+ *    "RSS before the first byte" from its dependencies'.
  * 3. Latency: the server sends one event per millisecond, each in its own write and stamped with the send time;
- *    the contender computes receive - send in its event handler (two alternated runs per contender, pooled). Both read `process.hrtime.bigint()`: on Linux
+ *    the contender computes receive - send in its event handler (two alternated runs per contender, pooled; the
+ *    first 400 events of each are JIT warm-up and not counted). Both read `process.hrtime.bigint()`: on Linux
  *    that is CLOCK_MONOTONIC, one clock for every process of the machine (checked at start against an IPC round
  *    trip). `performance.timeOrigin + performance.now()` is not used: each process samples the wall clock once
  *    at its start, which put from 2 µs up to 0.25 ms of skew between two processes in our runs (the skew is
@@ -68,15 +75,30 @@ const CONFIG = {
   nSmall: QUICK ? 5_000 : 20_000,
   nLarge: QUICK ? 20_000 : 200_000,
   latencyRounds: 2,
-  latencyEvents: QUICK ? 350 : 1_200,
-  latencyWarmup: QUICK ? 100 : 200,
+  latencyEvents: Number(process.env['BENCH_LATENCY_EVENTS'] ?? (QUICK ? 350 : 1_600)),
+  latencyWarmup: Number(process.env['BENCH_LATENCY_WARMUP'] ?? (QUICK ? 100 : 400)),
   reconnects: QUICK ? 10 : 30,
   storePods: QUICK ? 10_000 : 100_000,
+  footprintRuns: QUICK ? 1 : 3,
   /** The floor (raw objects in a Map) is per Pod whatever the count: fewer Pods keep the run short. */
   floorPods: QUICK ? 10_000 : 20_000,
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
+  /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
+  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store').split(',').map((p) => p.trim())),
 };
+const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store'];
+for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: unknown phase ${phase} (phases: ${PHASES.join(', ')})`);
+if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
+/** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
+const DEPENDENCIES = ['rxjs', 'io-ts', 'fp-ts/lib/Either.js', 'node-fetch'];
+const FOOTPRINT_STEPS: { label: string; imports: string[] }[] = [
+  { label: 'Node + node:http (the bench harness alone; raw adds nothing to it)', imports: [] },
+  { label: '+ rxjs', imports: ['rxjs'] },
+  { label: '+ io-ts, fp-ts, node-fetch (all of kubex-rx\'s runtime dependencies, loaded and unused)', imports: DEPENDENCIES },
+  { label: '+ kubex-rx (`lib/index.js`)', imports: [...DEPENDENCIES, '../lib/index.js'] },
+  { label: '+ the generated models of core/v1 (`lib/k8s/v1_35/core/v1.js`)', imports: [...DEPENDENCIES, '../lib/index.js', '../lib/k8s/v1_35/core/v1.js'] },
+];
 const CODEC: RunSpec['codec'] =
   (process.env['BENCH_CODEC'] as RunSpec['codec'] | undefined) ?? (existsSync(fileURLToPath(GENERATED_POD_MODULE)) ? 'generated' : 'foundation');
 const LABELS: Record<ContenderName, string> = {
@@ -138,7 +160,7 @@ class ServerProcess {
 /** Runs one contender process to completion and returns what it reported. */
 function runChild(spec: Omit<RunSpec, 'server' | 'codec'>, server: ServerProcess): Promise<RunResult> {
   const full: RunSpec = { ...spec, server: `http://127.0.0.1:${server.port}`, codec: CODEC };
-  const execArgv = ['--expose-gc'];
+  const execArgv = ['--expose-gc', ...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? [])];
   if (CONFIG.profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${spec.contender}-${spec.mode}-${Date.now()}.cpuprofile`);
   return new Promise((done) => {
     const child = fork(resolve(HERE, 'child.js'), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(full) }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -197,7 +219,7 @@ async function main(): Promise<void> {
 
   // 1. Throughput, alternated, rotating the order each round.
   log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
-  for (let round = 0; round < CONFIG.rounds; round++) {
+  for (let round = 0; CONFIG.phases.has('throughput') && round < CONFIG.rounds; round++) {
     const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
     const perSecond = new Map<ContenderName, number>();
     const cpu = new Map<ContenderName, number>();
@@ -225,7 +247,7 @@ async function main(): Promise<void> {
 
   // 2. Memory at 20k (unless the throughput runs were at 20k) and 200k.
   log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
-  for (const contender of CONTENDERS) {
+  for (const contender of CONFIG.phases.has('memory') ? CONTENDERS : []) {
     if (CONFIG.n !== CONFIG.nSmall) {
       const result = await streamRun(server, contender, CONFIG.nSmall, 101);
       if (result.ok) figures.get(contender)!.small.push(result);
@@ -237,25 +259,42 @@ async function main(): Promise<void> {
     log(`  ${contender}: peak RSS ${mb(result.peakRss)}, heap after GC ${mb(result.heapAfterGc)}, ${thousands((CONFIG.nLarge / result.elapsedMs) * 1000)}/s`);
   }
 
+  // 2b. Footprint: RSS with nothing but the imports, step by step, to tell kubex-rx's own share from its dependencies'.
+  const footprints: { label: string; rss: number }[] = [];
+  if (CONFIG.phases.has('memory')) {
+    log(`\n2b. footprint: RSS after imports only (median of ${CONFIG.footprintRuns} processes each)`);
+    for (const step of FOOTPRINT_STEPS) {
+      const samples: number[] = [];
+      for (let i = 0; i < CONFIG.footprintRuns; i++) {
+        const result = await runChild({ contender: 'raw', mode: 'footprint', n: 0, imports: step.imports }, server);
+        if (result.ok) samples.push(result.rssBeforeRequest);
+      }
+      footprints.push({ label: step.label, rss: median(samples) });
+      log(`  ${step.label}: ${mb(median(samples))}`);
+    }
+  }
+
   // 3. Latency, one event per ms: two alternated runs per contender, samples pooled.
   log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents} events at 1/ms per contender (first ${CONFIG.latencyWarmup} of each ignored)`);
-  for (let round = 0; round < CONFIG.latencyRounds; round++) {
+  for (let round = 0; CONFIG.phases.has('latency') && round < CONFIG.latencyRounds; round++) {
     const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
     for (const contender of order) {
       await server.setScenario({ mode: 'latency', n: CONFIG.latencyEvents, intervalMs: 1 });
       const result = await runChild({ contender, mode: 'latency', n: CONFIG.latencyEvents, warmup: CONFIG.latencyWarmup }, server);
       if (!result.ok) fail(contender, 'latency', result);
       figures.get(contender)!.latenciesUs.push(...(result.latenciesUs ?? []));
+      if (process.env['BENCH_DEBUG']) log(`    ${contender} slow at: ${(result.latenciesUs ?? []).map((us, i) => (us > 1000 ? `${i}:${Math.round(us)}` : '')).filter(Boolean).join(' ')}`);
     }
   }
   for (const contender of CONTENDERS) {
     const samples = figures.get(contender)!.latenciesUs;
-    log(`  ${contender}: p50 ${fixed(percentile(samples, 50) / 1000, 3)} ms, p99 ${fixed(percentile(samples, 99) / 1000, 3)} ms`);
+    const at = (p: number): string => fixed(percentile(samples, p) / 1000, 3);
+    log(`  ${contender}: p50 ${at(50)} ms, p90 ${at(90)}, p95 ${at(95)}, p99 ${at(99)}, p99.9 ${at(99.9)}, max ${at(100)} ms; ${samples.filter((us) => us > 1000).length} of ${samples.length} over 1 ms`);
   }
 
   // 4. Reconnect: time from the end of a body to the next request.
   log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
-  for (const contender of ['raw', 'kubex-full', 'client-node'] as const) {
+  for (const contender of CONFIG.phases.has('reconnect') ? (['raw', 'kubex-full', 'client-node'] as const) : []) {
     await server.setScenario({ mode: 'reconnect', holdMs: 5 });
     const result = await runChild({ contender, mode: 'reconnect', n: CONFIG.reconnects + 1 }, server);
     const { reconnectGapsUs } = await server.ask({ kind: 'report' }, 'report');
@@ -267,7 +306,7 @@ async function main(): Promise<void> {
   // 5. Store: kubex's informer, and the floor (raw's parsed objects in a Map).
   log('\n5. store');
   const store = new Map<string, RunResult>();
-  for (const contender of ['raw', 'kubex-full'] as const) {
+  for (const contender of CONFIG.phases.has('store') ? (['raw', 'kubex-full'] as const) : []) {
     const n = contender === 'raw' ? CONFIG.floorPods : CONFIG.storePods;
     await server.setScenario({ mode: 'stream', n, seed: 7, bookmarks: false, ending: 'initial-events-end' });
     const result = await runChild({ contender, mode: 'store', n }, server);
@@ -278,7 +317,7 @@ async function main(): Promise<void> {
   server.stop();
 
   const loadAfter = loadavg();
-  const report = render(figures, store, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  const report = render(figures, store, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
   log(`\n${report}`);
   if (CONFIG.write) {
     writeResults(report);
@@ -315,7 +354,14 @@ async function checkClock(server: ServerProcess): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------- report
 
-function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResult>, loadBefore: number[], loadAfter: number[], seconds: number): string {
+function render(
+  figures: Map<ContenderName, Figures>,
+  store: Map<string, RunResult>,
+  footprints: readonly { label: string; rss: number }[],
+  loadBefore: number[],
+  loadAfter: number[],
+  seconds: number,
+): string {
   const bytes = streamBytes(template, CONFIG.n);
   const raw = figures.get('raw')!;
   // Every figure below is a median: over the throughput rounds, or over the events of the latency runs.
@@ -346,7 +392,7 @@ function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResu
   });
   const memoryHeader = [
     'contender', `peak RSS ${thousands(CONFIG.nSmall)}`, `peak RSS ${thousands(CONFIG.nLarge)}`, 'x raw', `heap ${thousands(CONFIG.nSmall)}`,
-    `heap ${thousands(CONFIG.nLarge)}`, 'heap growth', 'RSS before 1st byte', 'latency p50 ms', 'p99 ms', 'reconnect ms',
+    `heap ${thousands(CONFIG.nLarge)}`, 'heap growth', 'RSS before 1st byte', 'latency p50 ms', 'p99 ms', '> 1 ms', 'reconnect ms',
   ];
   const memoryRows = CONTENDERS.map((contender) => {
     const f = figures.get(contender)!;
@@ -361,6 +407,7 @@ function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResu
       mb(rssBefore(f), 0),
       fixed(p50(f), 3),
       fixed(p99(f), 3),
+      `${fixed((100 * f.latenciesUs.filter((us) => us > 1000).length) / f.latenciesUs.length, 1)} %`,
       f.reconnectGapsUs === undefined ? '—' : fixed(median(f.reconnectGapsUs) / 1000, 2),
     ];
   });
@@ -376,7 +423,7 @@ function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResu
       const name = f === kubex ? 'kubex-full' : 'kubex-off';
       return [
         [`${name}: live heap flat ${thousands(CONFIG.nSmall)} -> ${thousands(CONFIG.nLarge)} (within 2 MB)`, mb(heapGrowth(f)), check(Math.abs(heapGrowth(f)) <= 2e6)],
-        [`${name}: RSS before first byte <= 60 MB`, `${mb(rssBefore(f))} (raw ${mb(rssBefore(raw))})`, check(rssBefore(f) <= 60e6)],
+        [`${name}: RSS before first byte <= 60 MB`, `${mb(rssBefore(f))} (raw ${mb(rssBefore(raw))}; its dependencies alone ${mb(dependencyFloor)})`, check(rssBefore(f) <= 60e6)],
         [`${name}: peak RSS <= 1.3x raw (at ${thousands(CONFIG.nLarge)})`, `${fixed(peakRatio(f), 2)}x`, check(peakRatio(f) <= 1.3)],
         [`${name}: latency p50 <= 0.15 ms, p99 <= 1 ms`, `${fixed(p50(f), 3)} / ${fixed(p99(f), 3)} ms (raw ${fixed(p50(raw), 3)} / ${fixed(p99(raw), 3)})`, check(p50(f) <= 0.15 && p99(f) <= 1)],
       ];
@@ -388,6 +435,8 @@ function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResu
     mb(r.storeHeapBytes ?? Number.NaN),
     `${fixed((r.storeHeapBytes ?? Number.NaN) / (r.storeSize ?? Number.NaN) / 1024, 1)} KiB`,
   ]);
+  const footprintRows = footprints.map((step, i) => [step.label, mb(step.rss), i === 0 ? '' : `+${mb(step.rss - footprints[i - 1]!.rss)}`]);
+  const dependencyFloor = footprints[2]?.rss ?? Number.NaN;
   const failures = CONTENDERS.flatMap((c) => figures.get(c)!.failures.map((f) => `- ${c}: ${f}`));
   return [
     `Run of ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK smoke run)' : ''}, ${fixed(seconds, 0)} s.`,
@@ -408,6 +457,9 @@ function render(figures: Map<ContenderName, Figures>, store: Map<string, RunResu
     '',
     table(['store', 'Pods', 'heap', 'per Pod'], storeRows),
     '',
+    ...(footprintRows.length > 0
+      ? [`Footprint (RSS of a process that only imports, median of ${CONFIG.footprintRuns}; cumulative steps):`, '', table(['imports', 'RSS', 'step'], footprintRows), '']
+      : []),
     'Targets (ratios to raw, same run):',
     '',
     table(['target', 'measured', ''], targets),

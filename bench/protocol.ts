@@ -32,7 +32,7 @@ export type FromServer =
 /** What one contender process is asked to do (passed in the `BENCH_CHILD` environment variable). */
 export interface RunSpec {
   readonly contender: ContenderName;
-  readonly mode: 'stream' | 'latency' | 'reconnect' | 'store';
+  readonly mode: 'stream' | 'latency' | 'reconnect' | 'store' | 'footprint';
   readonly server: string;
   /** Pod events expected (stream, latency, store); reconnections to make (reconnect). */
   readonly n: number;
@@ -40,6 +40,8 @@ export interface RunSpec {
   readonly codec: 'generated' | 'foundation';
   /** Latency: events ignored at the start (connection set-up, JIT warm-up). */
   readonly warmup?: number;
+  /** footprint: the modules to import (after `node:http`) before reading RSS; nothing else is done. */
+  readonly imports?: readonly string[];
 }
 
 export interface RunResult {

@@ -11,7 +11,8 @@ import { EMPTY, expand, map, reduce } from 'rxjs';
 import { Informer, type InformerObject, type InformerOptions } from '../informer/informer.js';
 import { decodeList, listQuery, validateListOptions, type ListOptions, type ObjectList } from './list.js';
 import { collectionPath, type Resource } from '../resource/define-resource.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, readChunks } from '../stream/index.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../stream/index.js';
+import { forEachChunk } from '../stream/for-each-chunk.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
 import type { WatchEvent } from '../watch/watch-event.js';
 import { ON_WATCH_CONNECTED, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
@@ -109,17 +110,18 @@ export class Api<T> {
       async (response, subscriber) => {
         if (response.body === null) throw toTransportError(new Error('watch response has no body'));
         options[ON_WATCH_CONNECTED]?.();
-        // Lines are split synchronously per chunk (no promise per line) and each event is emitted as soon as
-        // its line is complete. An ERROR event or an undecodable line throws out of push(), which ends the
-        // loop; leaving `for await` early destroys the body, and the teardown aborts the request.
+        // Each chunk is split synchronously as it arrives (no promise per line or per chunk) and each event is
+        // emitted as soon as its line is complete. An ERROR event or an undecodable line throws out of push(),
+        // which stops reading and releases the body; the teardown aborts the request.
         const splitter = new LineSplitter({ maxLineBytes });
         const onLine = (line: string): void => {
           if (!subscriber.closed) subscriber.next(decodeWatchEvent(line, codec));
         };
-        for await (const chunk of readChunks(response.body)) {
+        await forEachChunk(response.body, (chunk) => {
           splitter.push(chunk, onLine);
-          if (subscriber.closed) return;
-        }
+          return subscriber.closed;
+        });
+        if (subscriber.closed) return;
         splitter.end(onLine);
         subscriber.complete();
       },

@@ -33,6 +33,12 @@ export type LineHandler = (line: string) => void;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** The first size of the line buffer: a typical object (Pods are 5-10 KiB) fits without growing it. */
+const INITIAL_BUFFER_BYTES = 16 * 1024;
+
+/** A line buffer grown past this (1 MiB) for an exceptionally long line is released once that line is done. */
+const RETAINED_BUFFER_BYTES = 1024 * 1024;
+
 /**
  * Splits a stream of UTF-8 bytes, arriving in arbitrary chunks, into lines: the synchronous core of
  * {@link readLines}, for callers who want to feed chunks themselves without async-generator overhead per line.
@@ -44,10 +50,12 @@ const CR = 0x0d;
  * - One trailing `\r` is stripped from each line (tolerating CRLF-rewriting proxies), and empty lines (including a
  *   lone `\r`) are skipped: a Kubernetes watch never sends them, and `JSON.parse('')` would only fail.
  * - A leading UTF-8 byte order mark on a line is dropped by the decoder (`TextDecoder` default).
- * - A line within one chunk is decoded straight from a `subarray` of it, without copying. The unterminated tail of a
- *   chunk is copied and kept in a list of pieces, which is concatenated once when the line's `\n` (or
- *   {@link LineSplitter.end}) arrives: buffering a line costs time linear in its length however many chunks it
- *   spans. Because tails are copied, `push` never keeps a reference to `chunk`: the caller may reuse its buffer.
+ * - A line within one chunk is decoded straight from a `subarray` of it, without copying. A line that spans chunks
+ *   is copied, piece by piece, into one line buffer owned by the splitter and reused from line to line (grown by
+ *   doubling when a line needs more; one grown past 1 MiB for an exceptionally long line is
+ *   dropped once that line is done), then decoded from it once its `\n` (or {@link LineSplitter.end}) arrives:
+ *   buffering a line costs one copy of it however many chunks it spans, and no allocation per line or per chunk.
+ *   `push` never keeps a reference to `chunk`: the caller may reuse its buffer.
  *
  * Errors (thrown by {@link LineSplitter.push} / {@link LineSplitter.end}):
  * - {@link LineTooLongError} when a line exceeds `maxLineBytes`, as soon as that many bytes of it are buffered;
@@ -72,8 +80,8 @@ export class LineSplitter {
 
   // Non-streaming decode calls only: each call sees a whole line, so the decoder carries no state between lines.
   readonly #decoder = new TextDecoder('utf-8', { fatal: true });
-  // Private copies of the pieces of the current unterminated line, concatenated once when it completes.
-  #pieces: Uint8Array[] = [];
+  // The bytes of the current unterminated line are #buffer[0, #bufferedBytes); the buffer is reused by later lines.
+  #buffer: Uint8Array | undefined;
   #bufferedBytes = 0;
   // Boxed so that even a thrown `undefined` marks the splitter as failed.
   #failure: { readonly error: unknown } | undefined;
@@ -157,29 +165,38 @@ export class LineSplitter {
       const seen = this.#bufferedBytes + (chunk.length - start);
       // Checked per chunk, so an endless line fails once the limit is passed instead of exhausting memory.
       if (seen > max) throw new LineTooLongError(max, seen);
-      // Copied (`new Uint8Array(view)` copies; Buffer#slice would not) so the caller may reuse its buffer.
-      this.#pieces.push(new Uint8Array(start === 0 ? chunk : chunk.subarray(start)));
-      this.#bufferedBytes = seen;
+      this.#append(start === 0 ? chunk : chunk.subarray(start));
     }
   }
 
-  /** Joins the buffered pieces and `last` (the head of the chunk up to the newline) into one line; clears the buffer. */
+  /** Copies `bytes` after the buffered part of the current line, growing the line buffer if it is too small. */
+  #append(bytes: Uint8Array): void {
+    const length = this.#bufferedBytes + bytes.length;
+    let buffer = this.#buffer;
+    if (buffer === undefined || buffer.length < length) {
+      // Doubling keeps a line spanning many chunks linear in its length; never beyond what maxLineBytes allows.
+      const capacity = Math.max(length, Math.min(Math.max(2 * (buffer?.length ?? 0), INITIAL_BUFFER_BYTES), this.maxLineBytes));
+      const grown = new Uint8Array(capacity);
+      if (buffer !== undefined && this.#bufferedBytes > 0) grown.set(buffer.subarray(0, this.#bufferedBytes));
+      this.#buffer = buffer = grown;
+    }
+    buffer.set(bytes, this.#bufferedBytes);
+    this.#bufferedBytes = length;
+  }
+
+  /**
+   * The buffered line completed by `last` (the head of the chunk up to the newline), as a view of the line buffer
+   * valid until the next append: the caller decodes it at once. Empties the buffer.
+   */
   #takeBuffered(last: Uint8Array | undefined): Uint8Array {
     const lastLength = last === undefined ? 0 : last.length;
     const total = this.#bufferedBytes + lastLength;
     if (total > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes, total);
-    const pieces = this.#pieces;
-    this.#pieces = [];
+    if (last !== undefined && lastLength > 0) this.#append(last);
+    const line = this.#buffer!.subarray(0, total);
     this.#bufferedBytes = 0;
-    // The chunk boundary often falls right before the newline: the single buffered piece is already a private copy.
-    if (pieces.length === 1 && lastLength === 0) return pieces[0]!;
-    const line = new Uint8Array(total);
-    let offset = 0;
-    for (const piece of pieces) {
-      line.set(piece, offset);
-      offset += piece.length;
-    }
-    if (last !== undefined && lastLength > 0) line.set(last, offset);
+    // A buffer grown for an exceptionally long line is not kept for the rest of the stream (`line` still holds it).
+    if (this.#buffer!.length > RETAINED_BUFFER_BYTES) this.#buffer = undefined;
     return line;
   }
 
@@ -198,7 +215,7 @@ export class LineSplitter {
 
   #fail(error: unknown): void {
     this.#failure = { error };
-    this.#pieces = [];
+    this.#buffer = undefined;
     this.#bufferedBytes = 0;
   }
 }
