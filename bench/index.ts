@@ -17,7 +17,7 @@
  *
  * `bench/run.mjs` compiles `bench/*.ts` and the parts of `lib/` they import with the repo's tsc into `bench/.out`
  * (dist/ is not touched), then runs the compiled `index.js`. Also: `BENCH_ROUNDS`, `BENCH_N` (events per
- * throughput run), `BENCH_LATENCY_EVENTS` and `BENCH_LATENCY_WARMUP` (per latency run), `BENCH_WRITE=0|1`
+ * throughput run), `BENCH_LATENCY_BURST`, `BENCH_LATENCY_EVENTS` and `BENCH_LATENCY_WARMUP` (per latency run), `BENCH_WRITE=0|1`
  * (whether to rewrite BENCHMARKS.md; default: full runs of every phase only).
  *
  * ## What runs where
@@ -40,12 +40,15 @@
  * 2. Memory: one more run per contender at N = 200k. Peak RSS (`maxRSS`) at 20k (median of the throughput
  *    rounds, which run at 20k in a full run) and 200k; live heap after two forced GCs inside the handler of the
  *    last event (the pipeline still up), which must not grow with N; RSS just before the request is sent.
- *    Then the footprint: processes that only import, step by step (Node + `node:http`; + rxjs; + io-ts, fp-ts,
- *    node-fetch; + kubex-rx; + the generated core/v1 models), RSS after each, to tell kubex-rx's own share of
- *    "RSS before the first byte" from its dependencies'.
+ *    Then the footprint: processes that only import, step by step (Node + `node:http`; + the optimizing compiler
+ *    started by a hot loop; + rxjs; + io-ts, fp-ts, node-fetch; + kubex-rx; + the generated core/v1 models),
+ *    RSS after each, to tell kubex-rx's own share of "RSS before the first byte" from its dependencies'.
  * 3. Latency: the server sends one event per millisecond, each in its own write and stamped with the send time;
- *    the contender computes receive - send in its event handler (two alternated runs per contender, pooled; the
- *    first 400 events of each are JIT warm-up and not counted). Both read `process.hrtime.bigint()`: on Linux
+ *    the contender computes receive - send in its event handler (two alternated runs per contender, pooled). Each
+ *    run first gets 5k events at full speed, as a watch-list's initial events come, and the first 200 paced ones
+ *    are not counted either: the figures are those of a warm process. (At one event per ms, V8 tiers up the ~100
+ *    small check functions of a generated codec one by one over the first ~2-5k events, and each concurrent
+ *    compile could stall the main thread 1-3 ms on this 2-core machine.) Both read `process.hrtime.bigint()`: on Linux
  *    that is CLOCK_MONOTONIC, one clock for every process of the machine (checked at start against an IPC round
  *    trip). `performance.timeOrigin + performance.now()` is not used: each process samples the wall clock once
  *    at its start, which put from 2 µs up to 0.25 ms of skew between two processes in our runs (the skew is
@@ -75,11 +78,14 @@ const CONFIG = {
   nSmall: QUICK ? 5_000 : 20_000,
   nLarge: QUICK ? 20_000 : 200_000,
   latencyRounds: 2,
-  latencyEvents: Number(process.env['BENCH_LATENCY_EVENTS'] ?? (QUICK ? 350 : 1_600)),
-  latencyWarmup: Number(process.env['BENCH_LATENCY_WARMUP'] ?? (QUICK ? 100 : 400)),
+  /** Events sent at full speed before the paced ones: JIT warm-up, as a watch-list's initial events give it. */
+  latencyBurst: Number(process.env['BENCH_LATENCY_BURST'] ?? (QUICK ? 2_000 : 5_000)),
+  /** Paced events per latency run, the first `latencyWarmup` of them not counted. */
+  latencyEvents: Number(process.env['BENCH_LATENCY_EVENTS'] ?? (QUICK ? 350 : 1_200)),
+  latencyWarmup: Number(process.env['BENCH_LATENCY_WARMUP'] ?? (QUICK ? 50 : 200)),
   reconnects: QUICK ? 10 : 30,
   storePods: QUICK ? 10_000 : 100_000,
-  footprintRuns: QUICK ? 1 : 3,
+  footprintRuns: QUICK ? 1 : 5,
   /** The floor (raw objects in a Map) is per Pod whatever the count: fewer Pods keep the run short. */
   floorPods: QUICK ? 10_000 : 20_000,
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
@@ -92,12 +98,13 @@ for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(
 if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
 /** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
 const DEPENDENCIES = ['rxjs', 'io-ts', 'fp-ts/lib/Either.js', 'node-fetch'];
-const FOOTPRINT_STEPS: { label: string; imports: string[] }[] = [
+const FOOTPRINT_STEPS: { label: string; imports: string[]; warm?: boolean }[] = [
   { label: 'Node + node:http (the bench harness alone; raw adds nothing to it)', imports: [] },
-  { label: '+ rxjs', imports: ['rxjs'] },
-  { label: '+ io-ts, fp-ts, node-fetch (all of kubex-rx\'s runtime dependencies, loaded and unused)', imports: DEPENDENCIES },
-  { label: '+ kubex-rx (`lib/index.js`)', imports: [...DEPENDENCIES, '../lib/index.js'] },
-  { label: '+ the generated models of core/v1 (`lib/k8s/v1_35/core/v1.js`)', imports: [...DEPENDENCIES, '../lib/index.js', '../lib/k8s/v1_35/core/v1.js'] },
+  { label: '+ V8\'s optimizing compiler started (0.2 s of hot code: any busy process, raw within its first events)', imports: [], warm: true },
+  { label: '+ rxjs', imports: ['rxjs'], warm: true },
+  { label: '+ io-ts, fp-ts, node-fetch (all of kubex-rx\'s runtime dependencies now, loaded and unused)', imports: DEPENDENCIES, warm: true },
+  { label: '+ kubex-rx (`lib/index.js`)', imports: [...DEPENDENCIES, '../lib/index.js'], warm: true },
+  { label: '+ the generated models of core/v1 (`lib/k8s/v1_35/core/v1.js`)', imports: [...DEPENDENCIES, '../lib/index.js', '../lib/k8s/v1_35/core/v1.js'], warm: true },
 ];
 const CODEC: RunSpec['codec'] =
   (process.env['BENCH_CODEC'] as RunSpec['codec'] | undefined) ?? (existsSync(fileURLToPath(GENERATED_POD_MODULE)) ? 'generated' : 'foundation');
@@ -266,7 +273,7 @@ async function main(): Promise<void> {
     for (const step of FOOTPRINT_STEPS) {
       const samples: number[] = [];
       for (let i = 0; i < CONFIG.footprintRuns; i++) {
-        const result = await runChild({ contender: 'raw', mode: 'footprint', n: 0, imports: step.imports }, server);
+        const result = await runChild({ contender: 'raw', mode: 'footprint', n: 0, imports: step.imports, warm: step.warm === true }, server);
         if (result.ok) samples.push(result.rssBeforeRequest);
       }
       footprints.push({ label: step.label, rss: median(samples) });
@@ -275,12 +282,12 @@ async function main(): Promise<void> {
   }
 
   // 3. Latency, one event per ms: two alternated runs per contender, samples pooled.
-  log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents} events at 1/ms per contender (first ${CONFIG.latencyWarmup} of each ignored)`);
+  log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs per contender of ${thousands(CONFIG.latencyBurst)} events at full speed, then ${CONFIG.latencyEvents} at 1/ms (the first ${CONFIG.latencyWarmup} of those ignored)`);
   for (let round = 0; CONFIG.phases.has('latency') && round < CONFIG.latencyRounds; round++) {
     const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
     for (const contender of order) {
-      await server.setScenario({ mode: 'latency', n: CONFIG.latencyEvents, intervalMs: 1 });
-      const result = await runChild({ contender, mode: 'latency', n: CONFIG.latencyEvents, warmup: CONFIG.latencyWarmup }, server);
+      await server.setScenario({ mode: 'latency', n: CONFIG.latencyEvents, intervalMs: 1, burst: CONFIG.latencyBurst });
+      const result = await runChild({ contender, mode: 'latency', n: CONFIG.latencyBurst + CONFIG.latencyEvents, warmup: CONFIG.latencyBurst + CONFIG.latencyWarmup }, server);
       if (!result.ok) fail(contender, 'latency', result);
       figures.get(contender)!.latenciesUs.push(...(result.latenciesUs ?? []));
       if (process.env['BENCH_DEBUG']) log(`    ${contender} slow at: ${(result.latenciesUs ?? []).map((us, i) => (us > 1000 ? `${i}:${Math.round(us)}` : '')).filter(Boolean).join(' ')}`);
@@ -412,6 +419,8 @@ function render(
     ];
   });
 
+  const footprintRows = footprints.map((step, i) => [step.label, mb(step.rss), i === 0 ? '' : `+${mb(step.rss - footprints[i - 1]!.rss)}`]);
+  const dependencyFloor = footprints[3]?.rss ?? Number.NaN; // Node, compiler started, rxjs, io-ts, fp-ts, node-fetch
   const kubex = figures.get('kubex-full')!;
   const off = figures.get('kubex-off')!;
   const clientNode = figures.get('client-node')!;
@@ -435,8 +444,6 @@ function render(
     mb(r.storeHeapBytes ?? Number.NaN),
     `${fixed((r.storeHeapBytes ?? Number.NaN) / (r.storeSize ?? Number.NaN) / 1024, 1)} KiB`,
   ]);
-  const footprintRows = footprints.map((step, i) => [step.label, mb(step.rss), i === 0 ? '' : `+${mb(step.rss - footprints[i - 1]!.rss)}`]);
-  const dependencyFloor = footprints[2]?.rss ?? Number.NaN;
   const failures = CONTENDERS.flatMap((c) => figures.get(c)!.failures.map((f) => `- ${c}: ${f}`));
   return [
     `Run of ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK smoke run)' : ''}, ${fixed(seconds, 0)} s.`,
@@ -447,7 +454,7 @@ function render(
     `- Stream: unique Pods from \`shared/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
     `- Throughput: ${CONFIG.rounds} rounds x ${thousands(CONFIG.n)} Pods (${mb(bytes, 0)}), contenders alternated; medians, ratios are medians of per-round ratios. Full validation: ${CODEC === 'generated' ? 'the generated Pod codec (`lib/k8s/v1_35/core/v1`)' : 'the foundation `KubernetesObject` codec'}`,
     `- Memory: peak RSS and live heap after GC (taken in the last event's handler) at ${thousands(CONFIG.nSmall)} (median of rounds) and ${thousands(CONFIG.nLarge)} (one run); RSS before 1st byte: after loading the library and building the client`,
-    `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${CONFIG.latencyWarmup} warm-up events), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,
+    `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${thousands(CONFIG.latencyBurst)} events at full speed and ${CONFIG.latencyWarmup} paced ones, all uncounted: the JIT is warm, as in a watch that has run for a while), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,
     '',
     table(speedHeader, speedRows),
     '',

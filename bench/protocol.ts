@@ -12,7 +12,7 @@ export type Scenario =
   /** `n` Pod events as fast as the client reads, in chunks of varying size, then the end of the body. */
   | { readonly mode: 'stream'; readonly n: number; readonly seed: number; readonly bookmarks: boolean; readonly ending: 'close' | 'initial-events-end' }
   /** `n` Pod events, one every `intervalMs`, each stamped with its send time, then the end of the body. */
-  | { readonly mode: 'latency'; readonly n: number; readonly intervalMs: number }
+  | { readonly mode: 'latency'; readonly n: number; readonly intervalMs: number; readonly burst: number }
   /** Each request gets one event, then the server ends the body after `holdMs`: time until the next request. */
   | { readonly mode: 'reconnect'; readonly holdMs: number };
 
@@ -42,6 +42,8 @@ export interface RunSpec {
   readonly warmup?: number;
   /** footprint: the modules to import (after `node:http`) before reading RSS; nothing else is done. */
   readonly imports?: readonly string[];
+  /** footprint: first run a hot loop for 0.2 s, so that V8's optimizing compiler has started (as in any busy process). */
+  readonly warm?: boolean;
 }
 
 export interface RunResult {

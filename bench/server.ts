@@ -135,12 +135,19 @@ function buildBatch(t: EventTemplate, first: number, count: number, bookmarks: b
   return { batch, midChars };
 }
 
-/** One event every `intervalMs`, each in its own write, stamped with the shared monotonic clock just before it. */
+/**
+ * `burst` events as fast as the client takes them (as a watch-list's initial events come), then `n` events one
+ * every `intervalMs`, each in its own write, stamped with the shared monotonic clock just before it.
+ */
 async function paced(current: Extract<Scenario, { mode: 'latency' }>, res: ServerResponse, gone: () => boolean): Promise<void> {
-  const line = Buffer.allocUnsafe(template.eventLine.length);
-  for (let index = 0; index < current.n && !gone(); index++) {
+  for (let index = 0; index < current.burst && !gone(); index++) {
+    const copy = Buffer.allocUnsafe(template.eventLine.length);
+    writeEvent(template, copy, 0, index, process.hrtime.bigint());
+    if (!res.write(copy)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  for (let index = current.burst; index < current.burst + current.n && !gone(); index++) {
     await new Promise((resolve) => setTimeout(resolve, current.intervalMs));
-    const copy = Buffer.allocUnsafe(line.length);
+    const copy = Buffer.allocUnsafe(template.eventLine.length);
     writeEvent(template, copy, 0, index, process.hrtime.bigint());
     res.write(copy);
   }
