@@ -69,3 +69,48 @@ export function bigLine(size: number): string {
   const text = unit.repeat(Math.ceil(size / encoder.encode(unit).length));
   return JSON.stringify({ type: 'ADDED', object: { data: text } });
 }
+
+/**
+ * "Endless" sources give up after this many chunks, so that a broken implementation fails the test instead of
+ * spinning forever (a microtask-only loop would also starve jest's timeout).
+ */
+export const SAFETY_CAP = 2000;
+
+/** A ReadableStream that serves `chunks` on demand (cycling if `endless`) and records whether it was cancelled. */
+export function trackedStream(chunks: readonly Uint8Array[], endless = false) {
+  const state = { cancelled: false, cancelReason: undefined as unknown, pulls: 0 };
+  let index = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulls += 1;
+      if (state.pulls > SAFETY_CAP) {
+        controller.error(new Error('safety cap reached: the reader kept reading'));
+        return;
+      }
+      const chunk = chunks[index];
+      index = endless ? (index + 1) % chunks.length : index + 1;
+      if (chunk === undefined) controller.close();
+      else controller.enqueue(chunk);
+    },
+    cancel(reason) {
+      state.cancelled = true;
+      state.cancelReason = reason;
+    },
+  });
+  return { stream, state };
+}
+
+/** A ReadableStream that serves `first`, then errors with `failure` (a connection reset mid-body). */
+export function erroringAfter(first: Uint8Array, failure: Error): ReadableStream<Uint8Array> {
+  let sentFirst = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sentFirst) {
+        controller.error(failure);
+        return;
+      }
+      sentFirst = true;
+      controller.enqueue(first);
+    },
+  });
+}

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { PassThrough, Readable } from 'node:stream';
 import { forEachChunk } from '../../lib/stream/for-each-chunk.js';
 import type { ByteStream } from '../../lib/stream/index.js';
-import { bytes } from './fixtures.js';
+import { bytes, erroringAfter, SAFETY_CAP, trackedStream } from './fixtures.js';
 
 const PENDING = Symbol('pending');
 
@@ -44,32 +44,7 @@ function preloaded(chunks: readonly Buffer[], end = true): Readable {
   return readable;
 }
 
-// "Endless" sources give up after this many chunks so that a broken implementation fails the test instead of
-// spinning forever.
-const SAFETY_CAP = 2000;
 
-/** A ReadableStream that serves `chunks` on demand (cycling if `endless`) and records whether it was cancelled. */
-function trackedStream(chunks: readonly Uint8Array[], endless = false) {
-  const state = { cancelled: false, pulls: 0 };
-  let index = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      state.pulls += 1;
-      if (state.pulls > SAFETY_CAP) {
-        controller.error(new Error('safety cap reached: forEachChunk kept reading'));
-        return;
-      }
-      const chunk = chunks[index];
-      index = endless ? (index + 1) % chunks.length : index + 1;
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(chunk);
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  });
-  return { stream, state };
-}
 
 /** An async generator of `chunks` (endless: cycling up to SAFETY_CAP) that records how far it got and its finally. */
 function trackedGenerator(chunks: readonly Uint8Array[], endless = false) {
@@ -361,17 +336,7 @@ describe('forEachChunk: WHATWG ReadableStream', () => {
 
   it("rejects with the stream's own error and releases the lock", async () => {
     const failure = new Error('connection reset');
-    let sentFirst = false;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!sentFirst) {
-          sentFirst = true;
-          controller.enqueue(bytes('a'));
-        } else {
-          controller.error(failure);
-        }
-      },
-    });
+    const stream = erroringAfter(bytes('a'), failure);
     const { seen, onChunk } = recorder();
     await expect(within(forEachChunk(stream, onChunk))).rejects.toBe(failure);
     expect(seen).toHaveLength(1);

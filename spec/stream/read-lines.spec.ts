@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { InvalidUtf8Error, LineTooLongError, readLines } from '../../lib/stream/index.js';
 import type { ByteStream } from '../../lib/stream/index.js';
-import { EVENT_1, EVENT_2, bigLine, bytes, chunked, randomSizes } from './fixtures.js';
+import { EVENT_1, EVENT_2, bigLine, bytes, chunked, randomSizes, erroringAfter, SAFETY_CAP, trackedStream } from './fixtures.js';
 
 async function collect(body: ByteStream, options?: { maxLineBytes?: number }): Promise<string[]> {
   const lines: string[] = [];
@@ -14,33 +14,7 @@ async function* generatorOf(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8
   for (const chunk of chunks) yield chunk;
 }
 
-// "Endless" sources give up after this many chunks so that a broken implementation fails the test instead of
-// spinning forever (a microtask-only loop would also starve jest's timeout).
-const SAFETY_CAP = 2000;
 
-/** A ReadableStream that serves `chunks` on demand (cycling if `endless`) and records whether it was cancelled. */
-function trackedStream(chunks: readonly Uint8Array[], endless = false) {
-  const state = { cancelled: false, cancelReason: undefined as unknown, pulls: 0 };
-  let index = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      state.pulls += 1;
-      if (state.pulls > SAFETY_CAP) {
-        controller.error(new Error('safety cap reached: readLines kept reading'));
-        return;
-      }
-      const chunk = chunks[index];
-      index = endless ? (index + 1) % chunks.length : index + 1;
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(chunk);
-    },
-    cancel(reason) {
-      state.cancelled = true;
-      state.cancelReason = reason;
-    },
-  });
-  return { stream, state };
-}
 
 const BODY = `${EVENT_1}\n${EVENT_2}\n${EVENT_1}`;
 
@@ -236,17 +210,7 @@ describe('readLines: errors', () => {
 
   it("propagates the ReadableStream's own error and releases the lock", async () => {
     const failure = new Error('connection reset');
-    let sentFirst = false;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!sentFirst) {
-          sentFirst = true;
-          controller.enqueue(bytes('a\nb'));
-        } else {
-          controller.error(failure);
-        }
-      },
-    });
+    const stream = erroringAfter(bytes('a\nb'), failure);
     const lines: string[] = [];
     const error = await (async () => {
       for await (const line of readLines(stream)) lines.push(line);
