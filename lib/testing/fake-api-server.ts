@@ -39,6 +39,8 @@ import { serveDiscovery, serveResourceList, type DiscoveryResource } from './dis
 import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 
 const DEFAULT_WAIT_MS = 5000;
+/** Default {@link FakeApiServerOptions.maxWatchQueueBytes}: 64 MiB of unsent live events per watch. */
+const DEFAULT_MAX_WATCH_QUEUE_BYTES = 64 * 1024 * 1024;
 /** etcd's default request size limit, which kube-apiserver uses as its body limit (`MaxRequestBodyBytes`, 3 MiB). */
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
@@ -137,6 +139,28 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
    * Default: no CORS headers (browsers then refuse cross-origin calls, as they do with a default kube-apiserver).
    */
   readonly cors?: boolean | { readonly origins: readonly (string | RegExp)[] };
+  /**
+   * Bound on each watch's unsent queue, in UTF-8 bytes of live event lines written by the server but not yet
+   * handed to the socket (a client that does not read, or reads slower than events come, makes it grow).
+   * Like the cacher, whose per-watcher buffer is bounded and which closes a watcher that stays full ("Forcing ...
+   * watcher close due to unresponsiveness", protocol sheet §5 and checklist 16): when queuing one more event would
+   * pass the bound, the watch is closed cleanly, with no ERROR event. Lines not yet written are discarded, the body
+   * ends at a line boundary after what was already written, and {@link WatchInfo.closeReason} is `unresponsive`
+   * (set at once, even while the client still has bytes to read). The client sees EOF and re-watches from its
+   * last resourceVersion, getting the discarded events again from the history.
+   *
+   * Only live events count. The initial events and the history replay a watch starts with are not counted (the
+   * real watcher pulls those from its cache), and a periodic bookmark that would pass the bound is skipped rather
+   * than evicting (the cacher offers bookmarks without blocking). A single event larger than the bound is still
+   * accepted when nothing else is queued. The bound also applies while {@link FakeApiServer.stallWatches} holds
+   * writes back: a stalled stream is an unresponsive one to the real cacher. To evict on demand, see
+   * {@link FakeApiServer.evictWatches}.
+   *
+   * A positive integer, or `false` for no bound (queues grow without limit). Anything else makes
+   * {@link FakeApiServer.start} reject with a `TypeError`. Default 64 MiB (67 108 864).
+   * @since 0.1.0
+   */
+  readonly maxWatchQueueBytes?: number | false;
 }
 
 /**
@@ -213,10 +237,13 @@ export interface RecordedRequest {
  * How a watch stream ended:
  * `client` (the client closed the socket), `timeout` (timeoutSeconds or the server default, §5), `ended`
  * ({@link FakeApiServer.endWatches}), `error` (after an ERROR event, or an expired/empty close), `dropped`
- * ({@link FakeApiServer.dropConnections}), `shutdown` ({@link FakeApiServer.close}).
+ * ({@link FakeApiServer.dropConnections}), `shutdown` ({@link FakeApiServer.close}), `unresponsive` (a slow
+ * consumer evicted, cleanly and with no ERROR event, because its unsent events passed
+ * {@link FakeApiServerOptions.maxWatchQueueBytes}, or by {@link FakeApiServer.evictWatches}; the cacher's
+ * "Forcing ... watcher close due to unresponsiveness", §5).
  * @since 0.1.0
  */
-export type WatchCloseReason = 'client' | 'timeout' | 'ended' | 'error' | 'dropped' | 'shutdown';
+export type WatchCloseReason = 'client' | 'timeout' | 'ended' | 'error' | 'dropped' | 'shutdown' | 'unresponsive';
 
 /**
  * A watch the server accepted (HTTP 200 sent).
@@ -233,7 +260,10 @@ export interface WatchInfo {
   readonly timeoutMs: number;
   /** `undefined` while open. */
   readonly closeReason: WatchCloseReason | undefined;
-  /** Settles with the close reason when the server sees the stream end (`res` 'close'). Never rejects. */
+  /**
+   * Settles with the close reason when the server sees the stream end (`res` 'close'), or, for `unresponsive`, when
+   * the watch is evicted (the client may still be reading what was written before). Never rejects.
+   */
   readonly closed: Promise<WatchCloseReason>;
 }
 
@@ -433,7 +463,8 @@ class Watch implements WatchInfo {
   private onClose(by: OutputEnd): void {
     for (const t of this.timers) clearTimeout(t);
     this.live = false;
-    this.closeReason = by === 'client' ? 'client' : by === 'dropped' ? 'dropped' : (this.endCause ?? 'ended');
+    this.closeReason =
+      by === 'client' ? 'client' : by === 'dropped' ? 'dropped' : by === 'evicted' ? 'unresponsive' : (this.endCause ?? 'ended');
     this.server.watchClosed(this);
     this.resolveClosed(this.closeReason);
   }
@@ -457,8 +488,11 @@ class Watch implements WatchInfo {
     return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers).trimEnd()}}\n`;
   }
 
-  /** A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV. */
-  deliver(e: StoreEvent): void {
+  /**
+   * A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV.
+   * `initial`: part of the history replay a watch starts with (not counted toward the queue bound).
+   */
+  deliver(e: StoreEvent, initial = false): void {
     if (!this.live || e.rv <= this.lastRV) return;
     if (this.namespace !== undefined && e.current.namespace !== this.namespace) return;
     let line: string | undefined;
@@ -472,12 +506,12 @@ class Watch implements WatchInfo {
     }
     if (line === undefined) return;
     this.lastRV = e.rv;
-    this.output.push(line);
+    this.output.push(line, initial ? 'initial' : 'event');
   }
 
   /** The initial ADDED events, sorted by namespace/name, each with its own RV (§6, checklist 9). */
   sendSnapshot(records: readonly ObjectRecord[]): void {
-    for (const rec of records) if (this.matches(rec)) this.output.push(this.lineOf(rec, 'ADDED'));
+    for (const rec of records) if (this.matches(rec)) this.output.push(this.lineOf(rec, 'ADDED'), 'initial');
   }
 
   /** A BOOKMARK of the watched kind carrying only `metadata.resourceVersion` (+ the end annotation) (§3.1). */
@@ -487,14 +521,16 @@ class Watch implements WatchInfo {
     const object = this.metadataOnly
       ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
       : { kind: this.reg.resource.kind, apiVersion: this.reg.resource.apiVersion, metadata, ...this.reg.skeleton };
-    this.lastRV = Math.max(this.lastRV, rv);
+    let line: string;
     if (this.table) {
       const headers = this.tableHeaders;
       this.tableHeaders = false;
-      this.output.push(`{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`);
-      return;
+      line = `{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`;
+    } else {
+      line = `{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`;
     }
-    this.output.push(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
+    // A periodic bookmark that does not fit under the queue bound is skipped (the cacher's nonblockingAdd).
+    if (this.output.push(line, initialEventsEnd ? 'initial' : 'bookmark')) this.lastRV = Math.max(this.lastRV, rv);
   }
 
   /** A periodic bookmark: only with allowWatchBookmarks, only when the global RV moved past what was sent (§3.2). */
@@ -524,12 +560,18 @@ class Watch implements WatchInfo {
     if (!midLine) this.live = false;
     this.output.drop(midLine);
   }
+
+  /** Closes the watch as unresponsive (see {@link WatchOutput.evict}); `false` if it was already ending. */
+  evict(): boolean {
+    return this.output.evict();
+  }
 }
 
 /** What a Watch needs from the server. */
 interface ServerInternals {
   readonly chunking: ChunkingMode;
   readonly stalled: boolean;
+  readonly maxQueueBytes: number | false;
   readonly currentRV: number;
   watchClosed(w: Watch): void;
 }
@@ -623,6 +665,7 @@ export class FakeApiServer {
       get stalled() {
         return self.isStalled;
       },
+      maxQueueBytes: options.maxWatchQueueBytes ?? DEFAULT_MAX_WATCH_QUEUE_BYTES,
       get currentRV() {
         return self.store.currentRV;
       },
@@ -650,6 +693,10 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+    const maxQueue: unknown = options.maxWatchQueueBytes;
+    if (maxQueue !== undefined && maxQueue !== false && !(Number.isSafeInteger(maxQueue) && (maxQueue as number) > 0)) {
+      throw new TypeError(`FakeApiServer: maxWatchQueueBytes must be a positive integer or false, got ${String(maxQueue)}`);
+    }
     const host = options.host ?? '127.0.0.1';
     let tls: ServerTls | undefined;
     if (options.tls === true) {
@@ -936,7 +983,9 @@ export class FakeApiServer {
 
   /**
    * Stops writing to every watch (open now or opened later; headers are still sent): events queue up until
-   * {@link FakeApiServer.resumeWatches}. Simulates a stream that goes quiet.
+   * {@link FakeApiServer.resumeWatches}. Simulates a stream that goes quiet. The queue bound
+   * ({@link FakeApiServerOptions.maxWatchQueueBytes}) still applies: a watch whose held-back live events pass it is
+   * evicted (`unresponsive`), as the real cacher would evict a watcher that stops taking events.
    * @since 0.1.0
    */
   stallWatches(): void {
@@ -974,6 +1023,28 @@ export class FakeApiServer {
     const hit = [...this.open].filter(match);
     for (const w of hit) w.end('ended');
     return hit.length;
+  }
+
+  /**
+   * Evicts open watches as the cacher does a slow consumer (§5, checklist 16), as if their unsent events had passed
+   * {@link FakeApiServerOptions.maxWatchQueueBytes}: each is closed cleanly with no ERROR event, lines not yet
+   * written are discarded, the body ends at a line boundary, and its close reason is `unresponsive` (set at once).
+   * Watches already ending (an ERROR queued, an end or a drop requested) are left alone. Returns how many were
+   * evicted. A client should re-watch from its last resourceVersion and miss nothing.
+   * @example
+   * ```ts
+   * server.stallWatches();
+   * server.create(testResources.Pod, { metadata: { name: 'a', namespace: 'ns' } }); // queued, never written
+   * server.evictWatches((w) => w.resource.plural === 'pods'); // discarded: the client must re-watch to see it
+   * server.resumeWatches();
+   * ```
+   * @since 0.1.0
+   */
+  evictWatches(match: (w: WatchInfo) => boolean = () => true): number {
+    const hit = [...this.open].filter((w) => !w.output.terminal && match(w));
+    let evicted = 0;
+    for (const w of hit) if (w.evict()) evicted++;
+    return evicted;
   }
 
   /**
@@ -1470,7 +1541,7 @@ export class FakeApiServer {
       // Start at exact N: every change after N, replayed from history; a future N simply waits (§4.3).
       w.lastRV = rv;
       w.live = true;
-      for (const e of this.store.eventsSince(rv)) if (e.resourceKey === reg.store.key) w.deliver(e);
+      for (const e of this.store.eventsSince(rv)) if (e.resourceKey === reg.store.key) w.deliver(e, true);
     }
   }
 

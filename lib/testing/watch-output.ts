@@ -1,6 +1,7 @@
 /**
  * The byte pump of one open watch response: queues framed lines and writes them according to the server's
- * chunking mode, honours stall/resume, backpressure, clean ends and abrupt drops.
+ * chunking mode, honours stall/resume, backpressure, clean ends, abrupt drops, and the bound on unsent bytes
+ * (slow-consumer eviction, protocol sheet §5).
  *
  * Internal to `lib/testing`.
  */
@@ -26,10 +27,30 @@ export type ChunkingMode =
 export interface OutputControl {
   readonly chunking: ChunkingMode;
   readonly stalled: boolean;
+  /** Bound on the UTF-8 bytes of counted lines queued but not yet written; `false`: unbounded. */
+  readonly maxQueueBytes: number | false;
 }
 
-/** How a watch response ended, from the server's point of view. @internal @since 0.1.0 */
-export type OutputEnd = 'client' | 'server' | 'dropped';
+/**
+ * How a watch response ended, from the server's point of view. `evicted`: closed as unresponsive when its unsent
+ * queue passed the bound (or on request); reported at once, while the bytes already written still drain.
+ * @internal
+ * @since 0.1.0
+ */
+export type OutputEnd = 'client' | 'server' | 'dropped' | 'evicted';
+
+/**
+ * What a queued line is, for the bound on unsent bytes (see {@link WatchOutput.push}):
+ * - `event`: a live event (or raw injected text): counted; a line that would pass the bound evicts the watch, as
+ *   the cacher's blocking `add` does when a watcher's input channel stays full;
+ * - `bookmark`: a periodic bookmark: counted; one that would pass the bound is skipped, not an eviction (the
+ *   cacher offers bookmarks with `nonblockingAdd`);
+ * - `initial`: the initial events and the replay from history a watch starts with: not counted, never evicts
+ *   (the real watcher pulls those from the watch cache at its own pace).
+ * @internal
+ * @since 0.1.0
+ */
+export type LineKind = 'event' | 'bookmark' | 'initial';
 
 const tick = (ms: number): Promise<void> =>
   new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
@@ -41,13 +62,20 @@ const tick = (ms: number): Promise<void> =>
  */
 export class WatchOutput {
   private queue: string[] = [];
+  /** Counted UTF-8 size of each queued line (0 for lines not counted), parallel to `queue`. */
+  private sizes: number[] = [];
   private head = 0;
+  /** Sum of `sizes` from `head` on: the counted bytes queued but not yet written, kept in push/take. */
+  private queuedBytes = 0;
   private running = false;
   /** `flush`: write everything queued, then end (after an ERROR). `discard`: finish the line being written, then end. */
   private endMode: 'none' | 'flush' | 'discard' = 'none';
   private dropMode: 'none' | 'now' | 'midLine' = 'none';
   private packWaited = false;
+  /** How the stream ended, as reported to the owner (once). Set at eviction, before the socket closes. */
   private closedBy: OutputEnd | undefined;
+  /** The response emitted 'close': nothing more can be written. */
+  private socketClosed = false;
   private endedByServer = false;
   /** No more lines are accepted (an ERROR was queued, or an end was requested). */
   terminal = false;
@@ -57,16 +85,26 @@ export class WatchOutput {
     private readonly control: OutputControl,
     private readonly onClose: (by: OutputEnd) => void,
   ) {
-    const closed = (): void => {
-      if (this.closedBy) return;
-      this.closedBy = this.dropMode !== 'none' ? 'dropped' : this.endedByServer ? 'server' : 'client';
+    res.on('close', () => {
+      this.socketClosed = true;
       this.terminal = true;
-      this.queue = [];
-      this.head = 0;
-      this.onClose(this.closedBy);
-    };
-    res.on('close', closed);
+      this.clearQueue();
+      this.report(this.dropMode !== 'none' ? 'dropped' : this.endedByServer ? 'server' : 'client');
+    });
     res.on('error', () => undefined);
+  }
+
+  private report(by: OutputEnd): void {
+    if (this.closedBy) return;
+    this.closedBy = by;
+    this.onClose(by);
+  }
+
+  private clearQueue(): void {
+    this.queue = [];
+    this.sizes = [];
+    this.head = 0;
+    this.queuedBytes = 0;
   }
 
   /** A drop was requested (checked between pieces of a split line, where TS narrowing cannot see the change). */
@@ -74,21 +112,40 @@ export class WatchOutput {
     return this.dropMode !== 'none';
   }
 
+  /** The stream is over from the server's point of view (socket closed, or evicted). */
   get closed(): boolean {
     return this.closedBy !== undefined;
   }
 
-  /** Queues one framed line (ignored once terminal). */
-  push(line: string): void {
-    if (this.terminal) return;
+  /**
+   * Queues one framed line (ignored once terminal); returns whether it was queued. With a bound, a counted line that
+   * would take the unsent bytes past it while something is already queued either evicts the watch (`event`) or is
+   * skipped (`bookmark`); see {@link LineKind}. A single line longer than the bound is accepted when nothing counted
+   * is queued, so a large object alone never evicts a client that keeps up.
+   */
+  push(line: string, kind: LineKind = 'event'): boolean {
+    if (this.terminal) return false;
+    let size = 0;
+    const max = this.control.maxQueueBytes;
+    if (max !== false && kind !== 'initial') {
+      size = Buffer.byteLength(line);
+      if (this.queuedBytes > 0 && this.queuedBytes + size > max) {
+        if (kind === 'event') this.evict();
+        return false;
+      }
+    }
     this.queue.push(line);
+    this.sizes.push(size);
+    this.queuedBytes += size;
     this.kick();
+    return true;
   }
 
   /** Queues a final line (the ERROR event): after it nothing else is accepted and the stream ends cleanly. */
   pushFinal(line: string): void {
     if (this.terminal) return;
     this.queue.push(line);
+    this.sizes.push(0);
     this.terminal = true;
     this.endMode = 'flush';
     this.kick();
@@ -102,6 +159,23 @@ export class WatchOutput {
     this.kick();
   }
 
+  /**
+   * Closes the stream as the cacher closes an unresponsive watcher (§5, "Forcing ... watcher close due to
+   * unresponsiveness"): cleanly, with no ERROR event. Lines not yet written are discarded at once (freeing their
+   * memory); a line being written is finished, then the body ends with the terminating chunk after the bytes
+   * already handed to the socket. The owner is told (`evicted`) now, not when the client has read up to the end.
+   * Returns `false` (and does nothing) when the stream is already ending, dropping or closed.
+   */
+  evict(): boolean {
+    if (this.terminal || this.closed || this.dropMode !== 'none') return false;
+    this.terminal = true;
+    this.endMode = 'discard';
+    this.clearQueue();
+    this.report('evicted');
+    this.kick();
+    return true;
+  }
+
   /** Destroys the socket: at once, or after writing part of the next line (abrupt, not clean; checklist 16). */
   drop(midLine: boolean): void {
     if (this.closed) return;
@@ -113,7 +187,7 @@ export class WatchOutput {
 
   /** Re-runs the pump (after resume, or a state change). */
   kick(): void {
-    if (this.running || this.closed) return;
+    if (this.running || this.socketClosed) return;
     this.running = true;
     void this.run();
   }
@@ -122,10 +196,12 @@ export class WatchOutput {
     if (this.head >= this.queue.length) return undefined;
     const line = this.queue[this.head]!;
     this.queue[this.head] = '';
+    this.queuedBytes -= this.sizes[this.head]!;
     this.head++;
     // Compact now and then so the array does not grow without bound (no O(n) shift per line).
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
     return line;
@@ -143,7 +219,7 @@ export class WatchOutput {
 
   /** Writes; returns a promise only when the socket buffer is full (resolves on `drain` or close). */
   private write(chunk: string | Buffer): Promise<void> | undefined {
-    if (this.closed || this.res.write(chunk)) return undefined;
+    if (this.socketClosed || this.res.write(chunk)) return undefined;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         this.res.off('drain', done);
@@ -160,7 +236,7 @@ export class WatchOutput {
     // having awaited, so a kick() later in the same tick (say end() right after a push while stalled) is never lost.
     try {
       for (;;) {
-        if (this.closed) return;
+        if (this.socketClosed) return;
         if (this.dropMode === 'now') return this.destroy();
         if (this.dropMode === 'midLine') {
           const line = this.take();
@@ -202,7 +278,7 @@ export class WatchOutput {
         } else if (chunking.mode === 'split') {
           const bytes = Buffer.from(this.take()!);
           const size = Math.max(1, Math.floor(chunking.chunkBytes));
-          for (let off = 0; off < bytes.length && !this.closed && !this.dropping; off += size) {
+          for (let off = 0; off < bytes.length && !this.socketClosed && !this.dropping; off += size) {
             if (off > 0) await tick(chunking.delayMs ?? 0);
             await this.write(bytes.subarray(off, off + size));
           }
