@@ -7,6 +7,7 @@ import { KubexError } from '../errors/kubex-error.js';
  * @since 0.1.0
  */
 export class ConfigError extends KubexError {
+  /** The class name, `ConfigError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'ConfigError';
 }
 
@@ -17,6 +18,7 @@ export class ConfigError extends KubexError {
  * @since 0.1.0
  */
 export class KubeconfigError extends ConfigError {
+  /** The class name, `KubeconfigError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'KubeconfigError';
   /** The kubeconfig file at fault, if one is. */
   readonly file: string | undefined;
@@ -38,6 +40,7 @@ export class KubeconfigError extends ConfigError {
  * @since 0.1.0
  */
 export class ExecPluginError extends ConfigError {
+  /** The class name, `ExecPluginError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'ExecPluginError';
   /** The plugin's command as configured. */
   readonly command: string;

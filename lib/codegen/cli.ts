@@ -25,6 +25,7 @@ const USAGE = `usage:
 
 /** A usage error: exit code 2. */
 class UsageError extends Error {
+  /** The class name, `UsageError`, also in stack traces and `String(error)`. */
   override readonly name = 'UsageError';
 }
 

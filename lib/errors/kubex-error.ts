@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 export class KubexError extends Error {
+  /** The class name, `KubexError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'KubexError';
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -22,6 +23,7 @@ export class KubexError extends Error {
  * @since 0.1.0
  */
 export class TransportError extends KubexError {
+  /** The class name, `TransportError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'TransportError';
 }
 
@@ -33,6 +35,7 @@ export class TransportError extends KubexError {
  * @since 0.1.0
  */
 export class DecodeError extends KubexError {
+  /** The class name, `DecodeError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'DecodeError';
   /** The offending line, truncated to {@link DecodeError.MAX_LINE_IN_ERROR} characters. */
   readonly line: string;

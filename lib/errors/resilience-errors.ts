@@ -18,6 +18,7 @@ import { KubexError } from './kubex-error.js';
  * @since 0.1.0
  */
 export class WatchEndedTooSoonError extends KubexError {
+  /** The class name, `WatchEndedTooSoonError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'WatchEndedTooSoonError';
   /** How long the watch lasted, in milliseconds (scheduler time). */
   readonly duration: number;
@@ -51,6 +52,7 @@ export class WatchEndedTooSoonError extends KubexError {
  * @since 0.1.0
  */
 export class IdleTimeoutError extends KubexError {
+  /** The class name, `IdleTimeoutError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'IdleTimeoutError';
   /** The idle window that elapsed without an event, in milliseconds. */
   readonly timeout: number;

@@ -9,6 +9,7 @@ import { KubexError } from './kubex-error.js';
  * @since 0.1.0
  */
 export class StatusError extends KubexError {
+  /** The class name, `StatusError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'StatusError';
   /** The HTTP-style status code (`Status.code`, or the HTTP status when the body had none). */
   readonly code: number;
@@ -35,30 +36,37 @@ export class StatusError extends KubexError {
 
 /** 400 BadRequest: a malformed request, e.g. a label selector that does not parse. @since 0.1.0 */
 export class BadRequestError extends StatusError {
+  /** The class name, `BadRequestError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'BadRequestError';
 }
 /** 401 Unauthorized: missing or invalid credentials. @since 0.1.0 */
 export class UnauthorizedError extends StatusError {
+  /** The class name, `UnauthorizedError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'UnauthorizedError';
 }
 /** 403 Forbidden: authenticated, but RBAC denies the verb. @since 0.1.0 */
 export class ForbiddenError extends StatusError {
+  /** The class name, `ForbiddenError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'ForbiddenError';
 }
 /** 404 NotFound: no such object, resource type or API group. @since 0.1.0 */
 export class NotFoundError extends StatusError {
+  /** The class name, `NotFoundError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'NotFoundError';
 }
 /** 405 MethodNotAllowed: the resource does not support the verb. @since 0.1.0 */
 export class MethodNotAllowedError extends StatusError {
+  /** The class name, `MethodNotAllowedError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'MethodNotAllowedError';
 }
 /** 406 NotAcceptable: no serializer for the requested media type. @since 0.1.0 */
 export class NotAcceptableError extends StatusError {
+  /** The class name, `NotAcceptableError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'NotAcceptableError';
 }
 /** 409 Conflict or AlreadyExists: a resourceVersion precondition failed, or the name is taken. @since 0.1.0 */
 export class ConflictError extends StatusError {
+  /** The class name, `ConflictError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'ConflictError';
 }
 /**
@@ -69,14 +77,17 @@ export class ConflictError extends StatusError {
  * @since 0.1.0
  */
 export class GoneError extends StatusError {
+  /** The class name, `GoneError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'GoneError';
 }
 /** 415 UnsupportedMediaType: e.g. a patch type the resource does not accept. @since 0.1.0 */
 export class UnsupportedMediaTypeError extends StatusError {
+  /** The class name, `UnsupportedMediaTypeError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'UnsupportedMediaTypeError';
 }
 /** 422 Invalid: the object or the query parameters failed validation; `details.causes` says where. @since 0.1.0 */
 export class InvalidError extends StatusError {
+  /** The class name, `InvalidError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'InvalidError';
 }
 /**
@@ -86,14 +97,17 @@ export class InvalidError extends StatusError {
  * @since 0.1.0
  */
 export class TooManyRequestsError extends StatusError {
+  /** The class name, `TooManyRequestsError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'TooManyRequestsError';
 }
 /** 500 InternalError (or any 500): the server failed. Transient as a rule. @since 0.1.0 */
 export class InternalError extends StatusError {
+  /** The class name, `InternalError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'InternalError';
 }
 /** 503 ServiceUnavailable: the server is not ready. Transient. @since 0.1.0 */
 export class ServiceUnavailableError extends StatusError {
+  /** The class name, `ServiceUnavailableError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'ServiceUnavailableError';
 }
 /**
@@ -103,6 +117,7 @@ export class ServiceUnavailableError extends StatusError {
  * @since 0.1.0
  */
 export class GatewayTimeoutError extends StatusError {
+  /** The class name, `GatewayTimeoutError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'GatewayTimeoutError';
 }
 

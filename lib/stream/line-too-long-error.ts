@@ -17,6 +17,7 @@ import { KubexError } from '../errors/kubex-error.js';
  * @since 0.1.0
  */
 export class LineTooLongError extends KubexError {
+  /** The class name, `LineTooLongError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'LineTooLongError';
   /** The limit that was exceeded, in bytes. */
   readonly maxLineBytes: number;

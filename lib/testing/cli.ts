@@ -40,6 +40,7 @@ export interface RunFakeServerOptions {
 }
 
 class UsageError extends Error {
+  /** The class name, `UsageError`, also in stack traces and `String(error)`. */
   override readonly name = 'UsageError';
 }
 

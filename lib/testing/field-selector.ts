@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 export class FieldSelectorError extends Error {
+  /** The class name, `FieldSelectorError`, also in stack traces and `String(error)`. */
   override readonly name = 'FieldSelectorError';
 }
 

@@ -42,6 +42,7 @@ export interface LabelSelector {
  * @since 0.1.0
  */
 export class LabelSelectorError extends Error {
+  /** The class name, `LabelSelectorError`, also in stack traces and `String(error)`. */
   override readonly name = 'LabelSelectorError';
 }
 

@@ -20,6 +20,7 @@ export type JsonMap = { [key: string]: Json };
  * @since 0.1.0
  */
 export class PatchError extends Error {
+  /** The class name, `PatchError`, also in stack traces and `String(error)`. */
   override readonly name = 'PatchError';
   constructor(
     readonly kind: 'bad-request' | 'unprocessable',

@@ -18,6 +18,7 @@ export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
  * @since 0.1.0
  */
 export class FakeStoreError extends Error {
+  /** The class name, `FakeStoreError`, also in stack traces and `String(error)`. */
   override readonly name = 'FakeStoreError';
   constructor(
     readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid',

@@ -18,7 +18,7 @@ export type StringMap = t.TypeOf<typeof StringMap>;
  *
  * @since 0.1.0
  */
-export const ObjectMeta = t.partial(
+export const ObjectMeta: t.Type<ObjectMeta, ObjectMeta, unknown> = t.partial(
   {
     name: t.string,
     generateName: t.string,
@@ -37,8 +37,41 @@ export const ObjectMeta = t.partial(
   },
   'ObjectMeta',
 );
-/** @since 0.1.0 */
-export type ObjectMeta = t.TypeOf<typeof ObjectMeta>;
+/**
+ * The type of {@link ObjectMeta} (the open, minimal `meta/v1` ObjectMeta). The generated models
+ * (`kubex-rx/k8s/.../meta/v1`) type every field.
+ * @since 0.1.0
+ */
+export type ObjectMeta = {
+  /** Unique within the namespace (or cluster, for cluster-scoped kinds). */
+  name?: string;
+  /** A prefix the server completes with random characters when `name` is empty on create. */
+  generateName?: string;
+  /** Empty for cluster-scoped kinds. */
+  namespace?: string;
+  /** Set by the server, unique in time and space. */
+  uid?: string;
+  /** The version of this object (opaque; compare for equality only). */
+  resourceVersion?: string;
+  /** The generation of the desired state (`spec`), set by the server. */
+  generation?: number;
+  /** RFC 3339; `null` from servers before 1.34 for the zero value. */
+  creationTimestamp?: string | null;
+  /** RFC 3339: when the object will be (or was asked to be) deleted; set while finalizers run. */
+  deletionTimestamp?: string;
+  /** Seconds allowed for graceful termination before the object is removed. */
+  deletionGracePeriodSeconds?: number;
+  /** Labels, used by label selectors. */
+  labels?: StringMap;
+  /** Annotations: arbitrary non-identifying metadata. */
+  annotations?: StringMap;
+  /** Finalizers that must be removed before the object is deleted. */
+  finalizers?: string[];
+  /** The objects this one depends on (kept as sent). */
+  ownerReferences?: Record<string, unknown>[];
+  /** Field ownership for server-side apply (kept as sent). */
+  managedFields?: Record<string, unknown>[];
+};
 
 /**
  * Any Kubernetes object: `apiVersion`, `kind` and `metadata` typed, every other field kept untouched.
@@ -46,15 +79,27 @@ export type ObjectMeta = t.TypeOf<typeof ObjectMeta>;
  *
  * @since 0.1.0
  */
-export const KubernetesObject = t.intersection(
+export const KubernetesObject: t.Type<KubernetesObject, KubernetesObject, unknown> = t.intersection(
   [
     t.type({ apiVersion: t.string, kind: t.string, metadata: ObjectMeta }),
     t.UnknownRecord,
   ],
   'KubernetesObject',
 );
-/** @since 0.1.0 */
-export type KubernetesObject = t.TypeOf<typeof KubernetesObject>;
+/**
+ * The type of {@link KubernetesObject}: any Kubernetes object, with the other fields kept untouched.
+ * @since 0.1.0
+ */
+export type KubernetesObject = {
+  /** The group/version, e.g. `v1` or `apps/v1`. */
+  apiVersion: string;
+  /** The kind, e.g. `Pod`. */
+  kind: string;
+  /** Standard object metadata. */
+  metadata: ObjectMeta;
+  /** Every other field (`spec`, `status`, `data`, ...), as sent. */
+  [field: string]: unknown;
+};
 
 /**
  * An object reduced to its metadata, as the server sends it for metadata-only requests (`api.metadata()`):
@@ -62,12 +107,22 @@ export type KubernetesObject = t.TypeOf<typeof KubernetesObject>;
  *
  * @since 0.1.0
  */
-export const PartialObjectMetadata = t.type(
+export const PartialObjectMetadata: t.Type<PartialObjectMetadata, PartialObjectMetadata, unknown> = t.type(
   { apiVersion: t.string, kind: t.string, metadata: ObjectMeta },
   'PartialObjectMetadata',
 );
-/** @since 0.1.0 */
-export type PartialObjectMetadata = t.TypeOf<typeof PartialObjectMetadata>;
+/**
+ * The type of {@link PartialObjectMetadata}.
+ * @since 0.1.0
+ */
+export type PartialObjectMetadata = {
+  /** `meta.k8s.io/v1`. */
+  apiVersion: string;
+  /** `PartialObjectMetadata`. */
+  kind: string;
+  /** The object's metadata. */
+  metadata: ObjectMeta;
+};
 
 /** The annotation that marks the BOOKMARK ending the initial events of a watch-list request (KEP-3157). @since 0.1.0 */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
@@ -79,7 +134,7 @@ export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
  *
  * @since 0.1.0
  */
-export const Bookmark = t.intersection(
+export const Bookmark: t.Type<Bookmark, Bookmark, unknown> = t.intersection(
   [
     t.type({
       metadata: t.intersection([
@@ -91,19 +146,47 @@ export const Bookmark = t.intersection(
   ],
   'Bookmark',
 );
-/** @since 0.1.0 */
-export type Bookmark = t.TypeOf<typeof Bookmark>;
+/**
+ * The type of {@link Bookmark}.
+ * @since 0.1.0
+ */
+export type Bookmark = {
+  /** Only the resource version (and the initial-events-end annotation) is meaningful. */
+  metadata: {
+    /** The version the watch has reached: resume from here. */
+    resourceVersion: string;
+    /** Carries {@link INITIAL_EVENTS_END_ANNOTATION} on the bookmark that ends a watch-list's initial events. */
+    annotations?: StringMap | null;
+  };
+  /** The watched kind. */
+  kind?: string;
+  /** The watched group/version. */
+  apiVersion?: string;
+};
 
 /**
  * One cause of a failed request, in `Status.details.causes`. The cause type is the JSON key `reason`.
  * @since 0.1.0
  */
-export const StatusCause = t.partial({ reason: t.string, message: t.string, field: t.string }, 'StatusCause');
-/** @since 0.1.0 */
-export type StatusCause = t.TypeOf<typeof StatusCause>;
+export const StatusCause: t.Type<StatusCause, StatusCause, unknown> = t.partial(
+  { reason: t.string, message: t.string, field: t.string },
+  'StatusCause',
+);
+/**
+ * The type of {@link StatusCause}.
+ * @since 0.1.0
+ */
+export type StatusCause = {
+  /** Machine-readable cause, e.g. `FieldValueRequired`, `FieldValueInvalid`. */
+  reason?: string;
+  /** Human-readable description. */
+  message?: string;
+  /** The field at fault, e.g. `spec.containers[0].image`. */
+  field?: string;
+};
 
 /** `Status.details`. @since 0.1.0 */
-export const StatusDetails = t.partial(
+export const StatusDetails: t.Type<StatusDetails, StatusDetails, unknown> = t.partial(
   {
     name: t.string,
     group: t.string,
@@ -114,8 +197,24 @@ export const StatusDetails = t.partial(
   },
   'StatusDetails',
 );
-/** @since 0.1.0 */
-export type StatusDetails = t.TypeOf<typeof StatusDetails>;
+/**
+ * The type of {@link StatusDetails}.
+ * @since 0.1.0
+ */
+export type StatusDetails = {
+  /** The name of the object concerned, when there is one. */
+  name?: string;
+  /** Its API group. */
+  group?: string;
+  /** Its kind (or resource). */
+  kind?: string;
+  /** Its UID, when known. */
+  uid?: string;
+  /** Why the request failed, field by field (422 Invalid). */
+  causes?: StatusCause[];
+  /** How long to wait before retrying (429, 503, some 500s). */
+  retryAfterSeconds?: number;
+};
 
 /**
  * A `meta/v1` Status, as sent in error responses and in ERROR watch events.
@@ -123,7 +222,7 @@ export type StatusDetails = t.TypeOf<typeof StatusDetails>;
  *
  * @since 0.1.0
  */
-export const Status = t.intersection(
+export const Status: t.Type<Status, Status, unknown> = t.intersection(
   [
     t.type({ kind: t.literal('Status') }),
     t.partial({
@@ -138,8 +237,28 @@ export const Status = t.intersection(
   ],
   'Status',
 );
-/** @since 0.1.0 */
-export type Status = t.TypeOf<typeof Status>;
+/**
+ * The type of {@link Status}.
+ * @since 0.1.0
+ */
+export type Status = {
+  /** Always `Status`. */
+  kind: 'Status';
+  /** `v1`. */
+  apiVersion?: string;
+  /** List metadata (kept as sent). */
+  metadata?: Record<string, unknown>;
+  /** `Success` or `Failure`. */
+  status?: string;
+  /** Human-readable description. */
+  message?: string;
+  /** Machine-readable reason, e.g. `NotFound`, `Expired`, `Conflict`. */
+  reason?: string;
+  /** Extra data about the reason. */
+  details?: StatusDetails;
+  /** The HTTP status code, also in ERROR watch events (410 for an expired resourceVersion). */
+  code?: number;
+};
 
 /**
  * The outer document of one watch line: `{"type": ..., "object": ...}`. The type is checked against the known
@@ -147,6 +266,14 @@ export type Status = t.TypeOf<typeof Status>;
  *
  * @since 0.1.0
  */
-export const WireEvent = t.type({ type: t.string, object: t.UnknownRecord }, 'WireEvent');
-/** @since 0.1.0 */
-export type WireEvent = t.TypeOf<typeof WireEvent>;
+export const WireEvent: t.Type<WireEvent, WireEvent, unknown> = t.type({ type: t.string, object: t.UnknownRecord }, 'WireEvent');
+/**
+ * The type of {@link WireEvent}.
+ * @since 0.1.0
+ */
+export type WireEvent = {
+  /** `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` or `ERROR` (checked by the decoder). */
+  type: string;
+  /** The object (or the Status of an ERROR), not yet decoded. */
+  object: Record<string, unknown>;
+};
