@@ -25,7 +25,11 @@ export interface Impersonation {
  * @since 0.1.0
  */
 export interface ConfigEnvironment {
-  /** Environment variables: `KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`/`_PORT`, `POD_NAMESPACE`; also the base environment of exec plugins. Default `process.env`. */
+  /**
+   * Environment variables: `KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`/`_PORT`, `POD_NAMESPACE`, the proxy
+   * variables (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` and their lowercase forms); also the base environment of
+   * exec plugins. Default `process.env`.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The home directory holding `.kube/config`. Default `$HOME`, else `os.homedir()`. */
   readonly homeDir?: string;
@@ -73,7 +77,12 @@ export interface ClientOptions {
   readonly tlsServerName?: string;
   /** Act as another user (impersonation headers). */
   readonly impersonate?: Impersonation;
-  /** An HTTP(S) proxy to tunnel through with CONNECT, e.g. `http://proxy:3128` (user info becomes `Proxy-Authorization`). */
+  /**
+   * An HTTP(S) proxy to tunnel through with CONNECT, e.g. `http://proxy:3128` (user info becomes
+   * `Proxy-Authorization`). Wins over a kubeconfig cluster's `proxy-url`, which wins over the environment. With
+   * neither, the environment decides as for kubectl: `HTTPS_PROXY` (for an `https:` server) or `HTTP_PROXY` (for
+   * `http:`), uppercase before lowercase, except for `localhost`, loopback addresses and hosts matching `NO_PROXY`.
+   */
   readonly proxyUrl?: string | URL;
   /** Where configuration is looked for; defaults are the process's. */
   readonly environment?: ConfigEnvironment;
@@ -83,6 +92,9 @@ export interface ClientOptions {
 
 /** The Node-only configuration module, relative to this one. */
 const RESOLVE_CONFIG = './resolve-config.js';
+
+/** The variables that can name a proxy (see proxy-env.ts, not imported here to keep browser bundles small). */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
 /** Options that need the Node configuration path (files, TLS agent, plugins). */
 const NODE_OPTIONS = [
@@ -99,6 +111,14 @@ const NODE_OPTIONS = [
  * in-cluster configuration (`KUBERNETES_SERVICE_HOST`/`_PORT`, the service account's token, `ca.crt` and
  * `namespace`). With `server` and neither `kubeconfig` nor `context`, no file is read.
  *
+ * Proxies: `proxyUrl`, else the kubeconfig cluster's `proxy-url`, else, as kubectl does (Go's
+ * `http.ProxyFromEnvironment`), the environment: `HTTPS_PROXY`/`https_proxy` for an `https:` server,
+ * `HTTP_PROXY`/`http_proxy` for an `http:` one (a value without a scheme is `http://`), except for `localhost`,
+ * loopback addresses, and hosts that `NO_PROXY`/`no_proxy` lists (names, `.suffixes`, IP addresses, CIDR blocks,
+ * optional `:port`, `*` for all). This holds for in-cluster configuration and for `{ server, token }` in Node
+ * too. Connections go through the proxy with CONNECT (plain `http:` servers included). Only `http:` and
+ * `https:` proxies are supported.
+ *
  * Credentials: bearer `token`, `tokenFile` (re-read as it rotates; the in-cluster token too), client
  * certificates, basic auth, impersonation, and exec plugins (`client.authentication.k8s.io/v1` and `v1beta1`,
  * cached until they expire). On a 401 the client refreshes (re-reads the token file, re-runs the plugin) and
@@ -108,8 +128,10 @@ const NODE_OPTIONS = [
  * `insecure-skip-tls-verify` is set, which warns.
  *
  * Rejects with a {@link ConfigError}: a {@link KubeconfigError} for a missing or invalid kubeconfig, an unknown
- * context, cluster or user; an {@link ExecPluginError} for an exec plugin configuration that cannot work (a
- * plugin that fails when run makes the request reject with it).
+ * context, cluster or user; a plain `ConfigError` for an invalid option, or for a proxy variable that applies but
+ * is not an `http:`/`https:` URL (the message names the variable, never its value); an {@link ExecPluginError}
+ * for an exec plugin configuration that cannot work (a plugin that fails when run makes the request reject with
+ * it).
  *
  * @example
  * ```ts
@@ -142,9 +164,18 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
   });
 }
 
-/** `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour). */
+/**
+ * `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour); in
+ * Node, an agent through the proxy the environment names for `server`, if any.
+ */
 async function explicitClient(options: ClientOptions): Promise<KubeClient> {
   const server = parseServerUrl(options.server!, 'createClient');
+  const env = nodeEnvironment(options);
+  let agent: unknown;
+  if (env && PROXY_VARIABLES.some((name) => env[name])) {
+    const { environmentProxyAgent } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
+    agent = environmentProxyAgent(server, env);
+  }
   const fetch = options.fetch ?? (await defaultFetch());
   const token = options.token;
   const authorization: Readonly<Record<string, string>> = token ? { Authorization: `Bearer ${token}` } : {};
@@ -153,6 +184,14 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
     namespace: options.namespace ?? 'default',
     fetch,
     credentials: () => authorization,
+    ...(agent !== undefined ? { agent } : {}),
     headers: options.headers,
   });
+}
+
+/** The environment variables in Node (`options.environment.env`, else `process.env`); `undefined` elsewhere. */
+function nodeEnvironment(options: ClientOptions): Readonly<Record<string, string | undefined>> | undefined {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string | undefined> } }).process;
+  if (typeof proc?.versions?.node !== 'string') return undefined;
+  return options.environment?.env ?? proc.env;
 }

@@ -12,6 +12,7 @@ import { StaticCredentials, TokenFileCredentials, ExecCredentials, type HeaderPa
 import { validateExecConfig, type ExecClusterInfo, type ExecPluginConfig } from './exec-plugin.js';
 import { loadKubeconfigs, splitKubeconfigEnv, type MergedKubeconfig, type KubeconfigExec } from './kubeconfig.js';
 import { redactUrl, type CredentialProvider } from './kube-client.js';
+import { proxyFromEnvironment } from './proxy-env.js';
 import { createAgent, type TlsSettings } from './transport.js';
 import type { ClientOptions, Impersonation } from './create-client.js';
 
@@ -29,6 +30,7 @@ interface Settings {
   server?: URL;
   namespace?: string;
   tls: { ca?: string; cert?: string; key?: string; insecure?: boolean; serverName?: string };
+  /** An explicit proxy: the kubeconfig cluster's `proxy-url` or the `proxyUrl` option. */
   proxy?: URL;
   credential?: Credential;
   impersonate?: Impersonation;
@@ -240,7 +242,8 @@ function impersonationHeaders(i: Impersonation | undefined): HeaderPairs {
 
 /**
  * Resolves the configuration: explicit options; else the kubeconfig (`options.kubeconfig`, `KUBECONFIG`, or
- * `~/.kube/config`); else in-cluster. Builds the credential provider and the keep-alive agent.
+ * `~/.kube/config`); else in-cluster. Builds the credential provider and the keep-alive agent, through the
+ * explicit proxy (`proxyUrl`, `proxy-url`) or else the one the environment names (`HTTPS_PROXY`, `NO_PROXY`...).
  * @throws ConfigError, KubeconfigError, ExecPluginError (a plugin config that cannot work)
  */
 export async function resolveConfig(options: ClientOptions): Promise<ResolvedConfig> {
@@ -283,7 +286,9 @@ export async function resolveConfig(options: ClientOptions): Promise<ResolvedCon
   if (settings.tls.insecure && server.protocol === 'https:') {
     warn(`TLS verification of ${redactUrl(server)} is disabled (insecure-skip-tls-verify, ${settings.source}); anyone on the path can read the credentials`);
   }
-  const agent = createAgent(server, tls, settings.proxy);
+  // client-go: an explicit proxy-url, else http.ProxyFromEnvironment (in-cluster configuration included).
+  const proxy = settings.proxy ?? proxyFromEnvironment(server, env);
+  const agent = createAgent(server, tls, proxy);
   const extra = impersonationHeaders(settings.impersonate);
   let auth: CredentialProvider | undefined;
   const credential = settings.credential;
@@ -300,12 +305,24 @@ export async function resolveConfig(options: ClientOptions): Promise<ResolvedCon
       ...(tls.serverName ? { 'tls-server-name': tls.serverName } : {}),
       ...(tls.insecureSkipTlsVerify ? { 'insecure-skip-tls-verify': true } : {}),
       ...(tls.ca !== undefined ? { 'certificate-authority-data': Buffer.from(tls.ca, 'utf8').toString('base64') } : {}),
+      // As client-go's ConfigToExecCluster: only an explicit proxy-url (the plugin inherits the environment).
       ...(settings.proxy ? { 'proxy-url': settings.proxy.href } : {}),
     };
-    const agentFor = (cert: string, key: string): unknown => createAgent(server, { ...tls, cert, key }, settings.proxy);
+    const agentFor = (cert: string, key: string): unknown => createAgent(server, { ...tls, cert, key }, proxy);
     auth = new ExecCredentials(credential.exec, env, cluster, agentFor, extra);
   } else if (extra.length > 0) {
     auth = new StaticCredentials(extra);
   }
   return { server, namespace: settings.namespace ?? 'default', auth, agent };
+}
+
+/**
+ * The agent for `{ server, token }` clients (which skip {@link resolveConfig}) when the environment names a proxy
+ * for `server`: a keep-alive agent tunnelling through it; `undefined` when the server is reached directly.
+ * @throws ConfigError when the proxy variable that applies is malformed
+ * @internal
+ */
+export function environmentProxyAgent(server: URL, env: Readonly<Record<string, string | undefined>>): unknown {
+  const proxy = proxyFromEnvironment(server, env);
+  return proxy ? createAgent(server, {}, proxy) : undefined;
 }

@@ -121,8 +121,12 @@ export async function writePlugin(dir: string, plan: PluginPlan): Promise<TestPl
   return plugin;
 }
 
-/** A CONNECT-only HTTP proxy on loopback that records every tunnel it opens. */
-export async function startConnectProxy(): Promise<{
+/**
+ * A CONNECT-only HTTP proxy on loopback that records every tunnel it opens. `hosts` maps the host names or
+ * addresses that clients ask for to the addresses the proxy connects to (its own name resolution), so a client
+ * can reach a loopback server by a name that only the proxy knows.
+ */
+export async function startConnectProxy(options: { readonly hosts?: Readonly<Record<string, string>> } = {}): Promise<{
   readonly url: string;
   readonly connects: { readonly target: string; readonly headers: IncomingHttpHeaders }[];
   close(): Promise<void>;
@@ -134,7 +138,8 @@ export async function startConnectProxy(): Promise<{
     const target = req.url ?? '';
     connects.push({ target, headers: req.headers });
     const i = target.lastIndexOf(':');
-    const upstream = connect(Number(target.slice(i + 1)), target.slice(0, i).replace(/^\[|\]$/g, ''), () => {
+    const host = target.slice(0, i).replace(/^\[|\]$/g, '');
+    const upstream = connect(Number(target.slice(i + 1)), options.hosts?.[host] ?? host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
