@@ -96,20 +96,27 @@ async function theWatch(s: FakeApiServer): Promise<WatchInfo> {
   return s.watches[0]!;
 }
 
+/**
+ * Creates Pods until the server evicts `w`, returning how many were created. Yields now and then so the socket (and
+ * the kernel buffers behind it) fill up as they would; only then does the server-side queue grow.
+ */
+async function createUntilEvicted(s: FakeApiServer, w: WatchInfo): Promise<number> {
+  let created = 0;
+  while (w.closeReason === undefined) {
+    if (created >= 40_000) throw new Error(`not evicted after ${created} events`);
+    s.create(Pod, padded(created++));
+    if (created % 20 === 0) await tick();
+  }
+  return created;
+}
+
 describe('FakeApiServer: bounded watch queue and slow-consumer eviction (§5, checklist 16)', () => {
   it('evicts a client that stops reading, cleanly: only complete lines, then a clean end with no ERROR event', async () => {
     const s = await start();
     const client = await openPaused(watchNow(s));
     const w = await theWatch(s);
 
-    // Produce events until the server gives up on the watch. Yield now and then so the socket (and the kernel
-    // buffers behind it) fill up as they would, and only then does the server-side queue grow.
-    let created = 0;
-    while (w.closeReason === undefined) {
-      if (created >= 40_000) throw new Error(`not evicted after ${created} events`);
-      s.create(Pod, padded(created++));
-      if (created % 20 === 0) await tick();
-    }
+    const created = await createUntilEvicted(s, w);
     // Reported at once, while the client has not read a byte; the watch is no longer open.
     expect(w.closeReason).toBe('unresponsive');
     await expect(w.closed).resolves.toBe('unresponsive');
@@ -136,12 +143,7 @@ describe('FakeApiServer: bounded watch queue and slow-consumer eviction (§5, ch
     const s = await start();
     const client = await openPaused(watchNow(s));
     const w = await theWatch(s);
-    let created = 0;
-    while (w.closeReason === undefined) {
-      if (created >= 40_000) throw new Error(`not evicted after ${created} events`);
-      s.create(Pod, padded(created++));
-      if (created % 20 === 0) await tick();
-    }
+    const created = await createUntilEvicted(s, w);
     const { body, complete } = await client.readAll();
     expect(complete).toBe(true);
     const lines = linesOf(body);
