@@ -20,6 +20,7 @@ export interface InformerHealthDetails {
   readonly resourceVersion?: string;
   /** `backingOff`/`stalled`: the number of the next attempt, and the wait before it (ms). */
   readonly attempt?: number;
+  /** `backingOff`/`stalled`: the wait before the next attempt (ms). */
   readonly delay?: number;
   /** `backingOff`/`stalled`/`failed`: what went wrong, as `Name: message`. */
   readonly error?: string;
@@ -30,7 +31,9 @@ export interface InformerHealthDetails {
  * @since 0.1.0
  */
 export interface InformerHealth {
+  /** `up` or `down`. */
   readonly status: InformerHealthStatus;
+  /** What the status is based on. */
   readonly details: InformerHealthDetails;
 }
 
@@ -57,6 +60,7 @@ export interface InformerHealthOptions {
  * @since 0.1.0
  */
 export interface InformerStateSource {
+  /** The informer's current state. */
   readonly state: InformerState;
 }
 
@@ -122,7 +126,13 @@ export function informerHealth(informer: InformerStateSource, options: InformerH
  * takes from an indicator function (`HealthIndicatorResult` of `@nestjs/terminus`).
  * @since 0.1.0
  */
-export type KubexHealthIndicatorResult<Key extends string = string> = Record<Key, { readonly status: InformerHealthStatus } & InformerHealthDetails>;
+export type KubexHealthIndicatorResult<Key extends string = string> = Record<
+  Key,
+  {
+    /** `up` or `down`. */
+    readonly status: InformerHealthStatus;
+  } & InformerHealthDetails
+>;
 
 /**
  * A health indicator for `@nestjs/terminus` (v11+: a `down` result needs no exception) built on an informer's state channel (see {@link informerHealth}).

@@ -218,6 +218,10 @@ export type KubexModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
  *   isGlobal: true,
  * });
  * ```
+ * @property forRoot - Builds the root module from {@link KubexModuleForRootOptions}: the client (created, or yours), the
+ *   health indicator, and the `resources`' providers. Import it once, in the root module.
+ * @property forRootAsync - Like `forRoot`, but takes the {@link KubexModuleOptions} from a factory, class or existing
+ *   provider ({@link KubexModuleAsyncOptions}).
  * @since 0.1.0
  */
 export class KubexModule extends ConfigurableModuleClass {

@@ -11,8 +11,18 @@ import type { WatchEvent } from '../watch/watch-event.js';
  * @since 0.1.0
  */
 export type WatchMessageEvent<T> =
-  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly data: T }
-  | { readonly type: 'BOOKMARK'; readonly data: Bookmark };
+  | {
+      /** The watch event type, sent as the SSE event name. */
+      readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+      /** The object, sent as the SSE data. */
+      readonly data: T;
+    }
+  | {
+      /** `BOOKMARK`, sent as the SSE event name. */
+      readonly type: 'BOOKMARK';
+      /** The bookmark object (its metadata carries the resourceVersion), sent as the SSE data. */
+      readonly data: Bookmark;
+    };
 
 /**
  * One watch event as a {@link WatchMessageEvent}.

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import type { Resource } from '../resource/define-resource.js';
 
 /**
- * The injection token of the {@link KubeClient} that {@link KubexModule} provides (and exports).
+ * The injection token of the {@link index!KubeClient} that {@link KubexModule} provides (and exports).
  *
  * @example
  * ```ts
@@ -54,7 +54,7 @@ export function getInformerToken<T>(resource: Resource<T>): string {
 }
 
 /**
- * Parameter decorator: injects the module's {@link KubeClient}. Same as `@Inject(KUBE_CLIENT)`.
+ * Parameter decorator: injects the module's {@link index!KubeClient}. Same as `@Inject(KUBE_CLIENT)`.
  *
  * @example
  * ```ts

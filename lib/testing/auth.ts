@@ -11,9 +11,13 @@ import type { TLSSocket } from 'node:tls';
  * @since 0.1.0
  */
 export interface FakeUser {
+  /** The user name, e.g. `alice` or `system:anonymous`. */
   readonly username: string;
+  /** The user's UID, if any. */
   readonly uid?: string;
+  /** The groups the user belongs to. */
   readonly groups?: readonly string[];
+  /** Extra attributes: key → values. */
   readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -44,13 +48,17 @@ export interface RequestAuth {
  * @since 0.1.0
  */
 export interface AuthorizationAttributes {
+  /** The user the request acts as (after impersonation; for an impersonation check, the authenticated user). */
   readonly user: FakeUser;
+  /** The API verb: `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection` or `impersonate`. */
   readonly verb: string;
   /** The plural (`pods`), or the impersonation resource. */
   readonly resource: string;
   /** `''` for the core group. */
   readonly group: string;
+  /** The namespace of the request path; absent for cluster-scoped and all-namespace requests. */
   readonly namespace?: string;
+  /** The object name of the request path, or the impersonated name; absent for collection requests. */
   readonly name?: string;
 }
 

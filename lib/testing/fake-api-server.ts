@@ -138,7 +138,12 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
    * patterns). Preflight `OPTIONS` requests are answered 204 before authentication and are not recorded.
    * Default: no CORS headers (browsers then refuse cross-origin calls, as they do with a default kube-apiserver).
    */
-  readonly cors?: boolean | { readonly origins: readonly (string | RegExp)[] };
+  readonly cors?:
+    | boolean
+    | {
+        /** The allowed `Origin` values: exact strings, or regular expressions the `Origin` header is tested with. */
+        readonly origins: readonly (string | RegExp)[];
+      };
   /**
    * Bound on each watch's unsent queue, in UTF-8 bytes of live event lines written by the server but not yet
    * handed to the socket (a client that does not read, or reads slower than events come, makes it grow).
@@ -213,11 +218,15 @@ export type ResourceRef = Omit<Resource<unknown>, 'codec'>;
  * @since 0.1.0
  */
 export interface RecordedRequest {
+  /** The HTTP method, e.g. `GET`. */
   readonly method: string;
   /** Path and query string as sent. */
   readonly url: string;
+  /** The path, without the query string. */
   readonly path: string;
+  /** The parsed query string. */
   readonly query: URLSearchParams;
+  /** The request headers, as Node parsed them (lower-cased names). */
   readonly headers: IncomingHttpHeaders;
   /** `Date.now()` at arrival. */
   readonly at: number;
@@ -252,7 +261,9 @@ export type WatchCloseReason = 'client' | 'timeout' | 'ended' | 'error' | 'dropp
 export interface WatchInfo {
   /** Increasing per server, from 1. */
   readonly id: number;
+  /** The watch request as recorded. */
   readonly request: RecordedRequest;
+  /** The resource type being watched. */
   readonly resource: ResourceRef;
   /** The namespace of the path; `undefined` for all namespaces and cluster-scoped kinds. */
   readonly namespace: string | undefined;
@@ -283,25 +294,78 @@ export interface WatchInfo {
  * @since 0.1.0
  */
 export type HttpFault =
-  | { readonly type: 'TooManyRequests'; readonly retryAfterSeconds?: number; readonly message?: string }
-  | { readonly type: 'TooManyRequestsText'; readonly retryAfterSeconds?: number }
-  | { readonly type: 'ShuttingDown' }
-  | { readonly type: 'Unauthorized' }
-  | { readonly type: 'Forbidden'; readonly user?: string }
-  | { readonly type: 'NotFound' }
-  | { readonly type: 'NotFoundText' }
-  | { readonly type: 'NotAcceptable' }
-  | { readonly type: 'InternalError'; readonly message?: string }
-  | { readonly type: 'Gone'; readonly reason?: 'Expired' | 'Gone'; readonly message?: string }
   | {
-      readonly type: 'Status';
-      readonly code: number;
-      readonly reason?: string;
+      /** 429 JSON Status (watch cache not ready). */
+      readonly type: 'TooManyRequests';
+      /** `details.retryAfterSeconds` and the `Retry-After` header. Default 1. */
+      readonly retryAfterSeconds?: number;
+      /** Text after `Too many requests: `. Default `storage is (re)initializing`. */
       readonly message?: string;
+    }
+  | {
+      /** 429 text/plain (priority and fairness). */
+      readonly type: 'TooManyRequestsText';
+      /** The `Retry-After` header. Default 1. */
+      readonly retryAfterSeconds?: number;
+    }
+  | {
+      /** 429 text/plain, `Retry-After: 5`, `Connection: close`. */
+      readonly type: 'ShuttingDown';
+    }
+  | {
+      /** 401 Status. */
+      readonly type: 'Unauthorized';
+    }
+  | {
+      /** 403 Status for the request's verb and resource. */
+      readonly type: 'Forbidden';
+      /** The user named in the message. Default {@link FakeApiServerConfig.user}. */
+      readonly user?: string;
+    }
+  | {
+      /** 404 Status with `details: {}`. */
+      readonly type: 'NotFound';
+    }
+  | {
+      /** 404 text/plain `404 page not found`. */
+      readonly type: 'NotFoundText';
+    }
+  | {
+      /** 406 Status. */
+      readonly type: 'NotAcceptable';
+    }
+  | {
+      /** 500 Status `Internal error occurred: <message>`. */
+      readonly type: 'InternalError';
+      /** The error text. Default `injected fault`. */
+      readonly message?: string;
+    }
+  | {
+      /** HTTP 410 Status. */
+      readonly type: 'Gone';
+      /** The Status reason. Default `Expired`. */
+      readonly reason?: 'Expired' | 'Gone';
+      /** The Status message. Default `The resourceVersion for the provided watch is too old.` */
+      readonly message?: string;
+    }
+  | {
+      /** A Status built by {@link makeStatus} from the fields below. */
+      readonly type: 'Status';
+      /** The HTTP status code, also the Status `code`. */
+      readonly code: number;
+      /** The Status `reason`. */
+      readonly reason?: string;
+      /** The Status `message`. */
+      readonly message?: string;
+      /** The Status `details`; a positive `retryAfterSeconds` also sets `Retry-After`. */
       readonly details?: StatusDetailsBody;
+      /** Extra response headers (they override `Retry-After`). */
       readonly headers?: Readonly<Record<string, string>>;
     }
-  | { readonly type: 'Reset' };
+  | {
+      /** Destroy the socket without a response. */
+      readonly type: 'Reset';
+    };
 
 /**
  * What {@link FakeApiServer.injectWatchError} sends: a full Status, or the parts of one. Default: 500 InternalError.
@@ -310,9 +374,13 @@ export type HttpFault =
 export type WatchErrorInput =
   | StatusBody
   | {
+      /** The Status `code`. `500` alone (no reason, message or details) gives the InternalError `injected watch error`. */
       readonly code: number;
+      /** The Status `reason`. */
       readonly reason?: string;
+      /** The Status `message`. */
       readonly message?: string;
+      /** The Status `details`. */
       readonly details?: StatusDetailsBody;
       /** Shortcut for `details.retryAfterSeconds`. */
       readonly retryAfterSeconds?: number;

@@ -19,9 +19,11 @@ export class FieldSelectorError extends Error {
  * @since 0.1.0
  */
 export interface FieldRequirement {
+  /** The field path, e.g. `metadata.name`. */
   readonly field: string;
   /** `=` also stands for `==`. */
   readonly operator: '=' | '!=';
+  /** The value to compare with, unescaped (may be `""`). */
   readonly value: string;
 }
 
@@ -30,7 +32,9 @@ export interface FieldRequirement {
  * @since 0.1.0
  */
 export interface FieldSelector {
+  /** The terms, all of which must hold. */
   readonly requirements: readonly FieldRequirement[];
+  /** `true` when the selector has no term and so matches every object. */
   readonly empty: boolean;
   /** Whether an object whose selectable fields have these values matches. A field that is absent counts as `""`. */
   matches(fields: Readonly<Record<string, string>>): boolean;

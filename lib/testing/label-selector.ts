@@ -18,7 +18,9 @@ export type LabelOperator = 'exists' | 'doesNotExist' | 'equals' | 'notEquals' |
  * @since 0.1.0
  */
 export interface LabelRequirement {
+  /** The label key, e.g. `app` or `example.com/tier`. */
   readonly key: string;
+  /** How the label is compared. */
   readonly operator: LabelOperator;
   /** The values: one for `equals`/`notEquals`/`gt`/`lt`, one or more for `in`/`notIn`, none for (does not) exist. */
   readonly values: readonly string[];
@@ -29,6 +31,7 @@ export interface LabelRequirement {
  * @since 0.1.0
  */
 export interface LabelSelector {
+  /** The requirements, all of which must hold. */
   readonly requirements: readonly LabelRequirement[];
   /** `true` when the selector has no requirement and so matches every object. */
   readonly empty: boolean;

@@ -33,7 +33,9 @@ function loadForge(): Promise<ForgeModule> {
  * @since 0.1.0
  */
 export interface TestCertificate {
+  /** The certificate (PEM). */
   readonly cert: string;
+  /** Its private key (PEM, PKCS#8). */
   readonly key: string;
 }
 
@@ -59,6 +61,7 @@ export interface IssueOptions {
  * @since 0.1.0
  */
 export interface TestPki {
+  /** The self-signed CA certificate and its key. */
   readonly ca: TestCertificate;
   /** Issues a certificate signed by this CA. */
   issue(options: IssueOptions): Promise<TestCertificate>;

@@ -12,12 +12,19 @@ import { defineResource, type Resource } from '../resource/define-resource.js';
  * @since 0.1.0
  */
 export const testResources = {
+  /** Core `v1` Pod (`pods`, namespaced). */
   Pod: defineResource({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true }),
+  /** Core `v1` ConfigMap (`configmaps`, namespaced). */
   ConfigMap: defineResource({ apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true }),
+  /** Core `v1` Secret (`secrets`, namespaced). */
   Secret: defineResource({ apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true }),
+  /** Core `v1` Service (`services`, namespaced). */
   Service: defineResource({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true }),
+  /** Core `v1` Namespace (`namespaces`, cluster-scoped). */
   Namespace: defineResource({ apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false }),
+  /** Core `v1` Node (`nodes`, cluster-scoped). */
   Node: defineResource({ apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false }),
+  /** `apps/v1` Deployment (`deployments`, namespaced). */
   Deployment: defineResource({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true }),
 } as const satisfies Record<string, Resource>;
 

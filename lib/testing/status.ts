@@ -8,8 +8,11 @@
  * @since 0.1.0
  */
 export interface StatusCauseBody {
+  /** The cause type, e.g. `FieldValueRequired`. */
   readonly reason?: string;
+  /** A human-readable description of the cause. */
   readonly message?: string;
+  /** The field path the cause is about, e.g. `spec.containers[0].image`. */
   readonly field?: string;
 }
 
@@ -18,11 +21,17 @@ export interface StatusCauseBody {
  * @since 0.1.0
  */
 export interface StatusDetailsBody {
+  /** The name of the object concerned. */
   readonly name?: string;
+  /** Its API group (`''` for core). */
   readonly group?: string;
+  /** Its kind, or (as kube-apiserver often sends) the resource plural. */
   readonly kind?: string;
+  /** Its UID. */
   readonly uid?: string;
+  /** The individual causes, e.g. one per field error. */
   readonly causes?: readonly StatusCauseBody[];
+  /** Seconds the client should wait before retrying. */
   readonly retryAfterSeconds?: number;
 }
 
@@ -31,13 +40,21 @@ export interface StatusDetailsBody {
  * @since 0.1.0
  */
 export interface StatusBody {
+  /** Always `Status`. */
   readonly kind: 'Status';
+  /** Always `v1`. */
   readonly apiVersion: 'v1';
+  /** Always `{}`. */
   readonly metadata: Record<string, never>;
+  /** `Success` or `Failure`. */
   readonly status?: 'Success' | 'Failure';
+  /** The human-readable error message. */
   readonly message?: string;
+  /** The machine-readable reason, e.g. `NotFound`, `Expired`. */
   readonly reason?: string;
+  /** Details about the object or causes. */
   readonly details?: StatusDetailsBody;
+  /** The HTTP status code. */
   readonly code?: number;
 }
 
@@ -46,10 +63,15 @@ export interface StatusBody {
  * @since 0.1.0
  */
 export interface StatusInput {
+  /** The HTTP status code; `0` omits `code`. */
   readonly code: number;
+  /** The message; omitted when empty. */
   readonly message?: string;
+  /** The reason; omitted when empty. */
   readonly reason?: string;
+  /** The details; empty fields are dropped, an empty object stays `{}`. */
   readonly details?: StatusDetailsBody;
+  /** `Success` or `Failure` (the default). */
   readonly status?: 'Success' | 'Failure';
 }
 
@@ -148,12 +170,17 @@ export function unauthorizedStatus(): StatusBody {
  * @since 0.1.0
  */
 export interface ForbiddenInput {
+  /** The user name in the message. */
   readonly user: string;
+  /** The verb that was denied, e.g. `watch`. */
   readonly verb: string;
+  /** The resource plural, e.g. `pods`; also `details.kind`. */
   readonly plural: string;
   /** `''` for the core group. */
   readonly group: string;
+  /** The namespace; absent means "at the cluster scope". */
   readonly namespace?: string;
+  /** The object name, if the request named one. */
   readonly name?: string;
 }
 
@@ -247,6 +274,7 @@ export type FieldErrorType =
 export interface FieldError {
   /** The field path, e.g. `spec.containers[0].image`. */
   readonly field: string;
+  /** The error type, which becomes the cause's `reason`. */
   readonly type: FieldErrorType;
   /**
    * The detail appended after the type text (and value). For `FieldValueNotSupported` without `value`, the bad value

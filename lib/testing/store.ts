@@ -21,6 +21,7 @@ export class FakeStoreError extends Error {
   /** The class name, `FakeStoreError`, also in stack traces and `String(error)`. */
   override readonly name = 'FakeStoreError';
   constructor(
+    /** The Status reason the failure corresponds to. */
     readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid',
     message: string,
   ) {
@@ -248,7 +249,11 @@ function hasFinalizers(meta: JsonObject): boolean {
 }
 
 /** The input of a programmatic write: any JSON object; `metadata` may be partial. @since 0.1.0 */
-export type ObjectInput = { readonly metadata?: unknown; readonly [key: string]: unknown };
+export type ObjectInput = {
+  /** The object's metadata (an object, if set): `name` (or `generateName`), `namespace`, labels and so on. */
+  readonly metadata?: unknown;
+  readonly [key: string]: unknown;
+};
 
 /**
  * The in-memory store: collections keyed by `basePath/plural`, the global RV, the history ring buffer.

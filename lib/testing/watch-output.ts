@@ -19,9 +19,24 @@ import type { ServerResponse } from 'node:http';
  * @since 0.1.0
  */
 export type ChunkingMode =
-  | { readonly mode: 'line' }
-  | { readonly mode: 'split'; readonly chunkBytes: number; readonly delayMs?: number }
-  | { readonly mode: 'pack'; readonly maxEvents?: number };
+  | {
+      /** One write per event line. */
+      readonly mode: 'line';
+    }
+  | {
+      /** Every line cut into pieces, each its own write. */
+      readonly mode: 'split';
+      /** Size of each piece in UTF-8 bytes (at least 1). */
+      readonly chunkBytes: number;
+      /** Pause between pieces in ms; `0` (default) waits one `setImmediate`. */
+      readonly delayMs?: number;
+    }
+  | {
+      /** Lines queued in the same tick share one write. */
+      readonly mode: 'pack';
+      /** Most lines per write. Default unlimited. */
+      readonly maxEvents?: number;
+    };
 
 /** Server-wide controls every output consults before each write. @internal @since 0.1.0 */
 export interface OutputControl {
