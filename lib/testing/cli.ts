@@ -3,7 +3,7 @@
  * libraries or a browser to talk to.
  *
  * ```sh
- * kubex-rx fake-server [--port N] [--host 127.0.0.1] [--seed FILE...] [--cors]
+ * kubex-rx fake-server [--port N] [--host 127.0.0.1] [--seed FILE...] [--cors] [--max-watch-queue-bytes N|false]
  * ```
  *
  * The first line on stdout is `listening on http://HOST:PORT` (the objects of the `--seed` files are loaded
@@ -21,11 +21,14 @@ import type { ObjectInput } from './store.js';
 
 /** Usage text of `kubex-rx fake-server`. @since 0.1.0 */
 export const FAKE_SERVER_USAGE = `usage:
-  kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors]
+  kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors] [--max-watch-queue-bytes <n>|false]
     --port   port to listen on (default 0: a free port)
     --host   interface to bind (default 127.0.0.1, loopback only)
     --seed   JSON or YAML files of objects to create first (a List, or several YAML documents); repeatable
-    --cors   answer cross-origin requests from any origin (for a page in a browser)`;
+    --cors   answer cross-origin requests from any origin (for a page in a browser)
+    --max-watch-queue-bytes
+             unsent bytes after which a watch that does not keep up is closed as unresponsive, as
+             kube-apiserver does (default 67108864, 64 MiB); false: never`;
 
 /** Options of {@link runFakeServer}. @since 0.1.0 */
 export interface RunFakeServerOptions {
@@ -49,6 +52,7 @@ interface Flags {
   host: string;
   seeds: string[];
   cors: boolean;
+  maxWatchQueueBytes?: number | false;
 }
 
 function parseArgs(args: readonly string[]): Flags | 'help' {
@@ -84,6 +88,13 @@ function parseArgs(args: readonly string[]): Flags | 'help' {
       case '--cors':
         flags.cors = true;
         break;
+      case '--max-watch-queue-bytes': {
+        const v = value();
+        if (v === 'false') flags.maxWatchQueueBytes = false;
+        else if (/^[1-9]\d*$/.test(v) && Number.isSafeInteger(Number(v))) flags.maxWatchQueueBytes = Number(v);
+        else throw new UsageError(`--max-watch-queue-bytes: not a positive number of bytes or false: ${v}`);
+        break;
+      }
       default:
         throw new UsageError(`unknown argument ${arg}`);
     }
@@ -185,7 +196,9 @@ export async function runFakeServer(args: readonly string[], options: RunFakeSer
   let server: FakeApiServer | undefined;
   try {
     const kinds = await allKinds();
-    server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: kinds, ...(flags.cors ? { cors: true } : {}) });
+    server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: kinds, ...(flags.cors ? { cors: true } : {}),
+      ...(flags.maxWatchQueueBytes !== undefined ? { maxWatchQueueBytes: flags.maxWatchQueueBytes } : {}),
+    });
     const seeded = seed(server, flags.seeds, kinds);
     log(`listening on ${server.url}`);
     for (const s of seeded) log(`seeded ${s.count} object${s.count === 1 ? '' : 's'} from ${s.file}`);

@@ -4,20 +4,17 @@
  * `unresponsive`, as the cacher's "Forcing ... watcher close due to unresponsiveness". All over real loopback HTTP.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
 import { createClient } from '../../lib/client/create-client.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
 import { FakeApiServer, testResources, type FakeApiServerOptions, type WatchInfo } from '../../lib/testing/index.js';
-import { openWatch, type WatchClient } from './http-helpers.js';
+import { createUntilEvicted, openPaused as openPausedClient, openWatch, padded, PAD, podName, tick, type PausedClient, type WatchClient } from './http-helpers.js';
 
 const { Pod } = testResources;
 const PODS = '/api/v1/namespaces/ns/pods';
 const BOUND = 64 * 1024;
-/** Padding that makes every event line a little over 2 KiB, so the bound is passed with few events. */
-const PAD = 'x'.repeat(2000);
 
 let server: FakeApiServer | undefined;
 const clients: (WatchClient | PausedClient)[] = [];
@@ -35,11 +32,7 @@ async function start(options: FakeApiServerOptions = {}): Promise<FakeApiServer>
   return server;
 }
 
-/** A fixed-width name, so that every event line has the same length (RVs stay at 4 digits from 1000). */
-const podName = (i: number): string => `pod-${String(i).padStart(6, '0')}`;
-const padded = (i: number): { metadata: Record<string, unknown> } => ({ metadata: { name: podName(i), namespace: 'ns', annotations: { pad: PAD } } });
 const watchNow = (s: FakeApiServer): string => `${s.url}${PODS}?watch=1&resourceVersion=${s.resourceVersion}`;
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
   const started = Date.now();
@@ -49,39 +42,8 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 800
   }
 }
 
-/** A watch client that reads nothing until `readAll()`: its response is paused at once, so the socket fills up. */
-interface PausedClient {
-  readonly res: IncomingMessage;
-  /** Resumes reading; resolves with the whole body once the response ends, and whether it ended cleanly. */
-  readAll(): Promise<{ readonly body: Buffer; readonly complete: boolean }>;
-  close(): void;
-}
-
-function openPaused(url: string): Promise<PausedClient> {
-  return new Promise((resolve, reject) => {
-    let req: ClientRequest;
-    const onResponse = (res: IncomingMessage): void => {
-      res.pause();
-      res.on('error', () => undefined);
-      const client: PausedClient = {
-        res,
-        readAll: () =>
-          new Promise((done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('close', () => done({ body: Buffer.concat(chunks), complete: res.complete }));
-            res.resume();
-          }),
-        close: () => req.destroy(),
-      };
-      clients.push(client);
-      resolve(client);
-    };
-    req = httpRequest(url, { agent: false }, onResponse);
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A paused watch client, closed after the test. */
+const openPaused = (url: string): Promise<PausedClient> => openPausedClient(url, (c) => clients.push(c));
 
 /** Splits a body into its lines; checks that it ends at a line boundary. */
 function linesOf(body: Buffer): string[] {
@@ -94,20 +56,6 @@ function linesOf(body: Buffer): string[] {
 async function theWatch(s: FakeApiServer): Promise<WatchInfo> {
   await s.waitForOpenWatches(1);
   return s.watches[0]!;
-}
-
-/**
- * Creates Pods until the server evicts `w`, returning how many were created. Yields now and then so the socket (and
- * the kernel buffers behind it) fill up as they would; only then does the server-side queue grow.
- */
-async function createUntilEvicted(s: FakeApiServer, w: WatchInfo): Promise<number> {
-  let created = 0;
-  while (w.closeReason === undefined) {
-    if (created >= 40_000) throw new Error(`not evicted after ${created} events`);
-    s.create(Pod, padded(created++));
-    if (created % 20 === 0) await tick();
-  }
-  return created;
 }
 
 describe('FakeApiServer: bounded watch queue and slow-consumer eviction (§5, checklist 16)', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFakeServer, parseSeedText } from '../../lib/testing/cli.js';
 import { main } from '../../lib/cli.js';
-import { fetchRaw } from './http-helpers.js';
+import type { FakeApiServer } from '../../lib/testing/index.js';
+import { createUntilEvicted, fetchRaw, openPaused, type PausedClient } from './http-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubex-fake-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,6 +15,8 @@ interface Run {
   readonly errors: string[];
   readonly url: Promise<string>;
   readonly done: Promise<number>;
+  /** The running server, once it listens. */
+  readonly server: Promise<FakeApiServer>;
   stop(): void;
 }
 
@@ -29,9 +32,13 @@ function run(args: string[], via: 'function' | 'dispatcher' = 'function'): Run {
     if (m && lines.length === 1) gotUrl(m[1]!);
   };
   const error = (l: string): void => void errors.push(l);
+  let listening!: (s: FakeApiServer) => void;
+  const server = new Promise<FakeApiServer>((r) => (listening = r));
   const done =
-    via === 'function' ? runFakeServer(args, { signal: controller.signal, log, error }) : main(['fake-server', ...args], { signal: controller.signal, log, error });
-  return { lines, errors, url, done, stop: () => controller.abort() };
+    via === 'function'
+      ? runFakeServer(args, { signal: controller.signal, log, error, onListening: listening })
+      : main(['fake-server', ...args], { signal: controller.signal, log, error });
+  return { lines, errors, url, done, server, stop: () => controller.abort() };
 }
 
 describe('kubex-rx fake-server', () => {
@@ -103,6 +110,36 @@ describe('kubex-rx fake-server', () => {
     const errors: string[] = [];
     await expect(main(['nope'], { error: (l) => void errors.push(l) })).resolves.toBe(2);
     expect(errors.join('\n')).toContain('fake-server');
+  });
+
+  it('--max-watch-queue-bytes sets the bound after which a watch that does not keep up is closed as unresponsive', async () => {
+    const r = run(['--max-watch-queue-bytes', '65536']);
+    const server = await r.server;
+    let client: PausedClient | undefined;
+    try {
+      client = await openPaused(`${await r.url}/api/v1/namespaces/ns/pods?watch=1&resourceVersion=${server.resourceVersion}`);
+      await server.waitForOpenWatches(1);
+      const watch = server.watches[0]!;
+      // ~2 KiB per event: a 64 KiB bound (plus the socket buffers) is passed within a few hundred events; the 64 MiB
+      // default would take tens of thousands.
+      const created = await createUntilEvicted(server, watch, 5_000);
+      expect(watch.closeReason).toBe('unresponsive');
+      expect(created).toBeLessThan(5_000);
+    } finally {
+      client?.close();
+      r.stop();
+    }
+    await expect(r.done).resolves.toBe(0);
+
+    const off = run(['--max-watch-queue-bytes=false']);
+    expect(await off.url).toMatch(/^http:\/\//);
+    off.stop();
+    await expect(off.done).resolves.toBe(0);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      const usage = run(['--max-watch-queue-bytes', bad]);
+      await expect(usage.done).resolves.toBe(2);
+      expect(usage.errors.join('\n')).toContain('--max-watch-queue-bytes: not a positive number of bytes or false');
+    }
   });
 
   it('parseSeedText skips nulls and keeps plain arrays', () => {

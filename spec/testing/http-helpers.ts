@@ -3,6 +3,7 @@
  * Every request uses its own socket (`agent: false`) so a close is observable on the server.
  */
 import { request as httpRequest, type IncomingHttpHeaders, type ClientRequest, type IncomingMessage } from 'node:http';
+import { testResources, type FakeApiServer, type WatchInfo } from '../../lib/testing/index.js';
 
 export interface RawResponse {
   readonly status: number;
@@ -124,3 +125,61 @@ export function openWatch(url: string, headers: Record<string, string> = {}): Pr
 
 /** Waits for a number of ms (used only where the absence of output must be observed). */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A watch client that reads nothing until `readAll()`: its response is paused at once, so the socket fills up. */
+export interface PausedClient {
+  readonly res: IncomingMessage;
+  /** Resumes reading; resolves with the whole body once the response ends, and whether it ended cleanly. */
+  readAll(): Promise<{ readonly body: Buffer; readonly complete: boolean }>;
+  close(): void;
+}
+
+/** Opens a watch at `url` whose response is paused at once; `onOpen` gets the client (to close it after the test). */
+export function openPaused(url: string, onOpen: (client: PausedClient) => void = () => undefined): Promise<PausedClient> {
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest;
+    const onResponse = (res: IncomingMessage): void => {
+      res.pause();
+      res.on('error', () => undefined);
+      const client: PausedClient = {
+        res,
+        readAll: () =>
+          new Promise((done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('close', () => done({ body: Buffer.concat(chunks), complete: res.complete }));
+            res.resume();
+          }),
+        close: () => req.destroy(),
+      };
+      onOpen(client);
+      resolve(client);
+    };
+    req = httpRequest(url, { agent: false }, onResponse);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Padding that makes every Pod event line a little over 2 KiB, so a small queue bound is passed with few events. */
+export const PAD = 'x'.repeat(2000);
+/** A fixed-width name, so that every event line has the same length (RVs stay at 4 digits from 1000). */
+export const podName = (i: number): string => `pod-${String(i).padStart(6, '0')}`;
+/** Pod `i` in namespace `ns`, padded with {@link PAD}. */
+export const padded = (i: number): { metadata: Record<string, unknown> } => ({ metadata: { name: podName(i), namespace: 'ns', annotations: { pad: PAD } } });
+/** One turn of the event loop. */
+export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Creates padded Pods in `ns` until the server evicts `watch`, returning how many were created. Yields now and then
+ * so the socket (and the kernel buffers behind it) fill up as they would; only then does the server-side queue grow.
+ */
+export async function createUntilEvicted(server: FakeApiServer, watch: WatchInfo, limit = 40_000): Promise<number> {
+  let created = 0;
+  while (watch.closeReason === undefined) {
+    if (created >= limit) throw new Error(`not evicted after ${created} events`);
+    server.create(testResources.Pod, padded(created++));
+    if (created % 20 === 0) await tick();
+  }
+  return created;
+}
