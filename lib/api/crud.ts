@@ -46,20 +46,31 @@ export interface PatchOptions extends WriteOptions {
 
 /** Options of `delete$` (a `DeleteOptions` body). @since 0.1.0 */
 export interface DeleteOptions extends ObjectCallOptions {
+  /** Validate and answer as if deleted, but delete nothing (`dryRun: ["All"]`). */
   readonly dryRun?: boolean;
   /** `Orphan`, `Background` or `Foreground`: what happens to dependents. */
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   /** Seconds before the object is deleted; `0` deletes at once. */
   readonly gracePeriodSeconds?: number;
   /** Delete only if the object still has this uid / resourceVersion (409 otherwise). */
-  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly preconditions?: {
+    /** The uid the object must still have. */
+    readonly uid?: string;
+    /** The resourceVersion the object must still have. */
+    readonly resourceVersion?: string;
+  };
 }
 
 /**
  * An object as given to `create$`/`replace$`: `apiVersion` and `kind` may be left out (the resource fills them in).
  * @since 0.1.0
  */
-export type ObjectInput<T> = Omit<T, 'apiVersion' | 'kind'> & { readonly apiVersion?: string; readonly kind?: string };
+export type ObjectInput<T> = Omit<T, 'apiVersion' | 'kind'> & {
+  /** Default: the resource's `apiVersion`. */
+  readonly apiVersion?: string;
+  /** Default: the resource's `kind`. */
+  readonly kind?: string;
+};
 
 /** The metadata every written object must carry. */
 type WithName = { readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly generateName?: string } };

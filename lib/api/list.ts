@@ -9,7 +9,9 @@ import { formatValidationErrors } from '../watch/decode-event.js';
 export interface ListOptions {
   /** Omitted: the Api's namespace. `null`: all namespaces. Must be omitted (or `null`) for cluster-scoped kinds. */
   readonly namespace?: string | null;
+  /** Only objects whose labels match, e.g. `app=web,tier!=cache`. */
   readonly labelSelector?: string;
+  /** Only objects whose fields match, e.g. `status.phase=Running`. */
   readonly fieldSelector?: string;
   /** Unset: a consistent read of the latest state. `"0"`: any cached state (cheap, possibly stale). */
   readonly resourceVersion?: string;
@@ -26,13 +28,20 @@ export interface ListOptions {
  * @since 0.1.0
  */
 export interface ObjectList<T> {
+  /** The list's `apiVersion` (the resource's when the server sent none). */
   readonly apiVersion: string;
+  /** The list's kind, e.g. `PodList` (`<Kind>List` when the server sent none). */
   readonly kind: string;
+  /** The list's metadata. */
   readonly metadata: {
+    /** The resourceVersion the list was built at: where a watch resumes from. */
     readonly resourceVersion: string;
+    /** The token of the next page; absent on the last page. */
     readonly continue?: string;
+    /** How many items remain after this page, when the server says (an estimate). */
     readonly remainingItemCount?: number;
   };
+  /** The decoded objects of this page. */
   readonly items: readonly T[];
 }
 

@@ -13,9 +13,13 @@ export { ConfigError } from './config-errors.js';
  * @since 0.1.0
  */
 export interface Impersonation {
+  /** The user name to act as (`Impersonate-User`). */
   readonly user?: string;
+  /** The user's UID (`Impersonate-Uid`). */
   readonly uid?: string;
+  /** The groups to act as (one `Impersonate-Group` line each). */
   readonly groups?: readonly string[];
+  /** Extra user attributes (`Impersonate-Extra-<key>`, the key percent-encoded, one line per value). */
   readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 

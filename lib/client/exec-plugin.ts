@@ -20,9 +20,15 @@ const API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.
 export interface ExecPluginConfig {
   /** The program: a path, or a name looked up in `PATH`. Never run through a shell. */
   readonly command: string;
+  /** The arguments, passed to the program as they are (no shell). */
   readonly args?: readonly string[];
   /** Extra environment variables, on top of the process's. */
-  readonly env?: readonly { readonly name: string; readonly value: string }[];
+  readonly env?: readonly {
+    /** The variable's name. */
+    readonly name: string;
+    /** The variable's value. */
+    readonly value: string;
+  }[];
   /** `client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`. */
   readonly apiVersion: string;
   /** Shown when the command is not found. */

@@ -8,24 +8,35 @@ export type BodyLike = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** What kubex-rx reads of a fetch `Response`. @since 0.1.0 */
 export interface FetchResponseLike {
+  /** The HTTP status code. */
   readonly status: number;
+  /** The HTTP reason phrase (may be `''`, e.g. over HTTP/2). */
   readonly statusText: string;
+  /** Whether `status` is in the 200–299 range. */
   readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers. */
+  readonly headers: {
+    /** The value of a header (case-insensitive name), or `null` when absent. */
+    get(name: string): string | null;
+  };
   /** `null` when the response has no body. */
   readonly body: BodyLike | null;
+  /** Reads the whole body as text. */
   text(): Promise<string>;
 }
 
 /** What kubex-rx passes to `fetch`. @since 0.1.0 */
 export interface FetchInitLike {
+  /** The HTTP method (`GET`, `POST`, `PATCH`, ...). */
   method: string;
   /**
    * A record, or `[name, value]` pairs when a header repeats (impersonating several groups sends one
    * `Impersonate-Group` line per group). WHATWG `fetch` and node-fetch accept both.
    */
   headers: Record<string, string> | [string, string][];
+  /** The request body, when there is one (JSON, or a patch). */
   body?: string;
+  /** Aborts the request and its body stream. */
   signal?: AbortSignal;
   /** node-fetch only: the `http(s).Agent` carrying keep-alive, CA and client certificates. */
   agent?: unknown;

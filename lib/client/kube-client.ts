@@ -7,8 +7,11 @@ export interface KubeRequest {
   readonly method?: string;
   /** An absolute path on the server, e.g. `/api/v1/namespaces/default/pods`. */
   readonly path: string;
+  /** The query string parameters, if any. */
   readonly query?: URLSearchParams;
+  /** Headers of this request, over the client's (credential headers still win). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The request body; `Content-Type: application/json` is added unless a header sets one. */
   readonly body?: string;
   /** Aborts the request, and the body stream once the response has arrived. */
   readonly signal?: AbortSignal;
@@ -49,13 +52,17 @@ export interface CredentialProvider {
 
 /** What {@link KubeClient} is built from; see `createClient` for the user-facing options. @since 0.1.0 */
 export interface KubeClientInit {
+  /** The API server's base URL (a trailing `/` is dropped). */
   readonly server: URL;
+  /** The namespace of `Api`s that name none. */
   readonly namespace: string;
+  /** The transport every request goes through. */
   readonly fetch: FetchLike;
   /** Returns the `Authorization` (and other credential) headers; called for every request so rotated credentials apply. */
   readonly credentials?: () => Promise<Readonly<Record<string, string>>> | Readonly<Record<string, string>>;
   /** A refreshable credential source; takes precedence over `credentials`. */
   readonly auth?: CredentialProvider;
+  /** Extra headers sent with every request (a request's own and credential headers win). */
   readonly headers?: Readonly<Record<string, string>>;
   /** node-fetch's `agent` (keep-alive, CA, client certificate, proxy); other `fetch`es ignore it. */
   readonly agent?: unknown;
@@ -165,7 +172,12 @@ export class KubeClient {
   }
 
   /** Keeps `JSON.stringify(client)` free of credentials. */
-  toJSON(): { server: string; namespace: string } {
+  toJSON(): {
+    /** The server URL without user info, query or fragment. */
+    server: string;
+    /** The client's default namespace. */
+    namespace: string;
+  } {
     return { server: redactUrl(this.server), namespace: this.namespace };
   }
 

@@ -4,9 +4,16 @@ import { statusErrorFrom, type StatusError } from './status-error.js';
 
 /** The parts of a fetch `Response` needed to turn an error answer into a typed error. */
 export interface ErrorResponseLike {
+  /** The HTTP status code (e.g. `404`). */
   readonly status: number;
+  /** The HTTP reason phrase (e.g. `Not Found`), used in the message when the body is empty. */
   readonly statusText?: string;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers; only `Retry-After` is read. */
+  readonly headers: {
+    /** The value of a header (case-insensitive name), or `null` when absent. */
+    get(name: string): string | null;
+  };
+  /** Reads the whole body as text (a JSON `Status`, or any other error page). */
   text(): Promise<string>;
 }
 

@@ -20,7 +20,10 @@ import { WatchCursor } from '../watch/watch-cursor.js';
 import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
 /** What an informer needs of its objects: their metadata. */
-export type InformerObject = { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'> | undefined };
+export type InformerObject = {
+  /** Name and namespace key the object in the store; its resourceVersion tells a relist whether it changed. */
+  readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'> | undefined;
+};
 
 /**
  * What an informer watches and lists through: an {@link Api} (or anything with its `resource`, `watch$` and

@@ -21,7 +21,12 @@ import type { WatchEvent } from '../watch/watch-event.js';
  * ```
  * @since 0.1.0
  */
-export function reflect<T extends { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace'> | undefined }>(): OperatorFunction<
+export function reflect<
+  T extends {
+    /** The name and namespace give the object's store key (see `objectKey`). */
+    readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace'> | undefined;
+  },
+>(): OperatorFunction<
   WatchEvent<T>,
   ReadonlyMap<string, T>
 > {

@@ -25,13 +25,19 @@ export interface ResourceOptions<T> {
  * @since 0.1.0
  */
 export interface Resource<T = KubernetesObject> {
+  /** `v1` for the core group, `GROUP/VERSION` otherwise (`apps/v1`). */
   readonly apiVersion: string;
   /** The API group; `''` for the core group. */
   readonly group: string;
+  /** The version part of `apiVersion` (`v1`). */
   readonly version: string;
+  /** The kind, as in the objects' `kind` field (`Pod`). */
   readonly kind: string;
+  /** The lower-case plural used in URLs (`pods`). */
   readonly plural: string;
+  /** Whether objects live in a namespace (`Pod`) or at cluster scope (`Node`). */
   readonly namespaced: boolean;
+  /** The io-ts codec that decodes (and encodes) one object. */
   readonly codec: t.Type<T, unknown, unknown>;
   /** The path prefix of the group-version: `/api/v1` or `/apis/GROUP/VERSION`. */
   readonly basePath: string;

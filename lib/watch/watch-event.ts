@@ -7,10 +7,15 @@ import { INITIAL_EVENTS_END_ANNOTATION, type Bookmark } from './codecs.js';
  * @since 0.1.0
  */
 export const EventType = {
+  /** An object was created, or entered the watched selection. */
   ADDED: 'ADDED',
+  /** An object was changed. */
   MODIFIED: 'MODIFIED',
+  /** An object was deleted, or left the watched selection. */
   DELETED: 'DELETED',
+  /** A progress marker carrying only a resourceVersion (see {@link BookmarkEvent}). */
   BOOKMARK: 'BOOKMARK',
+  /** Wire type only: the server sent a `Status` error; kubex-rx raises it as a typed error instead. */
   ERROR: 'ERROR',
 } as const;
 /** One of the {@link EventType} values. @since 0.1.0 */
@@ -23,7 +28,9 @@ export type EventType = (typeof EventType)[keyof typeof EventType];
  * @since 0.1.0
  */
 export interface ObjectEvent<T> {
+  /** What happened to the object. */
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The decoded object: its new state, or for DELETED its last state. */
   readonly object: T;
 }
 
@@ -35,7 +42,9 @@ export interface ObjectEvent<T> {
  * @since 0.1.0
  */
 export interface BookmarkEvent {
+  /** Always `BOOKMARK`. */
   readonly type: 'BOOKMARK';
+  /** Only `metadata.resourceVersion` and, possibly, the initial-events-end annotation. */
   readonly object: Bookmark;
 }
 
