@@ -3,6 +3,7 @@ import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
 import { parseServerUrl } from './server-url.js';
+import { proxyFromEnvironment } from './proxy-env.js';
 
 export { ConfigError } from './config-errors.js';
 
@@ -97,9 +98,6 @@ export interface ClientOptions {
 /** The Node-only configuration module, relative to this one. */
 const RESOLVE_CONFIG = './resolve-config.js';
 
-/** The variables that can name a proxy (see proxy-env.ts, not imported here to keep browser bundles small). */
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
-
 /** Options that need the Node configuration path (files, TLS agent, plugins). */
 const NODE_OPTIONS = [
   'kubeconfig', 'context', 'tokenFile', 'username', 'password', 'exec', 'ca', 'clientCertificate', 'clientKey',
@@ -176,9 +174,10 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
   const server = parseServerUrl(options.server!, 'createClient');
   const env = nodeEnvironment(options);
   let agent: unknown;
-  if (env && PROXY_VARIABLES.some((name) => env[name])) {
-    const { environmentProxyAgent } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
-    agent = environmentProxyAgent(server, env);
+  const proxy = env ? proxyFromEnvironment(server, env) : undefined;
+  if (proxy) {
+    const { proxyAgent } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
+    agent = proxyAgent(server, proxy);
   }
   const fetch = options.fetch ?? (await defaultFetch());
   const token = options.token;

@@ -318,11 +318,9 @@ export async function resolveConfig(options: ClientOptions): Promise<ResolvedCon
 
 /**
  * The agent for `{ server, token }` clients (which skip {@link resolveConfig}) when the environment names a proxy
- * for `server`: a keep-alive agent tunnelling through it; `undefined` when the server is reached directly.
- * @throws ConfigError when the proxy variable that applies is malformed
+ * for `server`: a keep-alive agent tunnelling through `proxy`.
  * @internal
  */
-export function environmentProxyAgent(server: URL, env: Readonly<Record<string, string | undefined>>): unknown {
-  const proxy = proxyFromEnvironment(server, env);
-  return proxy ? createAgent(server, {}, proxy) : undefined;
+export function proxyAgent(server: URL, proxy: URL): unknown {
+  return createAgent(server, {}, proxy);
 }

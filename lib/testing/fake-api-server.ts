@@ -1109,9 +1109,9 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   evictWatches(match: (w: WatchInfo) => boolean = () => true): number {
-    const hit = [...this.open].filter((w) => !w.output.terminal && match(w));
     let evicted = 0;
-    for (const w of hit) if (w.evict()) evicted++;
+    // evict() leaves a watch that is already ending (ERROR queued, end or drop requested) alone and says so.
+    for (const w of [...this.open]) if (match(w) && w.evict()) evicted++;
     return evicted;
   }
 
