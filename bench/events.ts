@@ -1,6 +1,6 @@
 /**
  * The watch stream the benchmark server sends: realistic Pods, each one unique, built from the recorded fixture
- * `../shared/fixtures/pod.json` (read in place, never copied into the repo).
+ * `vendor/fixtures/pod.json`.
  *
  * Every event line has the same length: the fields that make a Pod unique (name, uid, resourceVersion, and the
  * send timestamp used by the latency test) are fixed-width digit runs patched into a copy of one template line.
@@ -11,14 +11,11 @@
  * can fall inside a character (see {@link EventTemplate.midCharAt}).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root: the nearest ancestor of this file holding the kubex-rx package.json. */
-export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+import { join } from 'node:path';
+import { FIXTURES_DIR } from '../vendor/index.js';
 
 /** The recorded Pod; `BENCH_POD_FIXTURE` overrides it. */
-export const POD_FIXTURE = process.env['BENCH_POD_FIXTURE'] ?? resolve(REPO_ROOT, '../shared/fixtures/pod.json');
+export const POD_FIXTURE = process.env['BENCH_POD_FIXTURE'] ?? join(FIXTURES_DIR, 'pod.json');
 
 /** The namespace every benchmark watch asks for (the server ignores it). */
 export const NAMESPACE = 'bench';
@@ -139,17 +136,5 @@ function writeDigits(target: Buffer, offset: number, width: number, value: numbe
   for (let i = width - 1; i >= 0; i--) {
     target[offset + i] = 0x30 + (value % 10);
     value = Math.floor(value / 10);
-  }
-}
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === 'kubex-rx') return dir;
-    } catch {
-      // no package.json here: keep walking up
-    }
-    if (dirname(dir) === dir) throw new Error(`bench: no kubex-rx package.json above ${from}`);
   }
 }

@@ -23,7 +23,7 @@
  * ## What runs where
  *
  * - `server.ts`, its own process: a `node:http` server on 127.0.0.1 streaming unique, realistic Pods (built from
- *   `../shared/fixtures/pod.json`, with multi-byte characters in an annotation), a BOOKMARK every 1000 events, in
+ *   `vendor/fixtures/pod.json`, with multi-byte characters in an annotation), a BOOKMARK every 1000 events, in
  *   writes of random size (512 B - 64 KiB) that split lines and characters (`events.ts` builds the lines).
  * - `child.ts`, one process per run (forked with `--expose-gc`), loads exactly one contender (`contender-*.ts`):
  *   1. `raw`: `node:http` + split on the newline byte + `JSON.parse`, nothing else: the limit;
@@ -66,7 +66,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_POD_MODULE } from './contender-kubex.js';
-import { loadTemplate, REPO_ROOT, streamBytes } from './events.js';
+import { REPO_ROOT } from '../vendor/index.js';
+import { loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
 
@@ -451,7 +452,7 @@ function render(
     `- Machine: ${machine()}`,
     `- Load average (1, 5, 15 min): ${loadBefore.map((l) => l.toFixed(2)).join(', ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} after`,
     `- ${versions()}`,
-    `- Stream: unique Pods from \`shared/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
+    `- Stream: unique Pods from \`vendor/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
     `- Throughput: ${CONFIG.rounds} rounds x ${thousands(CONFIG.n)} Pods (${mb(bytes, 0)}), contenders alternated; medians, ratios are medians of per-round ratios. Full validation: ${CODEC === 'generated' ? 'the generated Pod codec (`lib/k8s/v1_35/core/v1`)' : 'the foundation `KubernetesObject` codec'}`,
     `- Memory: peak RSS and live heap after GC (taken in the last event's handler) at ${thousands(CONFIG.nSmall)} (median of rounds) and ${thousands(CONFIG.nLarge)} (one run); RSS before 1st byte: after loading the library and building the client`,
     `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${thousands(CONFIG.latencyBurst)} events at full speed and ${CONFIG.latencyWarmup} paced ones, all uncounted: the JIT is warm, as in a watch that has run for a while), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,

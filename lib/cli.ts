@@ -6,7 +6,7 @@
  *
  * ```sh
  * kubex-rx codegen --spec <file|url> --out <dir> [...]
- * kubex-rx builtins [--shared <dir>] [--root <dir>]
+ * kubex-rx builtins [--openapi <dir>] [--root <dir>]
  * kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors]
  * ```
  *
@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 
 const USAGE = `usage:
   kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
-  kubex-rx builtins [--shared <dir>] [--root <dir>]
+  kubex-rx builtins [--openapi <dir>] [--root <dir>]
   kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors]`;
 
 /**

@@ -4,7 +4,7 @@
  *
  * ```sh
  * kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <p>] [--runtime-module <m>] [--source <text>] [--clean]
- * kubex-rx builtins [--shared <dir>] [--root <dir>]   # regenerates lib/k8s/v1_35 and v1_36 (npm run codegen)
+ * kubex-rx builtins [--openapi <dir>] [--root <dir>]   # regenerates lib/k8s/v1_35 and v1_36 (npm run codegen)
  * ```
  *
  * `--spec` is an OpenAPI v2 document (a file, or a URL such as `http://127.0.0.1:8001/openapi/v2` behind
@@ -21,7 +21,7 @@ import { BUILTIN_TARGETS, generate, writeFiles, type GenerateOptions } from './i
 
 const USAGE = `usage:
   kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
-  kubex-rx builtins [--shared <dir>] [--root <dir>]`;
+  kubex-rx builtins [--openapi <dir>] [--root <dir>]`;
 
 /** A usage error: exit code 2. */
 class UsageError extends Error {
@@ -103,11 +103,11 @@ export async function main(
       return 0;
     }
     if (command === 'builtins') {
-      const flags = parseFlags(rest, ['shared', 'root']);
+      const flags = parseFlags(rest, ['openapi', 'root']);
       const root = resolve(flags.get('root') ?? '.');
-      const shared = resolve(flags.get('shared') ?? join(root, '..', 'shared'));
+      const openapi = resolve(flags.get('openapi') ?? join(root, 'vendor', 'k8s-openapi'));
       for (const target of BUILTIN_TARGETS) {
-        const files = generate(await readSpec(join(shared, 'k8s-openapi', target.spec)), target.options);
+        const files = generate(await readSpec(join(openapi, target.spec)), target.options);
         writeFiles(files, join(root, target.out), true);
         log(`codegen: wrote ${files.length} modules under ${target.out}`);
       }

@@ -213,7 +213,7 @@ export function listTsFiles(dir: string): string[] {
 }
 
 /**
- * The built-in models: which spec (in `../shared/k8s-openapi/`) is generated into which directory, with which
+ * The built-in models: which spec (in the repository's `vendor/k8s-openapi/`) is generated into which directory, with which
  * options. `npm run codegen` and the drift test both use this table.
  * @since 0.1.0
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decodeList, listQuery, validateListOptions } from '../../lib/api/list.js';
 import { DecodeError } from '../../lib/errors/kubex-error.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { readFixture } from '../helpers/shared.js';
+import { readFixture } from '../../vendor/index.js';
 
 const Pod = defineResource({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true });
 const Deployment = defineResource({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true });

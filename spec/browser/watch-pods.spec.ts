@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'esbuild';
 import { Pod } from '../../lib/k8s/v1_35/core/v1.js';
 import { FakeApiServer } from '../../lib/testing/index.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../../vendor/index.js';
 import { browserBuildOptions, bundleForBrowser, findChromium, launchChromium, pageHtml, servePage } from './browser-harness.js';
 
 const chromiumPath = findChromium();

@@ -17,7 +17,7 @@ import type { ResourceCodec } from '../../lib/k8s/runtime.js';
 import type { Resource } from '../../lib/resource/define-resource.js';
 import { FakeApiServer } from '../../lib/testing/index.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
-import { readFixture } from '../helpers/shared.js';
+import { readFixture } from '../../vendor/index.js';
 
 /** `true` only when A and B are the same type (not merely mutually assignable through `any`). */
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;

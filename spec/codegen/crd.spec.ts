@@ -13,7 +13,7 @@ import { generate, modulesFromCrds, modulesOf, type CrdDocument, type Decl } fro
 import { Api } from '../../lib/api/api.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import { formatValidationErrors } from '../../lib/watch/decode-event.js';
-import { FIXTURES_DIR, readFixture } from '../helpers/shared.js';
+import { FIXTURES_DIR, readFixture } from '../../vendor/index.js';
 import { FooBar, FooBarList, FooBarSpec } from './generated/k8s-openapi-tests-custom-resource-definition.com/v1.js';
 import { CRD_OPTIONS, readCrdFixture } from './targets.js';
 

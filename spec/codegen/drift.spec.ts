@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_TARGETS, generate, listTsFiles, writeFiles, type GeneratedFile } from '../../lib/codegen/index.js';
 import { main } from '../../lib/codegen/cli.js';
-import { REPO_ROOT, SHARED_DIR } from '../helpers/shared.js';
+import { OPENAPI_DIR, REPO_ROOT } from '../../vendor/index.js';
 import { CRD_OPTIONS, CRD_OUT, readCrdFixture, readSpec } from './targets.js';
 
 /** Writes the files to a temp dir and reads them back, so the comparison covers what `writeFiles` produces. */
@@ -39,7 +39,7 @@ describe('generated code is up to date (run `npm run codegen` if this fails)', (
     const root = mkdtempSync(join(tmpdir(), 'kubex-codegen-root-'));
     try {
       const log: string[] = [];
-      expect(await main(['builtins', '--root', root, '--shared', SHARED_DIR], (l) => log.push(l), (l) => log.push(l))).toBe(0);
+      expect(await main(['builtins', '--root', root, '--openapi', OPENAPI_DIR], (l) => log.push(l), (l) => log.push(l))).toBe(0);
       for (const target of BUILTIN_TARGETS) {
         const fresh = committed(join(root, target.out));
         expect(fresh.size).toBeGreaterThan(30);

@@ -1,5 +1,5 @@
 /**
- * Every recorded object in `../shared/fixtures` decodes with its generated codec, in both generated versions,
+ * Every recorded object in `vendor/fixtures` decodes with its generated codec, in both generated versions,
  * and round-trips: `encode(decode(x))` deep-equals `x` (and decoding returns the very input object, the io-ts
  * open-codec property the hot path relies on).
  */
@@ -15,7 +15,7 @@ import * as apps36 from '../../lib/k8s/v1_36/apps/v1.js';
 import * as core36 from '../../lib/k8s/v1_36/core/v1.js';
 import * as meta36 from '../../lib/k8s/v1_36/meta/v1.js';
 import { formatValidationErrors } from '../../lib/watch/decode-event.js';
-import { fixtureFiles, readFixture } from '../helpers/shared.js';
+import { fixtureFiles, readFixture } from '../../vendor/index.js';
 
 type Codecs = Readonly<Record<string, unknown>>;
 

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { BUILTIN_TARGETS, listTsFiles } from '../../lib/codegen/index.js';
 import { defineKind, intOrString, nullable, ObjectType, objectType, recordOf } from '../../lib/k8s/runtime.js';
 import { formatValidationErrors } from '../../lib/watch/decode-event.js';
-import { fixtureFiles, readFixture, REPO_ROOT } from '../helpers/shared.js';
+import { fixtureFiles, readFixture, REPO_ROOT } from '../../vendor/index.js';
 import { CRD_OUT } from './targets.js';
 
 const messages = (result: t.Validation<unknown>): string[] => (result._tag === 'Left' ? formatValidationErrors(result.left).sort() : []);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GenerateOptions } from '../../lib/codegen/index.js';
-import { FIXTURES_DIR, REPO_ROOT, SHARED_DIR } from '../helpers/shared.js';
+import { FIXTURES_DIR, OPENAPI_DIR, REPO_ROOT } from '../../vendor/index.js';
 
 /** The fixture CRD's generated module is committed here (and type-checked with the rest of `spec/`). */
 export const CRD_OUT = join(REPO_ROOT, 'spec', 'codegen', 'generated');
@@ -16,12 +16,12 @@ export const CRD_OPTIONS: GenerateOptions = {
   source: 'the fixture CRD `customresourcedefinition.json`',
 };
 
-/** The fixture CRD, parsed (read in place from `../shared/fixtures`). */
+/** The fixture CRD, parsed (`vendor/fixtures`). */
 export function readCrdFixture(): unknown {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, 'customresourcedefinition.json'), 'utf8'));
 }
 
-/** A Kubernetes OpenAPI v2 spec from `../shared/k8s-openapi`, parsed. */
+/** A Kubernetes OpenAPI v2 spec from `vendor/k8s-openapi`, parsed. */
 export function readSpec(file: string): unknown {
-  return JSON.parse(readFileSync(join(SHARED_DIR, 'k8s-openapi', file), 'utf8'));
+  return JSON.parse(readFileSync(join(OPENAPI_DIR, file), 'utf8'));
 }

@@ -5,7 +5,7 @@ import {
   BadRequestError, ConflictError, ForbiddenError, GatewayTimeoutError, GoneError, InternalError, InvalidError, NotFoundError,
   ServiceUnavailableError, StatusError, TooManyRequestsError, UnauthorizedError, statusErrorFrom,
 } from '../../lib/errors/status-error.js';
-import { readFixture } from '../helpers/shared.js';
+import { readFixture } from '../../vendor/index.js';
 
 const status = (code: number, reason: string, message: string, extra: object = {}): string =>
   `${JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...extra, code })}\n`;

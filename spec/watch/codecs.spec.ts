@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { Bookmark, KubernetesObject, ObjectMeta, Status } from '../../lib/watch/codecs.js';
-import { fixtureFiles, readFixture } from '../helpers/shared.js';
+import { fixtureFiles, readFixture } from '../../vendor/index.js';
 
 /** The objects a fixture holds: a list's items (which carry no apiVersion/kind), or the object itself. */
 function objectsOf(fixture: Record<string, unknown>): Record<string, unknown>[] {
   return Array.isArray(fixture['items']) ? (fixture['items'] as Record<string, unknown>[]) : [fixture];
 }
 
-describe('codecs against ../shared/fixtures', () => {
+describe('codecs against vendor/fixtures', () => {
   const files = fixtureFiles();
 
   it('finds the recorded fixtures', () => {

@@ -5,7 +5,7 @@ import { GoneError, InternalError, StatusError, TooManyRequestsError, GatewayTim
 import { KubernetesObject } from '../../lib/watch/codecs.js';
 import { decodeWatchEvent } from '../../lib/watch/decode-event.js';
 import { isInitialEventsEnd } from '../../lib/watch/watch-event.js';
-import { readFixture } from '../helpers/shared.js';
+import { readFixture } from '../../vendor/index.js';
 
 const pod = readFixture('pod.json');
 const line = (type: string, object: unknown): string => JSON.stringify({ type, object });
