@@ -10,16 +10,11 @@
  * Slow (a build and an npm install, from npm's cache when it can): about 30-60 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../vendor/index.js';
+import { createConsumer, sh, TSC } from './consumer.js';
 
-const run = promisify(execFile);
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The module `./k8s/*` is checked through. */
 const K8S_SAMPLE = 'v1_35/core/v1';
 /** Adapters in lib/ that must be published as subpaths, and the peers they need at run time. */
@@ -31,19 +26,8 @@ const FRAMEWORKS = ['@angular', '@nestjs'];
 
 type Exports = Record<string, string | Record<string, string>>;
 
-let work: string;
 let project: string;
 let manifest: { exports: Exports; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
-
-async function sh(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  try {
-    const { stdout } = await run(file, [...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-}
 
 /** Runs a script with node in the consumer project; returns its stdout. */
 function node(args: readonly string[]): Promise<string> {
@@ -59,27 +43,13 @@ function subpaths(exports: Exports): string[] {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'kubex-pack-'));
-  // Pack a copy, so the build (prepack) never touches the working tree's dist/.
-  const source = join(work, 'source');
-  mkdirSync(source);
-  for (const entry of ['lib', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'CHANGELOG.md']) {
-    cpSync(join(REPO_ROOT, entry), join(source, entry), { recursive: true });
-  }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
-  const packed = JSON.parse(await sh(NPM, ['pack', '--json', '--pack-destination', work], source)) as [{ filename: string }];
-  const tarball = join(work, packed[0].filename);
-
-  project = join(work, 'consumer');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-  // The peers rxjs, io-ts and fp-ts are installed by npm as (non-optional) peers; @types/node for the type-check.
-  await sh(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball, '@types/node@^20.19'], project);
+  // @types/node for the type-check.
+  project = await createConsumer({ install: ['@types/node@^20.19'] });
   manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'kubex-rx', 'package.json'), 'utf8')) as typeof manifest;
 }, 240_000);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (project) rmSync(project, { recursive: true, force: true });
 });
 
 describe('the packed tarball, installed in a fresh project', () => {
