@@ -1,73 +1,110 @@
 /**
- * The seed's example: watch pods in all namespaces (with bookmarks) and print every event, while the sample
- * creates a Pod (`generateName: 'example-pod-'`, one nginx container) and deletes it.
+ * The seed's example (`npm start`): watch the pods of a namespace and print every event, while the sample creates
+ * a Pod (`generateName: 'example-pod-'`, one nginx container) and deletes it.
  *
- * `npm start` runs it. With `KUBEX_SERVER` set (e.g. `http://127.0.0.1:8001` from `kubectl proxy`, plus
- * `KUBEX_TOKEN` if the server wants one) it does this on that cluster. Else, when kubectl would find a cluster
- * (`KUBECONFIG` is set, `~/.kube/config` exists, or it runs in a pod), it uses that, as `createClient()` does.
- * Otherwise (a fresh machine, CI) it starts the embedded FakeApiServer from `kubex-rx/testing`, so a newcomer
- * sees real events with no cluster. The namespace is `KUBEX_NAMESPACE`, else the context's (or `default`).
+ * By default it runs on the embedded FakeApiServer from `kubex-rx/testing`, so the first command a newcomer types
+ * touches nothing: a `~/.kube/config` on the machine is never used unless asked for. A real cluster is used only
+ * when asked explicitly, and the sample then says which (context, server, namespace) before it writes anything:
+ *
+ *   npm start                                   the embedded FakeApiServer
+ *   npm start -- --cluster                      the cluster `kubectl` would use (kubeconfig, or in-cluster); also KUBEX_CLUSTER=1
+ *   npm start -- --cluster --context kind-kind  another kubeconfig context; also KUBEX_CONTEXT
+ *   npm start -- --namespace sandbox            the namespace to create the pod in; also KUBEX_NAMESPACE
+ *   KUBEX_SERVER=http://127.0.0.1:8001 npm start   a server given by URL (`kubectl proxy`; KUBEX_TOKEN if it needs one)
  */
-import { Api, EventType, createClient, isInitialEventsEnd } from 'kubex-rx';
+import { Api, EventType, createClient, isInitialEventsEnd, type KubeClient, type WatchEvent } from 'kubex-rx';
 import { Pod } from 'kubex-rx/k8s/v1_35/core/v1';
 import { FakeApiServer } from 'kubex-rx/testing';
-import { firstValueFrom } from 'rxjs';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { filter, firstValueFrom, ReplaySubject, take, timeout } from 'rxjs';
+import { parseArgs } from 'node:util';
 
-const namespace = process.env['KUBEX_NAMESPACE'];
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const USAGE = `usage: npm start [-- --cluster [--context NAME]] [-- --namespace NAME]
 
-async function main(): Promise<void> {
-  const env = process.env;
-  const server = env['KUBEX_SERVER'];
-  // What createClient() would use: a kubeconfig, or the pod's service account. Only then is a real cluster used.
-  const configured = Boolean(env['KUBECONFIG']) || existsSync(join(env['HOME'] ?? homedir(), '.kube', 'config')) || Boolean(env['KUBERNETES_SERVICE_HOST']);
-  const external = server !== undefined || configured;
-  const fake = external ? undefined : await FakeApiServer.start();
-  const client = server
-    ? await createClient({ server, token: env['KUBEX_TOKEN'] })
-    : fake
-      ? await createClient({ server: fake.url })
-      : await createClient();
-  console.log(fake ? `embedded FakeApiServer at ${fake.url} (set KUBEX_SERVER or KUBECONFIG to use a real cluster)` : `using ${client}`);
+Watches pods and creates and deletes one, printing every event.
+  (no option)        on the embedded FakeApiServer: nothing outside this process is touched
+  --cluster          on the cluster kubectl would use (kubeconfig or in-cluster); env KUBEX_CLUSTER=1
+  --context NAME     that kubeconfig context instead of the current one (with --cluster); env KUBEX_CONTEXT
+  --namespace NAME   the namespace to watch and to create the pod in (default: the context's); env KUBEX_NAMESPACE
+  KUBEX_SERVER=URL   a server given by URL, e.g. \`kubectl proxy\`'s http://127.0.0.1:8001 (KUBEX_TOKEN if needed)`;
 
-  const pods = new Api(Pod, { client, ...(namespace ? { namespace } : {}) }); // Api<Pod>: events and results are typed and validated
+const { values: flags } = parseOptions();
 
-  // The watcher: all namespaces, with bookmarks.
-  const watching = pods.watch$({ namespace: null, allowBookmarks: true }).subscribe({
-    next: (event) => {
-      if (event.type === EventType.BOOKMARK) {
-        console.log(`${event.type.padEnd(8)} resourceVersion=${event.object.metadata.resourceVersion}${isInitialEventsEnd(event) ? ' (initial state complete)' : ''}`);
-      } else {
-        const pod = event.object; // a Pod, decoded by the generated io-ts codec
-        console.log(`${event.type.padEnd(8)} ${pod.metadata?.namespace}/${pod.metadata?.name} ${pod.spec?.containers.map((c) => c.image).join(',') ?? ''}`);
-      }
-    },
-    error: (error: Error) => {
-      console.error(`watch failed: ${error.name}: ${error.message}`);
-      process.exitCode = 1;
+function parseOptions(): ReturnType<typeof parse> {
+  try {
+    return parse();
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      cluster: { type: 'boolean', default: ['1', 'true'].includes(process.env['KUBEX_CLUSTER'] ?? '') },
+      context: { type: 'string', default: process.env['KUBEX_CONTEXT'] },
+      namespace: { type: 'string', default: process.env['KUBEX_NAMESPACE'] },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  await sleep(500);
+}
 
-  // Create a pod with a generated name, then delete it: the watcher prints ADDED, (MODIFIED,) DELETED.
-  const created = await firstValueFrom(
-    pods.create$({ metadata: { generateName: 'example-pod-' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } }),
-  );
-  const name = created.metadata!.name!;
-  console.log(`created  ${created.metadata?.namespace}/${name}`);
-  await sleep(500);
-  await firstValueFrom(pods.delete$(name));
-  console.log(`deleted  ${created.metadata?.namespace}/${name}`);
-  await sleep(external ? 5000 : 300);
+/** How long to wait for the server's answer to each step before giving up with a clear message. */
+const STEP_TIMEOUT_MS = 15_000;
 
-  watching.unsubscribe(); // aborts the watch request
-  await fake?.close();
+async function connect(): Promise<{ client: KubeClient; fake?: FakeApiServer }> {
+  const server = process.env['KUBEX_SERVER'];
+  if (server) return { client: await createClient({ server, token: process.env['KUBEX_TOKEN'], namespace: flags.namespace }) };
+  if (flags.cluster) return { client: await createClient({ context: flags.context, namespace: flags.namespace }) };
+  const fake = await FakeApiServer.start();
+  console.log(`on the embedded FakeApiServer at ${fake.url} (npm start -- --cluster to use your cluster instead)`);
+  return { client: await createClient({ server: fake.url, namespace: flags.namespace }), fake };
+}
+
+async function main(): Promise<void> {
+  if (flags.help) return console.log(USAGE);
+  const { client, fake } = await connect();
+  const pods = new Api(Pod, { client }); // Api<Pod>: events and results are typed and validated by the generated codec
+  const where = `namespace ${pods.namespace}`;
+  if (!fake) console.log(`on ${client} (${flags.context ? `context ${flags.context}` : 'current context'}), ${where}: creating and deleting one pod there`);
+
+  // The watcher: the state as ADDED events, then a bookmark marking its end, then live changes.
+  const events = new ReplaySubject<WatchEvent<Pod>>();
+  const watching = pods.watch$({ sendInitialEvents: true }).subscribe({
+    next: (event) => {
+      if (event.type === EventType.BOOKMARK) {
+        const complete = isInitialEventsEnd(event) ? ' (initial state complete)' : '';
+        console.log(`${event.type.padEnd(8)} resourceVersion=${event.object.metadata.resourceVersion}${complete}`);
+      } else {
+        const pod = event.object;
+        console.log(`${event.type.padEnd(8)} ${pod.metadata?.namespace}/${pod.metadata?.name} ${pod.spec?.containers.map((c) => c.image).join(',') ?? ''}`);
+      }
+      events.next(event);
+    },
+    error: (error: unknown) => events.error(error),
+  });
+  const seen = (what: string, match: (event: WatchEvent<Pod>) => boolean): Promise<WatchEvent<Pod>> =>
+    firstValueFrom(events.pipe(filter(match), take(1), timeout({ first: STEP_TIMEOUT_MS, with: () => { throw new Error(`no ${what} within ${STEP_TIMEOUT_MS / 1000} s`); } })));
+
+  try {
+    await seen('initial-events-end bookmark', isInitialEventsEnd);
+    // Create a pod with a generated name, then delete it: the watcher prints ADDED, (MODIFIED,) DELETED.
+    const created = await firstValueFrom(
+      pods.create$({ metadata: { generateName: 'example-pod-' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } }),
+    );
+    const name = created.metadata?.name ?? '';
+    console.log(`created  ${pods.namespace}/${name}`);
+    await seen(`ADDED event for ${name}`, (e) => e.type === EventType.ADDED && e.object.metadata?.name === name);
+    await firstValueFrom(pods.delete$(name));
+    console.log(`deleted  ${pods.namespace}/${name}`);
+    await seen(`DELETED event for ${name}`, (e) => e.type === EventType.DELETED && e.object.metadata?.name === name);
+  } finally {
+    watching.unsubscribe(); // aborts the watch request
+    await fake?.close();
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
   process.exitCode = 1;
 });
