@@ -1,20 +1,21 @@
 /**
  * The CRD path of the generator: the fixture CRD's module (committed in `spec/codegen/generated`, kept fresh by
  * the drift spec, type-checked with `spec/`) decodes custom objects and rejects invalid ones; synthetic CRDs
- * cover nesting, nullability, versions and input forms; the command line writes the same files.
+ * cover nesting, nullability, versions and input forms; the command line writes the same files. The command
+ * line's options and errors are in `cli.spec.ts`.
  */
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, parseSpecText } from '../../lib/codegen/cli.js';
+import { runCodegen } from '../../lib/codegen/cli.js';
 import { stringify as stringifyYaml } from 'yaml';
-import { generate, modulesFromCrds, modulesOf, type CrdDocument, type Decl } from '../../lib/codegen/index.js';
+import { generate, modulesFromCrds, modulesOf, parseSpecText, type CrdDocument, type Decl } from '../../lib/codegen/index.js';
 import { Api } from '../../lib/api/api.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import { formatValidationErrors } from '../../lib/watch/decode-event.js';
 import { FIXTURES_DIR, readFixture } from '../../vendor/index.js';
-import { FooBar, FooBarList, FooBarSpec } from './generated/k8s-openapi-tests-custom-resource-definition.com/v1.js';
+import { FooBar, FooBarList, FooBarSpec } from './generated/fixture/k8s-openapi-tests-custom-resource-definition.com/v1.js';
 import { CRD_OPTIONS, readCrdFixture } from './targets.js';
 
 const GROUP = 'k8s-openapi-tests-custom-resource-definition.com';
@@ -168,13 +169,16 @@ describe('kubex-rx codegen', () => {
     const out = mkdtempSync(join(tmpdir(), 'kubex-codegen-crd-'));
     try {
       const log: string[] = [];
-      const code = await main(['codegen', '--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out], (l) => log.push(l));
+      const code = await runCodegen(['--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out], { log: (l) => log.push(l) });
       expect(code).toBe(0);
       expect(log).toEqual([`codegen: wrote 1 modules under ${out}`]);
       const [expected] = generate(readCrdFixture(), { source: '`customresourcedefinition.json`' });
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8')).toBe(expected!.text);
-      // The relative-import form, as committed under spec/codegen/generated:
-      const code2 = await main(['codegen', '--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out, '--clean', '--module-prefix', CRD_OPTIONS.modulePrefix!, '--runtime-module', CRD_OPTIONS.runtimeModule!, '--source', CRD_OPTIONS.source!], () => {});
+      // The relative-import form, as committed under spec/codegen/generated/fixture:
+      const code2 = await runCodegen(
+        ['-s', join(FIXTURES_DIR, 'customresourcedefinition.json'), '-o', out, '--clean', '--module-prefix', CRD_OPTIONS.modulePrefix!, '--runtime-module', CRD_OPTIONS.runtimeModule!, '--source', CRD_OPTIONS.source!],
+        { log: () => {} },
+      );
       expect(code2).toBe(0);
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8')).toBe(generate(readCrdFixture(), CRD_OPTIONS)[0]!.text);
     } finally {
@@ -188,7 +192,7 @@ describe('kubex-rx codegen', () => {
       // The fixture, written as YAML at test time (never copied into the repo), after an empty document.
       writeFileSync(join(dir, 'crd.yaml'), `---\n${stringifyYaml(readCrdFixture())}---\n`);
       const out = join(dir, 'out');
-      expect(await main(['codegen', '--spec', join(dir, 'crd.yaml'), '--out', out], () => {})).toBe(0);
+      expect(await runCodegen(['--spec', join(dir, 'crd.yaml'), '--out', out], { log: () => {} })).toBe(0);
       const [expected] = generate(readCrdFixture(), { source: '`customresourcedefinition.json`' });
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8').replace(/crd\.yaml/g, 'customresourcedefinition.json')).toBe(expected!.text);
       expect(() => parseSpecText('a: [unclosed', 'bad.yaml')).toThrow(/bad.yaml: not JSON, and not valid YAML/);
@@ -197,26 +201,13 @@ describe('kubex-rx codegen', () => {
     }
   });
 
-  it.each<[string, string[], number, RegExp]>([
-    ['no command', [], 2, /no command/],
-    ['an unknown command', ['generate'], 2, /unknown command generate/],
-    ['a missing --out', ['codegen', '--spec', 'x.json'], 2, /needs --spec and --out/],
-    ['an unknown flag', ['codegen', '--spec', 'x.json', '--out', 'o', '--yaml'], 2, /unknown argument --yaml/],
-    ['a flag without value', ['codegen', '--spec'], 2, /--spec needs a value/],
-    ['a missing file', ['codegen', '--spec', '/nonexistent/spec.json', '--out', 'o'], 1, /ENOENT/],
-  ])('fails on %s', async (_what, args, exitCode, message) => {
-    const errors: string[] = [];
-    expect(await main(args, () => {}, (l) => errors.push(l))).toBe(exitCode);
-    expect(errors.join('\n')).toMatch(message);
-  });
-
   it('fails with exit code 1 on a document that is neither a spec nor a CRD', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubex-codegen-bad-'));
     try {
       writeFileSync(join(dir, 'cm.json'), JSON.stringify(readFixture('configmap.json')));
       const errors: string[] = [];
-      expect(await main(['codegen', '--spec', join(dir, 'cm.json'), '--out', join(dir, 'out')], () => {}, (l) => errors.push(l))).toBe(1);
-      expect(errors.join('\n')).toMatch(/neither an OpenAPI v2 document/);
+      expect(await runCodegen(['--spec', join(dir, 'cm.json'), '--out', join(dir, 'out')], { log: () => {}, error: (l) => errors.push(l) })).toBe(1);
+      expect(errors.join('\n')).toMatch(/^codegen: the input is neither an OpenAPI v2 document/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,15 +1,9 @@
 /**
  * The OpenAPI v2 front end on small synthetic documents (the real specs are covered by the drift and fixture
  * specs): module naming, resource descriptors from paths, inline objects of a live cluster's CRD definitions,
- * hand-written recursive unions, and the errors.
+ * hand-written recursive unions, and the errors. Reading a spec from a URL is in `cli.spec.ts`.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../../lib/codegen/cli.js';
+import { describe, expect, it } from '@jest/globals';
 import { generate, modulesFromOpenApiV2, modulesOf, type Module, type OpenApiV2Document } from '../../lib/codegen/index.js';
 import { readSpec } from './targets.js';
 
@@ -90,39 +84,5 @@ describe('OpenAPI v2 front end', () => {
       },
     };
     expect(() => modulesOf(cycle)).toThrow(/modules import each other: a\/v1 -> b\/v1 -> a\/v1/);
-  });
-});
-
-describe('kubex-rx codegen --spec URL (a live cluster /openapi/v2, e.g. behind kubectl proxy)', () => {
-  let server: Server;
-  let url: string;
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      if (req.url !== '/openapi/v2') {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-  });
-
-  it('fetches and generates; an HTTP error is exit code 1', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'kubex-codegen-url-'));
-    try {
-      expect(await main(['codegen', '--spec', `${url}/openapi/v2`, '--out', out], () => {})).toBe(0);
-      expect(readFileSync(join(out, 'stable.example.com/v1.ts'), 'utf8')).toBe(generate(document, { source: '`v2`' }).find((f) => f.path === 'stable.example.com/v1.ts')!.text);
-      const errors: string[] = [];
-      expect(await main(['codegen', '--spec', `${url}/nope`, '--out', out], () => {}, (l) => errors.push(l))).toBe(1);
-      expect(errors).toEqual([`GET ${url}/nope: HTTP 404`]);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
   });
 });
