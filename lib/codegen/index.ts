@@ -89,6 +89,27 @@
  * `ObjectMeta`/`ListMeta` from `--module-prefix` (default `kubex-rx/k8s/v1_35`) and the runtime from
  * `--runtime-module` (default `kubex-rx/k8s/runtime`).
  *
+ * ## Value checks (CRDs)
+ *
+ * A CRD's structural schema also constrains values, and the API server enforces those rules on every custom
+ * object; the codecs generated from it check them too (see `kubex-rx/k8s/checks`), so a decode error names the
+ * path and the rule (`spec.replicas: expected integer (maximum 10), got 11`):
+ * - `enum` → a closed literal union (`mode?: 'Fast' | 'Slow'`, `enumOf(['Fast', 'Slow'])`);
+ * - `type: integer` → a number without a fractional part; `format: int32` / `int64` → Go's ranges;
+ * - `minimum`/`maximum` (with `exclusiveMinimum`/`exclusiveMaximum`), `minLength`/`maxLength` (in code points),
+ *   `pattern` (an ECMAScript `RegExp` compiled once when the module loads), `minItems`/`maxItems`;
+ * - `format`: `date-time`, `date`, `byte`, `uuid` (`uuid3`/`4`/`5`), `hostname`, `ipv4`, `ipv6`, `cidr`, `mac`,
+ *   each as kube-openapi's `strfmt` checks it.
+ *
+ * A `pattern` that is not an ECMAScript regular expression (RE2 syntax such as `(?i)`), and formats not in that
+ * list, are left to the API server, with a comment beside the property in the generated code. Not checked
+ * either: `multipleOf`, `minProperties`/`maxProperties`, `allOf`/`anyOf`/`oneOf`/`not`, CEL rules
+ * (`x-kubernetes-validations`).
+ *
+ * The built-in models check shapes only: Kubernetes' enums are open-ended (a newer server may send a value an
+ * older client does not know), so they stay `string`. In an OpenAPI v2 document, definitions named `io.k8s.*`
+ * are treated as built-in; the others (a cluster's CRDs in its `/openapi/v2`) get the value checks.
+ *
  * Output is deterministic: definitions, properties and imports are sorted; declarations are ordered so that each
  * follows what it uses.
  *
@@ -105,7 +126,7 @@ export { modulesFromCrds, isCrd, type CrdDocument } from './crd.js';
 export { modulesFromOpenApiV2, META_MODULE, type OpenApiV2Document } from './openapi-v2.js';
 export { emitModule, type EmitOptions } from './emit.js';
 export { parseSpecText, readSpec } from './read-spec.js';
-export type { Decl, Module, Prop, ResourceInfo, TypeRef } from './model.js';
+export type { Decl, Literal, Module, Prop, ResourceInfo, TypeRef, ValueRules } from './model.js';
 export type { SchemaObject } from './schema.js';
 
 /**

@@ -5,17 +5,47 @@
  */
 
 /**
+ * The value rules of a schema that generated codecs check at run time (CRDs only; see `./constraints.ts`), with
+ * the rules of that schema they leave to the API server and why (a comment in the generated code).
+ * @since 0.2.0
+ */
+export interface ValueRules {
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: boolean;
+  readonly maximum?: number;
+  readonly exclusiveMaximum?: boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly format?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  /** Rules of the schema left to the API server, each with the reason: `pattern "(?i)^a" (not an ECMAScript ...)`. */
+  readonly unchecked?: readonly string[];
+}
+
+/**
+ * A literal of a closed `enum`.
+ * @since 0.2.0
+ */
+export type Literal = string | number | boolean;
+
+/**
  * A type in the model. `ref` names a declaration of a module (`module` is the module path, `core/v1`).
+ * `rules` (on `string`, `number`, `integer`, `array`) and `enum` come only from CRD schemas; `integer` is a
+ * `number` that must have no fractional part.
  * @since 0.1.0
  */
 export type TypeRef =
-  | { readonly t: 'string' }
-  | { readonly t: 'number' }
+  | { readonly t: 'string'; readonly rules?: ValueRules }
+  | { readonly t: 'number'; readonly rules?: ValueRules }
+  | { readonly t: 'integer'; readonly rules?: ValueRules }
+  | { readonly t: 'enum'; readonly values: readonly Literal[] }
   | { readonly t: 'boolean' }
   | { readonly t: 'unknown' }
   | { readonly t: 'unknownRecord' }
   | { readonly t: 'intOrString' }
-  | { readonly t: 'array'; readonly items: TypeRef }
+  | { readonly t: 'array'; readonly items: TypeRef; readonly rules?: ValueRules }
   | { readonly t: 'record'; readonly values: TypeRef }
   | { readonly t: 'nullable'; readonly inner: TypeRef }
   | { readonly t: 'union'; readonly members: readonly TypeRef[] }

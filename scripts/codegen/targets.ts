@@ -43,13 +43,19 @@ function specCrdOptions(source: string): GenerateOptions {
 }
 
 /**
- * CRD modules the specs import (and `npm test` type-checks): the recorded fixture CRD.
+ * CRD modules the specs import (and `npm test` type-checks): the recorded fixture CRD, and a CRD written for the
+ * value checks (`spec/codegen/fixtures/widgets.crd.yaml`, YAML as `kubectl apply` takes it).
  */
 export const SPEC_TARGETS: readonly Target[] = [
   {
     input: 'vendor/fixtures/customresourcedefinition.json',
     out: 'spec/codegen/generated/fixture',
     options: specCrdOptions('the fixture CRD `customresourcedefinition.json`'),
+  },
+  {
+    input: 'spec/codegen/fixtures/widgets.crd.yaml',
+    out: 'spec/codegen/generated/widgets',
+    options: specCrdOptions('the test CRD `spec/codegen/fixtures/widgets.crd.yaml`'),
   },
 ];
 

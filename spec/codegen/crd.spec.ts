@@ -1,8 +1,8 @@
 /**
  * The CRD path of the generator: the fixture CRD's module (committed in `spec/codegen/generated`, kept fresh by
  * the drift spec, type-checked with `spec/`) decodes custom objects and rejects invalid ones; synthetic CRDs
- * cover nesting, nullability, versions and input forms; the command line writes the same files. The command
- * line's options and errors are in `cli.spec.ts`.
+ * cover nesting, nullability, versions and input forms; the command line writes the same files. The value checks
+ * are in `checks.spec.ts`, the command line's options and errors in `cli.spec.ts`.
  */
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,7 +130,7 @@ describe('CRD codegen', () => {
       limits: [false, { t: 'record', values: { t: 'intOrString' } }],
       note: [false, { t: 'nullable', inner: { t: 'string' } }], // nullable: true, and only there
       ports: [false, { t: 'array', items: { t: 'ref', module: 'example.com/v1', name: 'WidgetSpecPortsItem' } }],
-      size: [true, { t: 'number' }],
+      size: [true, { t: 'integer' }],
       tags: [false, { t: 'array', items: { t: 'string' } }],
       template: [false, { t: 'unknownRecord' }],
     });
