@@ -17,6 +17,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { RunCodegenOptions } from './codegen/cli.js';
 
 /** Usage text of `kubex-rx`. @since 0.2.0 */
 export const USAGE = `usage: kubex-rx <command> [options]
@@ -28,14 +29,10 @@ commands:
 
 Run kubex-rx <command> --help for a command's options.`;
 
-/** Options of {@link main}. @since 0.2.0 */
-export interface MainOptions {
+/** Options of {@link main}: where lines go (`log`, `error`), and `signal`. @since 0.2.0 */
+export interface MainOptions extends RunCodegenOptions {
   /** Stops a long-running command (`fake-server`) when aborted. */
   readonly signal?: AbortSignal;
-  /** Output lines (default: stdout). */
-  readonly log?: (line: string) => void;
-  /** Error lines (default: stderr). */
-  readonly error?: (line: string) => void;
 }
 
 /** The commands, each loaded when run: `args` are what follows the command's name. */

@@ -3,26 +3,21 @@
  * Both front ends (OpenAPI v2 definitions, CRD `openAPIV3Schema`s) produce it; the emitter turns it into
  * TypeScript.
  */
+import type { ArrayRules, NumberRules, StringRules } from '../k8s/checks.js';
 
 /**
- * The value rules of a schema that generated codecs check at run time (CRDs only; see `./constraints.ts`), with
- * the rules of that schema they leave to the API server and why (a comment in the generated code).
+ * The value rules of a schema that generated codecs check at run time (CRDs only; see `./constraints.ts`): the
+ * rules the runtime's `stringWith`, `integerWith`, `numberWith` and `arrayWith` take (the emitter writes them as
+ * their object literal), and the rules of that schema left to the API server, with why (a comment in the
+ * generated code).
  * @since 0.2.0
  */
-export interface ValueRules {
-  readonly minimum?: number;
-  readonly exclusiveMinimum?: boolean;
-  readonly maximum?: number;
-  readonly exclusiveMaximum?: boolean;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: string;
-  readonly format?: string;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  /** Rules of the schema left to the API server, each with the reason: `pattern "(?i)^a" (not an ECMAScript ...)`. */
-  readonly unchecked?: readonly string[];
-}
+export type ValueRules = Omit<NumberRules, 'format'> &
+  StringRules &
+  ArrayRules & {
+    /** Rules of the schema left to the API server, each with the reason: `pattern "(?i)^a" (not an ECMAScript ...)`. */
+    readonly unchecked?: readonly string[];
+  };
 
 /**
  * A literal of a closed `enum`.
