@@ -28,31 +28,43 @@ export function normalizeFormat(name: string): string {
   return name.replace(/-/g, '');
 }
 
-// strfmt `IsDate`: Go's time.Parse with the layout "2006-01-02": four-digit year, two-digit month and day, and a
-// day that exists in that month (29 February only in leap years).
-function isDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (match === null) return false;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return day <= days;
+// Days in each month of a common year (February gets its 29th in leap years).
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The decimal number of the ASCII digits `value[start..end)` (checked as digits by the caller's pattern). */
+function digitsAt(value: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + value.charCodeAt(i) - 48;
+  return n;
 }
 
-// strfmt `DateTimePattern`, applied to what follows the first `t` (see isDateTime). `.` is any character there too.
-const TIME_OF_DAY = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(.[0-9]+)?(z|([+-][0-9]{2}:[0-9]{2}))$/;
+/** The date `YYYY-MM-DD` at the start of `value` (its digits already checked) exists: 29 February in leap years. */
+function validDate(value: string): boolean {
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 7);
+  const day = digitsAt(value, 8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!);
+}
 
-// strfmt `IsDateTime`, step by step: lower-case the text, split it at every `t`, the first part must be a date and
-// the second a time with a zone (`z` or `±hh:mm`), hours <= 23, minutes and seconds <= 59.
+// strfmt `IsDate`: Go's time.Parse with the layout "2006-01-02": four-digit year, two-digit month and day, and a
+// day that exists in that month.
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isDate(value: string): boolean {
+  return DATE.test(value) && validDate(value);
+}
+
+// strfmt `IsDateTime` lower-cases the text, splits it at every `t`, and wants a date before the first `t` and,
+// between it and the next, `DateTimePattern`: a time with a zone (`z` or `±hh:mm`), hours <= 23, minutes and
+// seconds <= 59. The same without copying the text: a date is ten characters, none of them a `t`, so the first
+// `t` is the eleventh, the time `hh:mm:ss` the next eight, and it runs to the next `t` or the end (`[^t\n]` is
+// the pattern's `.`: Go's stops at a newline, and the split left no `t`; `/i` stands for the lower-casing).
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}:\d{2}([^t\n]\d+)?(z|[+-]\d{2}:\d{2})(t|$)/i;
+
 function isDateTime(value: string): boolean {
-  if (value.length < 4) return false;
-  const parts = value.toLowerCase().split('t');
-  if (parts.length < 2 || !isDate(parts[0]!)) return false;
-  const time = TIME_OF_DAY.exec(parts[1]!);
-  return time !== null && time[1]! <= '23' && time[2]! <= '59' && time[3]! <= '59';
+  return DATE_TIME.test(value) && validDate(value) && digitsAt(value, 11, 13) <= 23 && digitsAt(value, 14, 16) <= 59 && digitsAt(value, 17, 19) <= 59;
 }
 
 // govalidator `IsBase64` (strfmt registers it for `byte`): standard alphabet, padded. The empty string, the
@@ -69,43 +81,90 @@ const UUID5 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a
 // strfmt `HostnamePattern` (RFC 1034 section 3.1, with digits first, Unicode letters and symbols allowed), in
 // ECMAScript syntax: `\p{..}` needs the `u` flag, and the hyphen inside a class is escaped (Go's Perl syntax takes
 // `[0-9-\p{S}]` as a literal hyphen; the `u` flag would reject it as a range).
-const L = String.raw`a-zA-Z0-9\p{S}\p{L}`;
-const HOSTNAME = new RegExp(String.raw`^([${L}]((-?[${L}]{0,62})?)|([${L}](([${L}\-]{0,61}[${L}])?)(\.)){1,}([${L}])(-?[${L}]){1,62})$`, 'u');
+function hostnamePattern(L: string, flags: string): RegExp {
+  return new RegExp(String.raw`^([${L}]((-?[${L}]{0,62})?)|([${L}](([${L}\-]{0,61}[${L}])?)(\.)){1,}([${L}])(-?[${L}]){1,62})$`, flags);
+}
+const HOSTNAME = hostnamePattern(String.raw`a-zA-Z0-9\p{S}\p{L}`, 'u');
+// The same for ASCII text, without Unicode property classes (several times faster): the ASCII characters of
+// \p{S} are `$+<=>^\`|~`.
+const HOSTNAME_ASCII = hostnamePattern(String.raw`a-zA-Z0-9$+<=>^\`|~`, '');
+const ASCII = /^[\x00-\x7f]*$/;
+const LONG_LABEL = /[^.]{64}/;
 
 // strfmt `IsHostname`: the pattern, at most 255 and labels of at most 63. Go counts bytes; this counts UTF-16 code
 // units, never more than the bytes, so a non-ASCII name is never rejected here that the server accepts.
 function isHostname(value: string): boolean {
-  return HOSTNAME.test(value) && value.length <= 255 && value.split('.').every((label) => label.length <= 63);
+  return value.length <= 255 && !LONG_LABEL.test(value) && (ASCII.test(value) ? HOSTNAME_ASCII : HOSTNAME).test(value);
 }
 
 // Go's net.ParseIP for dotted IPv4, as Go before 1.17 and k8s.io/utils/net.ParseIPSloppy read it: four decimal
 // fields of at most 255, leading zeros allowed (current servers reject them; objects stored earlier may have them).
 function isDottedIPv4(value: string): boolean {
-  const fields = value.split('.');
-  return fields.length === 4 && fields.every((f) => /^\d+$/.test(f) && Number(f) <= 255);
+  let fields = 0;
+  let digits = 0;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + c - 48;
+      if (n > 255) return false;
+      digits++;
+    } else if (c === 46 /* . */ && digits > 0 && fields < 3) {
+      fields++;
+      digits = 0;
+      n = 0;
+    } else return false;
+  }
+  return fields === 3 && digits > 0;
 }
 
 // Go's net.ParseIP for IPv6: eight groups of one to four hex digits, one `::` standing for at least one group,
-// and a dotted IPv4 address allowed as the last 32 bits. No zone (`%eth0`), no brackets.
+// and a dotted IPv4 address allowed as the last 32 bits (two groups). No zone (`%eth0`), no brackets. One pass
+// over the characters.
 function isColonIPv6(value: string): boolean {
-  let text = value;
-  const lastColon = text.lastIndexOf(':');
-  if (lastColon < 0) return false;
-  if (text.includes('.', lastColon)) {
-    if (!isDottedIPv4(text.slice(lastColon + 1))) return false;
-    text = `${text.slice(0, lastColon + 1)}0:0`; // the IPv4 tail counts as two groups
+  let groups = 0;
+  let digits = 0; // hex digits in the current group
+  let ellipsis = false;
+  const end = value.length;
+  for (let i = 0; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      if (++digits > 4) return false;
+    } else if (c === 58 /* : */) {
+      if (i === 0) {
+        if (value.charCodeAt(1) !== 58) return false; // a leading `:` only as `::`
+        continue;
+      }
+      if (digits > 0) groups++;
+      else if (value.charCodeAt(i - 1) === 58) {
+        if (ellipsis) return false; // a second `::`
+        ellipsis = true;
+      } else return false;
+      digits = 0;
+    } else if (c === 46 /* . */) {
+      // The group being read starts the dotted tail: from the last `:` on, an IPv4 address, as two groups.
+      const start = value.lastIndexOf(':', i) + 1;
+      if (start === 0 || !isDottedIPv4(value.slice(start))) return false;
+      groups += 2;
+      digits = 0;
+      return finish();
+    } else return false;
   }
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
+  if (digits > 0) groups++;
+  else if (end > 0 && value.charCodeAt(end - 1) === 58 && !(end >= 2 && value.charCodeAt(end - 2) === 58)) return false; // a trailing lone `:`
+  return finish();
+
+  function finish(): boolean {
+    return ellipsis ? groups <= 7 : groups === 8;
+  }
 }
 
 /** Go's net.ParseIP: an IPv4 or IPv6 address in any form it reads. */
 function isIP(value: string): boolean {
   return isDottedIPv4(value) || isColonIPv6(value);
 }
+
+const DIGITS = /^\d+$/;
 
 // govalidator `IsCIDR`: Go's net.ParseCIDR: an address, `/`, and a prefix length of at most 32 (dotted IPv4) or
 // 128 (any IPv6 form).
@@ -114,7 +173,7 @@ function isCIDR(value: string): boolean {
   if (slash < 0) return false;
   const address = value.slice(0, slash);
   const prefix = value.slice(slash + 1);
-  if (!/^\d+$/.test(prefix)) return false;
+  if (!DIGITS.test(prefix)) return false;
   if (isDottedIPv4(address)) return Number(prefix) <= 32;
   return isColonIPv6(address) && Number(prefix) <= 128;
 }
