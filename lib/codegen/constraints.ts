@@ -29,7 +29,16 @@ function defined(rules: ValueRules): ValueRules | undefined {
 }
 
 const count = (n: unknown): number | undefined => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined);
-const bound = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) ? n : undefined);
+
+/**
+ * A `minimum` or `maximum` with its `exclusive...` flag: OpenAPI v3.0's boolean qualifying the bound (as CRDs write
+ * it), or JSON Schema's later numeric form, which is the bound itself.
+ */
+function bound(limit: unknown, exclusive: unknown): { value?: number; exclusive?: true } {
+  const value = typeof exclusive === 'number' && limit === undefined ? exclusive : limit;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return {};
+  return exclusive === true || typeof exclusive === 'number' ? { value, exclusive: true } : { value };
+}
 
 /**
  * The pattern if JavaScript can check it as Kubernetes does, else why not. Kubernetes compiles patterns with Go's
@@ -84,13 +93,9 @@ export function checkedScalar(schema: SchemaObject, type: ScalarType): TypeRef {
       else unchecked.push(`${quoted('format', format)} (no client-side check)`);
     }
   } else {
-    // `exclusiveMinimum: true` qualifies `minimum` (OpenAPI v3.0, as CRDs write it); a number is JSON Schema's
-    // later form of the same bound.
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = schema;
-    if (typeof exclusiveMinimum === 'number' && minimum === undefined) Object.assign(rules, { minimum: bound(exclusiveMinimum), exclusiveMinimum: true });
-    else Object.assign(rules, { minimum: bound(minimum), exclusiveMinimum: exclusiveMinimum === true && bound(minimum) !== undefined ? true : undefined });
-    if (typeof exclusiveMaximum === 'number' && maximum === undefined) Object.assign(rules, { maximum: bound(exclusiveMaximum), exclusiveMaximum: true });
-    else Object.assign(rules, { maximum: bound(maximum), exclusiveMaximum: exclusiveMaximum === true && bound(maximum) !== undefined ? true : undefined });
+    const low = bound(schema.minimum, schema.exclusiveMinimum);
+    const high = bound(schema.maximum, schema.exclusiveMaximum);
+    Object.assign(rules, { minimum: low.value, exclusiveMinimum: low.exclusive, maximum: high.value, exclusiveMaximum: high.exclusive });
     // int32/int64: the ranges of Go's types (float/double: any JSON number).
     if (type === 'integer' && (schema.format === 'int32' || schema.format === 'int64')) rules.format = schema.format;
   }

@@ -3,13 +3,13 @@
  */
 import type { Decl, Literal, Prop, TypeRef, ValueRules } from './model.js';
 
-/** A `ref` type: a declaration of a module. */
+/** A `ref` type: a declaration of a module. @since 0.2.0 */
 export type RefType = Extract<TypeRef, { t: 'ref' }>;
 
-/** What a valid property name or identifier looks like (others are quoted). */
+/** What a valid property name or identifier looks like (others are quoted). @since 0.2.0 */
 export const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A string literal in the generated code's style (line terminators escaped: a pattern may hold any character). */
+/** A string literal in the generated code's style (line terminators escaped: a pattern may hold any character). @since 0.2.0 */
 export function quote(text: string): string {
   const escaped = text
     .replace(/\\/g, '\\\\')
@@ -21,7 +21,7 @@ export function quote(text: string): string {
   return `'${escaped}'`;
 }
 
-/** A property name as an object key: as is when it is an identifier, else quoted. */
+/** A property name as an object key: as is when it is an identifier, else quoted. @since 0.2.0 */
 export function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : quote(name);
 }
@@ -43,6 +43,7 @@ function rulesLiteral(rules: ValueRules | undefined): string | undefined {
 /**
  * Writes the expressions of one module. Records which runtime helpers they use (`runtime`, for the import) and
  * the schema rules they leave unchecked (`takeNotes()`, for a comment beside the property).
+ * @since 0.2.0
  */
 export class Expressions {
   /** The runtime helpers used so far (`objectType`, `stringWith`, ...); the emitter adds `defineKind`. */

@@ -141,6 +141,39 @@ describe('CRD codegen', () => {
     expect(text).toContain('The `spec` field of {@link Widget}.');
   });
 
+  it('reads the value rules of each schema form into the model (see checks.spec.ts for the generated checks)', () => {
+    const rules = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            mode: { type: 'string', enum: ['A', 'B', 'A', null], nullable: true }, // duplicates dropped, null left to nullable
+            mixed: { type: 'string', enum: ['A', 1] }, // not all strings: no closed type, a comment
+            flag: { type: 'boolean', enum: [true] },
+            ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, // JSON Schema's numeric form
+            count: { type: 'integer', minimum: 1, exclusiveMinimum: true, format: 'int64' },
+            odd: { type: 'integer', format: 'uint8', minimum: 'x' }, // no such format, no number: nothing
+            word: { type: 'string', pattern: '\\Aword\\z', format: 'password' },
+            items: { type: 'array', minItems: 1, items: { type: 'string', format: 'email', maxLength: -1 } },
+          },
+        },
+      },
+    };
+    const decls = modulesFromCrds([crd(rules)])[0]!.decls;
+    const spec = decl('WidgetSpec', decls).body;
+    expect(spec.kind === 'object' && Object.fromEntries(spec.props.map((p) => [p.name, p.type]))).toEqual({
+      count: { t: 'integer', rules: { minimum: 1, exclusiveMinimum: true, format: 'int64' } },
+      flag: { t: 'enum', values: [true] },
+      items: { t: 'array', items: { t: 'string', rules: { unchecked: ['format "email" (no client-side check)'] } }, rules: { minItems: 1 } },
+      mixed: { t: 'string', rules: { unchecked: ['enum ["A",1] (not all of type string)'] } },
+      mode: { t: 'nullable', inner: { t: 'enum', values: ['A', 'B'] } },
+      odd: { t: 'integer' },
+      ratio: { t: 'number', rules: { minimum: 0, exclusiveMinimum: true, maximum: 1 } },
+      word: { t: 'string', rules: { unchecked: ['pattern "\\\\Aword\\\\z" (not an ECMAScript regular expression: Invalid escape)'] } },
+    });
+  });
+
   it('makes one module per served version, skipping unserved ones', () => {
     const files = generate(crd(widget, [{ name: 'v2', schema: widget }, { name: 'v0', served: false, schema: widget }]));
     expect(files.map((f) => f.path)).toEqual(['example.com/v1.ts', 'example.com/v2.ts']);
