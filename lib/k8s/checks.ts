@@ -39,9 +39,11 @@ export interface StringRules {
  * @since 0.2.0
  */
 export interface NumberRules {
+  /** The smallest value allowed (itself excluded with `exclusiveMinimum`). */
   readonly minimum?: number;
   /** With `minimum`: the bound itself is excluded (OpenAPI v3.0's boolean form, as CRDs write it). */
   readonly exclusiveMinimum?: boolean;
+  /** The largest value allowed (itself excluded with `exclusiveMaximum`). */
   readonly maximum?: number;
   /** With `maximum`: the bound itself is excluded. */
   readonly exclusiveMaximum?: boolean;
@@ -54,7 +56,9 @@ export interface NumberRules {
  * @since 0.2.0
  */
 export interface ArrayRules {
+  /** At least this many items. */
   readonly minItems?: number;
+  /** At most this many items. */
   readonly maxItems?: number;
 }
 
