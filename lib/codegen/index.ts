@@ -106,6 +106,11 @@
  * either: `multipleOf`, `minProperties`/`maxProperties`, `allOf`/`anyOf`/`oneOf`/`not`, CEL rules
  * (`x-kubernetes-validations`).
  *
+ * The server checks a rule when an object is written: an object stored before its CRD's schema was tightened
+ * (or kept through validation ratcheting, KEP-4008) can break a rule of today's schema, and then fails to decode
+ * with the module generated from it. Generate from the schema the stored objects were written under, or decode
+ * such objects with a looser codec.
+ *
  * The built-in models check shapes only: Kubernetes' enums are open-ended (a newer server may send a value an
  * older client does not know), so they stay `string`. In an OpenAPI v2 document, definitions named `io.k8s.*`
  * are treated as built-in; the others (a cluster's CRDs in its `/openapi/v2`) get the value checks.
