@@ -1,27 +1,48 @@
-#!/usr/bin/env node
 /**
- * The codegen command line (`kubex-rx`, or `node dist/codegen/cli.js`).
+ * `kubex-rx codegen`: generates io-ts codecs, types and resource descriptors from CRDs or an OpenAPI v2 spec.
  *
  * ```sh
- * kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <p>] [--runtime-module <m>] [--source <text>] [--clean]
- * kubex-rx builtins [--openapi <dir>] [--root <dir>]   # regenerates lib/k8s/v1_35 and v1_36 (npm run codegen)
+ * kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
  * ```
  *
- * `--spec` is an OpenAPI v2 document (a file, or a URL such as `http://127.0.0.1:8001/openapi/v2` behind
- * `kubectl proxy`) or a CRD / list of CRDs in JSON. Exit code 0 on success, 1 on an error (message on stderr),
- * 2 on a usage error.
+ * Exit code 0 on success, 1 on an error (message on stderr), 2 on a usage error (message and usage on stderr).
  *
  * @packageDocumentation
  */
-import { parseAllDocuments } from 'yaml';
-import { readFileSync, realpathSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BUILTIN_TARGETS, generate, writeFiles, type GenerateOptions } from './index.js';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate, writeFiles } from './index.js';
+import { readSpec } from './read-spec.js';
 
-const USAGE = `usage:
-  kubex-rx codegen --spec <file|url> --out <dir> [--module-prefix <prefix>] [--runtime-module <module>] [--source <text>] [--clean]
-  kubex-rx builtins [--openapi <dir>] [--root <dir>]`;
+/** Usage text of `kubex-rx codegen`. @since 0.2.0 */
+export const CODEGEN_USAGE = `usage:
+  kubex-rx codegen --spec <file|url> --out <dir> [options]
+
+Generates io-ts codecs, TypeScript types and resource descriptors: one module per API group-version
+(<dir>/<group>/<version>.ts). Codecs generated from a CRD also check the values its schema constrains
+(enum, minimum/maximum, minLength/maxLength, pattern, format, minItems/maxItems).
+
+  -s, --spec <file|url>       CRDs (YAML or JSON, several documents or a List allowed), or an OpenAPI v2
+                              document such as a cluster's /openapi/v2 (e.g. behind kubectl proxy)
+  -o, --out <dir>             the output directory
+      --module-prefix <p>     where modules not generated in this run are imported from
+                              (default kubex-rx/k8s/v1_35: ObjectMeta and ListMeta for CRDs)
+      --runtime-module <m>    where the runtime helpers are imported from (default kubex-rx/k8s/runtime)
+      --source <text>         what the file headers say the code was generated from (default: the spec's name)
+      --clean                 delete the .ts files already under <dir> first
+  -h, --help                  print this help
+
+example:
+  kubectl get crd foobars.example.com -o yaml > foobars.yaml
+  npx kubex-rx codegen --spec foobars.yaml --out src/k8s`;
+
+/** Options of {@link runCodegen}. @since 0.2.0 */
+export interface RunCodegenOptions {
+  /** Output lines (default: stdout). */
+  readonly log?: (line: string) => void;
+  /** Error lines (default: stderr). */
+  readonly error?: (line: string) => void;
+}
 
 /** A usage error: exit code 2. */
 class UsageError extends Error {
@@ -29,107 +50,75 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-function parseFlags(args: readonly string[], known: readonly string[], booleans: readonly string[] = []): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const name = arg.replace(/^--/, '');
-    if (!arg.startsWith('--') || (!known.includes(name) && !booleans.includes(name))) throw new UsageError(`unknown argument ${arg}`);
-    if (booleans.includes(name)) {
-      flags.set(name, 'true');
-    } else {
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      flags.set(name, value);
-    }
-  }
-  return flags;
-}
+const OPTIONS = {
+  spec: { type: 'string', short: 's' },
+  out: { type: 'string', short: 'o' },
+  'module-prefix': { type: 'string' },
+  'runtime-module': { type: 'string' },
+  source: { type: 'string' },
+  clean: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-/**
- * Reads a spec from a file path or an `http(s)://` URL: JSON, or YAML (a CRD manifest as `kubectl apply` takes
- * it, several documents separated by `---` allowed; they become an array).
- * @since 0.1.0
- */
-export async function readSpec(location: string): Promise<unknown> {
-  if (/^https?:\/\//.test(location)) {
-    const response = await fetch(location, { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`GET ${location}: HTTP ${response.status}`);
-    return response.json();
-  }
-  return parseSpecText(readFileSync(location, 'utf8'), location);
-}
-
-/** Parses JSON, or else YAML (one document, or an array of the non-empty documents of a multi-document file). */
-export function parseSpecText(text: string, source = 'input'): unknown {
-  const first = text.trimStart()[0];
-  if (first === '{' || first === '[') return JSON.parse(text);
-  const documents = parseAllDocuments(text);
-  const values: unknown[] = [];
-  for (const document of documents) {
-    if (document.errors.length > 0) throw new Error(`${source}: not JSON, and not valid YAML: ${document.errors[0]!.message}`);
-    const value: unknown = document.toJS();
-    if (value !== null && value !== undefined) values.push(value);
-  }
-  return values.length === 1 ? values[0] : values;
-}
-
-/**
- * Runs the command line with `args` (without `node` and the script). Resolves to the exit code; writes
- * progress to `log` and errors to `error`.
- *
- * @since 0.1.0
- */
-export async function main(
-  args: readonly string[],
-  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-  error: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): Promise<number> {
+/** The flags of `args` (types inferred from {@link OPTIONS}), or a {@link UsageError} in words a user reads. */
+function parseFlags(args: readonly string[]) {
   try {
-    const [command, ...rest] = args;
-    if (command === 'codegen') {
-      const flags = parseFlags(rest, ['spec', 'out', 'module-prefix', 'runtime-module', 'source'], ['clean']);
-      const spec = flags.get('spec');
-      const out = flags.get('out');
-      if (spec === undefined || out === undefined) throw new UsageError('codegen needs --spec and --out');
-      const options: GenerateOptions = {
-        modulePrefix: flags.get('module-prefix'),
-        runtimeModule: flags.get('runtime-module'),
-        source: flags.get('source') ?? `\`${basename(spec)}\``,
-      };
-      const files = generate(await readSpec(spec), options);
-      writeFiles(files, out, flags.has('clean'));
-      log(`codegen: wrote ${files.length} modules under ${out}`);
+    return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    // Node names the option as declared: `'-s, --spec <value>'`, `'--out'`.
+    const option = /'(?:-\w, )?(--?[^' ,]+)/.exec(error.message)?.[1];
+    switch (error.code) {
+      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+        throw new UsageError(`unknown option ${option ?? error.message}`);
+      case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+        throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? error.message}`);
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+        // A string option without its value, or a boolean one given a value (`--clean=yes`).
+        throw new UsageError(/argument missing|ambiguous/.test(error.message) && option !== undefined ? `${option} needs a value` : error.message);
+      default:
+        throw e;
+    }
+  }
+}
+
+/**
+ * Runs `kubex-rx codegen` with `args` (what follows `codegen` on the command line); resolves to the exit code.
+ * `--help` prints {@link CODEGEN_USAGE} to `log`; errors go to `error`.
+ *
+ * @example
+ * ```ts
+ * const code = await runCodegen(['--spec', 'foobars.yaml', '--out', 'src/k8s']);   // 0: `codegen: wrote 1 modules under src/k8s`
+ * ```
+ * @since 0.2.0
+ */
+export async function runCodegen(args: readonly string[], options: RunCodegenOptions = {}): Promise<number> {
+  const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const error = options.error ?? ((l: string) => process.stderr.write(`${l}\n`));
+  try {
+    const flags = parseFlags(args);
+    if (flags.help === true) {
+      log(CODEGEN_USAGE);
       return 0;
     }
-    if (command === 'builtins') {
-      const flags = parseFlags(rest, ['openapi', 'root']);
-      const root = resolve(flags.get('root') ?? '.');
-      const openapi = resolve(flags.get('openapi') ?? join(root, 'vendor', 'k8s-openapi'));
-      for (const target of BUILTIN_TARGETS) {
-        const files = generate(await readSpec(join(openapi, target.spec)), target.options);
-        writeFiles(files, join(root, target.out), true);
-        log(`codegen: wrote ${files.length} modules under ${target.out}`);
-      }
-      return 0;
-    }
-    if (command === '--help' || command === '-h' || command === 'help') {
-      log(USAGE);
-      return 0;
-    }
-    throw new UsageError(command === undefined ? 'no command' : `unknown command ${command}`);
+    const { spec, out } = flags;
+    if (spec === undefined || out === undefined) throw new UsageError(`missing ${spec === undefined ? '--spec' : '--out'}`);
+    const files = generate(await readSpec(spec), {
+      modulePrefix: flags['module-prefix'],
+      runtimeModule: flags['runtime-module'],
+      source: flags.source ?? `\`${basename(spec)}\``,
+    });
+    writeFiles(files, out, flags.clean === true);
+    log(`codegen: wrote ${files.length} modules under ${out}`);
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      error(`${e.message}\n${USAGE}`);
+      error(`kubex-rx codegen: ${e.message}\n${CODEGEN_USAGE}`);
       return 2;
     }
-    error(e instanceof Error ? e.message : String(e));
+    // Errors from node:fs may come from another realm (jest's VM): no `instanceof Error`, a message all the same.
+    const message = (e as { message?: unknown } | null)?.message;
+    error(typeof message === 'string' ? message : String(e));
     return 1;
   }
-}
-
-// Run when executed directly (not when imported by a test).
-// process.argv[1] may be npm's bin symlink: compare real paths.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(resolve(process.argv[1]))).href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

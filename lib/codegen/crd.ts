@@ -63,7 +63,7 @@ export function modulesFromCrds(crds: readonly CrdDocument[]): Module[] {
         (ref) => {
           throw new Error(`codegen: $ref ${ref} in the schema of ${names.kind} ${path}; structural schemas have none`);
         },
-        { optionalCollections: false },
+        { optionalCollections: false, valueChecks: true },
       );
       const schema = version.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
       const kind = names.kind;

@@ -3,19 +3,44 @@
  * Both front ends (OpenAPI v2 definitions, CRD `openAPIV3Schema`s) produce it; the emitter turns it into
  * TypeScript.
  */
+import type { ArrayRules, NumberRules, StringRules } from '../k8s/checks.js';
+
+/**
+ * The value rules of a schema that generated codecs check at run time (CRDs only; see `./constraints.ts`): the
+ * rules the runtime's `stringWith`, `integerWith`, `numberWith` and `arrayWith` take (the emitter writes them as
+ * their object literal), and the rules of that schema left to the API server, with why (a comment in the
+ * generated code).
+ * @since 0.2.0
+ */
+export type ValueRules = Omit<NumberRules, 'format'> &
+  StringRules &
+  ArrayRules & {
+    /** Rules of the schema left to the API server, each with the reason: `pattern "(?i)^a" (not an ECMAScript ...)`. */
+    readonly unchecked?: readonly string[];
+  };
+
+/**
+ * A literal of a closed `enum`.
+ * @since 0.2.0
+ */
+export type Literal = string | number | boolean;
 
 /**
  * A type in the model. `ref` names a declaration of a module (`module` is the module path, `core/v1`).
+ * `rules` (on `string`, `number`, `integer`, `array`) and `enum` come only from CRD schemas; `integer` is a
+ * `number` that must have no fractional part.
  * @since 0.1.0
  */
 export type TypeRef =
-  | { readonly t: 'string' }
-  | { readonly t: 'number' }
+  | { readonly t: 'string'; readonly rules?: ValueRules }
+  | { readonly t: 'number'; readonly rules?: ValueRules }
+  | { readonly t: 'integer'; readonly rules?: ValueRules }
+  | { readonly t: 'enum'; readonly values: readonly Literal[] }
   | { readonly t: 'boolean' }
   | { readonly t: 'unknown' }
   | { readonly t: 'unknownRecord' }
   | { readonly t: 'intOrString' }
-  | { readonly t: 'array'; readonly items: TypeRef }
+  | { readonly t: 'array'; readonly items: TypeRef; readonly rules?: ValueRules }
   | { readonly t: 'record'; readonly values: TypeRef }
   | { readonly t: 'nullable'; readonly inner: TypeRef }
   | { readonly t: 'union'; readonly members: readonly TypeRef[] }

@@ -35,6 +35,20 @@ const APIMACHINERY_PREFIX = 'io.k8s.apimachinery.';
 /** The module the apimachinery definitions go to (and CRD modules import `ObjectMeta`/`ListMeta` from). @since 0.1.0 */
 export const META_MODULE = 'meta/v1';
 
+/**
+ * Whether the value rules of a definition are checked (see `SchemaPolicy.valueChecks`): not for Kubernetes' own
+ * definitions (`io.k8s.api.*`, `io.k8s.apimachinery.*`, `io.k8s.apiextensions-apiserver.*`,
+ * `io.k8s.kube-aggregator.*`, and aggregated APIs built the same way, such as `io.k8s.metrics.*`), whose enums
+ * are open-ended; yes for the rest: a live cluster's `/openapi/v2` names its CRDs' definitions after their
+ * reversed group (`com.example.stable.v1.CronTab`) and keeps their value rules (apiextensions-apiserver
+ * `pkg/controller/openapi/v2` `ToStructuralOpenAPIV2` drops only `allOf`/`anyOf`/`oneOf`/`not`). A CRD whose
+ * group ends in `.k8s.io` (`io.k8s.networking.gateway.v1.Gateway`) counts as Kubernetes' here: generate it from
+ * its CRD manifest to have its rules checked.
+ */
+function hasValueChecks(definition: string): boolean {
+  return !definition.startsWith('io.k8s.');
+}
+
 /** `io.k8s.api.core.v1` of `io.k8s.api.core.v1.Pod`. */
 function packageOf(definition: string): string {
   const dot = definition.lastIndexOf('.');
@@ -134,7 +148,7 @@ export function modulesFromOpenApiV2(document: OpenApiV2Document): Module[] {
     const schema = definitions[definition]!;
     const { module, name } = target.get(definition)!;
     const builder = builders.get(module)!;
-    const converter = new SchemaConverter(builder, resolve, { optionalCollections: true });
+    const converter = new SchemaConverter(builder, resolve, { optionalCollections: true, valueChecks: hasValueChecks(definition) });
     const gvk = gvkOf(schema);
     const servedAs = gvk === undefined ? undefined : served.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
     const resource: ResourceInfo | undefined =

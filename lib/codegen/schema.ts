@@ -2,18 +2,30 @@
  * Schema to model conversion shared by both front ends: OpenAPI v2 definitions (with `$ref`s) and the
  * structural OpenAPI v3 schemas of CRDs (inline, with `nullable` and `x-kubernetes-*` markers).
  */
+import { arrayRules, checkedScalar } from './constraints.js';
 import { compareStrings, pascalCase, type Decl, type Module, type Prop, type TypeRef } from './model.js';
 
 /**
- * The subset of an OpenAPI v2 / v3 (structural) schema the generator reads. Everything else (validations such
- * as `pattern`, `enum`, `anyOf`, `x-kubernetes-validations`) is ignored: codecs check shapes, the API server
- * checks values.
+ * The subset of an OpenAPI v2 / v3 (structural) schema the generator reads. The value rules (`enum`, `pattern`,
+ * `minimum`, ...) are read for CRDs only (see `./constraints.ts`); everything else (`anyOf`, `multipleOf`,
+ * `x-kubernetes-validations`, ...) is left to the API server.
  * @since 0.1.0
  */
 export interface SchemaObject {
   readonly type?: string | readonly string[];
   readonly format?: string;
   readonly description?: string;
+  readonly enum?: readonly unknown[];
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** `true` in OpenAPI v2 and v3.0 (qualifies `minimum`); a number in later JSON Schema. */
+  readonly exclusiveMinimum?: boolean | number;
+  readonly exclusiveMaximum?: boolean | number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
   readonly properties?: Readonly<Record<string, SchemaObject>>;
   readonly required?: readonly string[];
   readonly items?: SchemaObject | readonly SchemaObject[];
@@ -28,16 +40,26 @@ export interface SchemaObject {
 }
 
 /**
- * How nulls are treated; see the README section "null" in `lib/codegen/index.ts`.
- * @since 0.1.0
+ * How a front end's schemas are read: which nulls are accepted (see the section "null" in `lib/codegen/index.ts`)
+ * and whether value rules are checked.
+ * @since 0.2.0
  */
-export interface NullPolicy {
+export interface SchemaPolicy {
   /**
    * Optional arrays, maps and free-form objects accept `null` (Go writes `null` for a nil slice or map whose
    * field has no `omitempty`, e.g. `ClusterRole.rules`). On for built-in types; off for CRDs, whose structural
    * schemas say exactly what is nullable (the API server prunes other nulls).
    */
   readonly optionalCollections: boolean;
+  /**
+   * The value rules of the schemas (`enum` as a closed literal union, `pattern`, `minimum`, `format`, ...) are
+   * checked by the codecs (see `./constraints.ts`). On for CRDs: the API server enforces exactly these rules on
+   * custom objects. Off for the built-in models, whose `enum`s are open-ended: Kubernetes adds values to existing
+   * enum fields in later releases (api_changes.md, "New enum value in existing field"; "Clients should treat such
+   * sets of values as potentially open-ended"; KEP-2887 made them visible in OpenAPI as `enum`), so a client
+   * generated from one version must accept the values a newer server sends.
+   */
+  readonly valueChecks: boolean;
 }
 
 /** Resolves a `$ref` of a schema (`#/definitions/NAME`) to a model type; throws for an unknown one. @since 0.1.0 */
@@ -95,7 +117,7 @@ export class SchemaConverter {
   constructor(
     private readonly module: ModuleBuilder,
     private readonly resolveRef: RefResolver,
-    private readonly nulls: NullPolicy,
+    private readonly policy: SchemaPolicy,
   ) {}
 
   /**
@@ -107,7 +129,7 @@ export class SchemaConverter {
     const nullable =
       schema.nullable === true ||
       schema['x-nullable'] === true ||
-      (optionalProperty && this.nulls.optionalCollections && schema.$ref === undefined && isCollection(type));
+      (optionalProperty && this.policy.optionalCollections && schema.$ref === undefined && isCollection(type));
     return nullable && type.t !== 'nullable' && type.t !== 'unknown' ? { t: 'nullable', inner: type } : type;
   }
 
@@ -153,18 +175,22 @@ export class SchemaConverter {
     if (schema.$ref !== undefined) return this.resolveRef(schema.$ref);
     if (schema['x-kubernetes-int-or-string'] === true || schema.format === 'int-or-string') return INT_OR_STRING;
     const type = Array.isArray(schema.type) ? undefined : (schema.type as string | undefined);
+    const checks = this.policy.valueChecks;
     switch (type) {
-      case 'string':
+      case 'string': {
+        const string = checks ? checkedScalar(schema, 'string') : STRING;
         // date-time: metav1.Time marshals its zero value as null (`lastProbeTime: null`).
-        return schema.format === 'date-time' ? { t: 'nullable', inner: STRING } : STRING;
+        return schema.format === 'date-time' ? { t: 'nullable', inner: string } : string;
+      }
       case 'integer':
       case 'number':
-        return { t: 'number' };
+        return checks ? checkedScalar(schema, type) : { t: 'number' };
       case 'boolean':
-        return { t: 'boolean' };
+        return checks ? checkedScalar(schema, 'boolean') : { t: 'boolean' };
       case 'array': {
         const items = Array.isArray(schema.items) ? undefined : (schema.items as SchemaObject | undefined);
-        return { t: 'array', items: items === undefined ? { t: 'unknown' } : this.typeOf(items, `${nameHint}Item`, `an item of ${where}`) };
+        const itemType: TypeRef = items === undefined ? { t: 'unknown' } : this.typeOf(items, `${nameHint}Item`, `an item of ${where}`);
+        return { t: 'array', items: itemType, ...(checks ? arrayRules(schema) : {}) };
       }
       case 'object': {
         const extra = schema.additionalProperties;

@@ -1,7 +1,9 @@
 /**
  * The small runtime the generated models (`kubex-rx/k8s/v1_35/...`) and user-generated CRD modules import:
  * {@link objectType} (the open object codec of every definition), {@link defineKind} (a codec that is also a
- * {@link Resource}) and {@link nullable}.
+ * {@link Resource}) and {@link nullable}; and, for modules generated from CustomResourceDefinitions, the value checks
+ * of their structural schemas (`stringWith`, `integerWith`, `numberWith`, `arrayWith`, `enumOf`, `integer`, from
+ * `kubex-rx/k8s/checks`).
  *
  * Hand-written, not generated. Imported by generated code as `kubex-rx/k8s/runtime`.
  *
@@ -9,6 +11,8 @@
  */
 import * as t from 'io-ts';
 import { defineResource, type Resource, type ResourceOptions } from '../resource/define-resource.js';
+
+export { arrayWith, enumOf, EnumType, integer, integerWith, numberWith, stringWith, type ArrayRules, type NumberRules, type StringRules } from './checks.js';
 
 /**
  * A Kubernetes kind as the generated models export it: ONE value that is both the io-ts codec of the object

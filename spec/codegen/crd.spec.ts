@@ -1,20 +1,21 @@
 /**
  * The CRD path of the generator: the fixture CRD's module (committed in `spec/codegen/generated`, kept fresh by
  * the drift spec, type-checked with `spec/`) decodes custom objects and rejects invalid ones; synthetic CRDs
- * cover nesting, nullability, versions and input forms; the command line writes the same files.
+ * cover nesting, nullability, versions and input forms; the command line writes the same files. The value checks
+ * are in `checks.spec.ts`, the command line's options and errors in `cli.spec.ts`.
  */
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, parseSpecText } from '../../lib/codegen/cli.js';
+import { runCodegen } from '../../lib/codegen/cli.js';
 import { stringify as stringifyYaml } from 'yaml';
-import { generate, modulesFromCrds, modulesOf, type CrdDocument, type Decl } from '../../lib/codegen/index.js';
+import { generate, modulesFromCrds, modulesOf, parseSpecText, type CrdDocument, type Decl } from '../../lib/codegen/index.js';
 import { Api } from '../../lib/api/api.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import { formatValidationErrors } from '../../lib/watch/decode-event.js';
 import { FIXTURES_DIR, readFixture } from '../../vendor/index.js';
-import { FooBar, FooBarList, FooBarSpec } from './generated/k8s-openapi-tests-custom-resource-definition.com/v1.js';
+import { FooBar, FooBarList, FooBarSpec } from './generated/fixture/k8s-openapi-tests-custom-resource-definition.com/v1.js';
 import { CRD_OPTIONS, readCrdFixture } from './targets.js';
 
 const GROUP = 'k8s-openapi-tests-custom-resource-definition.com';
@@ -129,7 +130,7 @@ describe('CRD codegen', () => {
       limits: [false, { t: 'record', values: { t: 'intOrString' } }],
       note: [false, { t: 'nullable', inner: { t: 'string' } }], // nullable: true, and only there
       ports: [false, { t: 'array', items: { t: 'ref', module: 'example.com/v1', name: 'WidgetSpecPortsItem' } }],
-      size: [true, { t: 'number' }],
+      size: [true, { t: 'integer' }],
       tags: [false, { t: 'array', items: { t: 'string' } }],
       template: [false, { t: 'unknownRecord' }],
     });
@@ -138,6 +139,39 @@ describe('CRD codegen', () => {
     expect(text).toContain("from 'kubex-rx/k8s/runtime';");
     expect(text).toContain("'x-name'?: string;");
     expect(text).toContain('The `spec` field of {@link Widget}.');
+  });
+
+  it('reads the value rules of each schema form into the model (see checks.spec.ts for the generated checks)', () => {
+    const rules = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            mode: { type: 'string', enum: ['A', 'B', 'A', null], nullable: true }, // duplicates dropped, null left to nullable
+            mixed: { type: 'string', enum: ['A', 1] }, // not all strings: no closed type, a comment
+            flag: { type: 'boolean', enum: [true] },
+            ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, // JSON Schema's numeric form
+            count: { type: 'integer', minimum: 1, exclusiveMinimum: true, format: 'int64' },
+            odd: { type: 'integer', format: 'uint8', minimum: 'x' }, // no such format, no number: nothing
+            word: { type: 'string', pattern: '\\Aword\\z', format: 'password' },
+            items: { type: 'array', minItems: 1, items: { type: 'string', format: 'email', maxLength: -1 } },
+          },
+        },
+      },
+    };
+    const decls = modulesFromCrds([crd(rules)])[0]!.decls;
+    const spec = decl('WidgetSpec', decls).body;
+    expect(spec.kind === 'object' && Object.fromEntries(spec.props.map((p) => [p.name, p.type]))).toEqual({
+      count: { t: 'integer', rules: { minimum: 1, exclusiveMinimum: true, format: 'int64' } },
+      flag: { t: 'enum', values: [true] },
+      items: { t: 'array', items: { t: 'string', rules: { unchecked: ['format "email" (no client-side check)'] } }, rules: { minItems: 1 } },
+      mixed: { t: 'string', rules: { unchecked: ['enum ["A",1] (not all of type string)'] } },
+      mode: { t: 'nullable', inner: { t: 'enum', values: ['A', 'B'] } },
+      odd: { t: 'integer' },
+      ratio: { t: 'number', rules: { minimum: 0, exclusiveMinimum: true, maximum: 1 } },
+      word: { t: 'string', rules: { unchecked: ['pattern "\\\\Aword\\\\z" (not an ECMAScript regular expression: Invalid escape)'] } },
+    });
   });
 
   it('makes one module per served version, skipping unserved ones', () => {
@@ -168,13 +202,16 @@ describe('kubex-rx codegen', () => {
     const out = mkdtempSync(join(tmpdir(), 'kubex-codegen-crd-'));
     try {
       const log: string[] = [];
-      const code = await main(['codegen', '--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out], (l) => log.push(l));
+      const code = await runCodegen(['--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out], { log: (l) => log.push(l) });
       expect(code).toBe(0);
       expect(log).toEqual([`codegen: wrote 1 modules under ${out}`]);
       const [expected] = generate(readCrdFixture(), { source: '`customresourcedefinition.json`' });
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8')).toBe(expected!.text);
-      // The relative-import form, as committed under spec/codegen/generated:
-      const code2 = await main(['codegen', '--spec', join(FIXTURES_DIR, 'customresourcedefinition.json'), '--out', out, '--clean', '--module-prefix', CRD_OPTIONS.modulePrefix!, '--runtime-module', CRD_OPTIONS.runtimeModule!, '--source', CRD_OPTIONS.source!], () => {});
+      // The relative-import form, as committed under spec/codegen/generated/fixture:
+      const code2 = await runCodegen(
+        ['-s', join(FIXTURES_DIR, 'customresourcedefinition.json'), '-o', out, '--clean', '--module-prefix', CRD_OPTIONS.modulePrefix!, '--runtime-module', CRD_OPTIONS.runtimeModule!, '--source', CRD_OPTIONS.source!],
+        { log: () => {} },
+      );
       expect(code2).toBe(0);
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8')).toBe(generate(readCrdFixture(), CRD_OPTIONS)[0]!.text);
     } finally {
@@ -188,7 +225,7 @@ describe('kubex-rx codegen', () => {
       // The fixture, written as YAML at test time (never copied into the repo), after an empty document.
       writeFileSync(join(dir, 'crd.yaml'), `---\n${stringifyYaml(readCrdFixture())}---\n`);
       const out = join(dir, 'out');
-      expect(await main(['codegen', '--spec', join(dir, 'crd.yaml'), '--out', out], () => {})).toBe(0);
+      expect(await runCodegen(['--spec', join(dir, 'crd.yaml'), '--out', out], { log: () => {} })).toBe(0);
       const [expected] = generate(readCrdFixture(), { source: '`customresourcedefinition.json`' });
       expect(readFileSync(join(out, `${GROUP}/v1.ts`), 'utf8').replace(/crd\.yaml/g, 'customresourcedefinition.json')).toBe(expected!.text);
       expect(() => parseSpecText('a: [unclosed', 'bad.yaml')).toThrow(/bad.yaml: not JSON, and not valid YAML/);
@@ -197,26 +234,13 @@ describe('kubex-rx codegen', () => {
     }
   });
 
-  it.each<[string, string[], number, RegExp]>([
-    ['no command', [], 2, /no command/],
-    ['an unknown command', ['generate'], 2, /unknown command generate/],
-    ['a missing --out', ['codegen', '--spec', 'x.json'], 2, /needs --spec and --out/],
-    ['an unknown flag', ['codegen', '--spec', 'x.json', '--out', 'o', '--yaml'], 2, /unknown argument --yaml/],
-    ['a flag without value', ['codegen', '--spec'], 2, /--spec needs a value/],
-    ['a missing file', ['codegen', '--spec', '/nonexistent/spec.json', '--out', 'o'], 1, /ENOENT/],
-  ])('fails on %s', async (_what, args, exitCode, message) => {
-    const errors: string[] = [];
-    expect(await main(args, () => {}, (l) => errors.push(l))).toBe(exitCode);
-    expect(errors.join('\n')).toMatch(message);
-  });
-
   it('fails with exit code 1 on a document that is neither a spec nor a CRD', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubex-codegen-bad-'));
     try {
       writeFileSync(join(dir, 'cm.json'), JSON.stringify(readFixture('configmap.json')));
       const errors: string[] = [];
-      expect(await main(['codegen', '--spec', join(dir, 'cm.json'), '--out', join(dir, 'out')], () => {}, (l) => errors.push(l))).toBe(1);
-      expect(errors.join('\n')).toMatch(/neither an OpenAPI v2 document/);
+      expect(await runCodegen(['--spec', join(dir, 'cm.json'), '--out', join(dir, 'out')], { log: () => {}, error: (l) => errors.push(l) })).toBe(1);
+      expect(errors.join('\n')).toMatch(/^codegen: the input is neither an OpenAPI v2 document/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

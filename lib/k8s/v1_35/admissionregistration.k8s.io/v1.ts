@@ -156,7 +156,7 @@ export const NamedRuleWithOperations: t.Type<NamedRuleWithOperations> = objectTy
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
   v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
@@ -238,7 +238,7 @@ export const MatchResources: t.Type<MatchResources> = objectType('MatchResources
   namespaceSelector: LabelSelector,
   objectSelector: LabelSelector,
   resourceRules: nullable(t.array(NamedRuleWithOperations)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.excludeResourceRules; if (v !== undefined && !o.excludeResourceRules.is(v)) return false;
   v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -289,7 +289,7 @@ export const RuleWithOperations: t.Type<RuleWithOperations> = objectType('RuleWi
   operations: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
   v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
@@ -554,7 +554,7 @@ export const MutatingWebhookConfiguration: ResourceCodec<MutatingWebhookConfigur
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(MutatingWebhook)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
@@ -704,7 +704,7 @@ export interface TypeChecking {
  */
 export const TypeChecking: t.Type<TypeChecking> = objectType('TypeChecking', {}, {
   expressionWarnings: nullable(t.array(ExpressionWarning)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.expressionWarnings; if (v !== undefined && !o.expressionWarnings.is(v)) return false;
   return true;
@@ -866,7 +866,7 @@ export const ValidatingAdmissionPolicySpec: t.Type<ValidatingAdmissionPolicySpec
   paramKind: ParamKind,
   validations: nullable(t.array(Validation)),
   variables: nullable(t.array(Variable)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.auditAnnotations; if (v !== undefined && !o.auditAnnotations.is(v)) return false;
   v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -903,7 +903,7 @@ export const ValidatingAdmissionPolicyStatus: t.Type<ValidatingAdmissionPolicySt
   conditions: nullable(t.array(Condition)),
   observedGeneration: t.number,
   typeChecking: TypeChecking,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
@@ -1009,7 +1009,7 @@ export const ValidatingAdmissionPolicyBindingSpec: t.Type<ValidatingAdmissionPol
   paramRef: ParamRef,
   policyName: t.string,
   validationActions: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.matchResources; if (v !== undefined && !MatchResources.is(v)) return false;
   v = u.paramRef; if (v !== undefined && !ParamRef.is(v)) return false;
@@ -1304,7 +1304,7 @@ export const ValidatingWebhookConfiguration: ResourceCodec<ValidatingWebhookConf
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(ValidatingWebhook)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;

@@ -214,7 +214,7 @@ export const NamedRuleWithOperations: t.Type<NamedRuleWithOperations> = objectTy
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
   v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
@@ -296,7 +296,7 @@ export const MatchResources: t.Type<MatchResources> = objectType('MatchResources
   namespaceSelector: LabelSelector,
   objectSelector: LabelSelector,
   resourceRules: nullable(t.array(NamedRuleWithOperations)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.excludeResourceRules; if (v !== undefined && !o.excludeResourceRules.is(v)) return false;
   v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -460,7 +460,7 @@ export const MutatingAdmissionPolicySpec: t.Type<MutatingAdmissionPolicySpec> = 
   paramKind: ParamKind,
   reinvocationPolicy: t.string,
   variables: nullable(t.array(Variable)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
   v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;

@@ -161,7 +161,7 @@ export interface APIServiceStatus {
  */
 export const APIServiceStatus: t.Type<APIServiceStatus> = objectType('APIServiceStatus', {}, {
   conditions: nullable(t.array(APIServiceCondition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;

@@ -308,7 +308,7 @@ export const DaemonSetStatus: t.Type<DaemonSetStatus> = objectType('DaemonSetSta
   numberUnavailable: t.number,
   observedGeneration: t.number,
   updatedNumberScheduled: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.currentNumberScheduled; if (typeof v !== 'number') return false;
   v = u.desiredNumberScheduled; if (typeof v !== 'number') return false;
@@ -640,7 +640,7 @@ export const DeploymentStatus: t.Type<DeploymentStatus> = objectType('Deployment
   terminatingReplicas: t.number,
   unavailableReplicas: t.number,
   updatedReplicas: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
   v = u.collisionCount; if (v !== undefined && typeof v !== 'number') return false;
@@ -878,7 +878,7 @@ export const ReplicaSetStatus: t.Type<ReplicaSetStatus> = objectType('ReplicaSet
   observedGeneration: t.number,
   readyReplicas: t.number,
   terminatingReplicas: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.replicas; if (typeof v !== 'number') return false;
   v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
@@ -1151,7 +1151,7 @@ export const StatefulSetSpec: t.Type<StatefulSetSpec> = objectType('StatefulSetS
   serviceName: t.string,
   updateStrategy: StatefulSetUpdateStrategy,
   volumeClaimTemplates: nullable(t.array(PersistentVolumeClaim)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.selector; if (!LabelSelector.is(v)) return false;
   v = u.template; if (!PodTemplateSpec.is(v)) return false;
@@ -1274,7 +1274,7 @@ export const StatefulSetStatus: t.Type<StatefulSetStatus> = objectType('Stateful
   readyReplicas: t.number,
   updateRevision: t.string,
   updatedReplicas: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.replicas; if (typeof v !== 'number') return false;
   v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;

@@ -78,7 +78,7 @@ export const UserInfo: t.Type<UserInfo> = objectType('UserInfo', {}, {
   groups: nullable(t.array(t.string)),
   uid: t.string,
   username: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
   v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;
@@ -274,7 +274,7 @@ export interface TokenReviewSpec {
 export const TokenReviewSpec: t.Type<TokenReviewSpec> = objectType('TokenReviewSpec', {}, {
   audiences: nullable(t.array(t.string)),
   token: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
   v = u.token; if (v !== undefined && typeof v !== 'string') return false;
@@ -311,7 +311,7 @@ export const TokenReviewStatus: t.Type<TokenReviewStatus> = objectType('TokenRev
   authenticated: t.boolean,
   error: t.string,
   user: UserInfo,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
   v = u.authenticated; if (v !== undefined && typeof v !== 'boolean') return false;

@@ -29,7 +29,7 @@ export interface FieldSelectorAttributes {
 export const FieldSelectorAttributes: t.Type<FieldSelectorAttributes> = objectType('FieldSelectorAttributes', {}, {
   rawSelector: t.string,
   requirements: nullable(t.array(FieldSelectorRequirement)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.rawSelector; if (v !== undefined && typeof v !== 'string') return false;
   v = u.requirements; if (v !== undefined && !o.requirements.is(v)) return false;
@@ -56,7 +56,7 @@ export interface LabelSelectorAttributes {
 export const LabelSelectorAttributes: t.Type<LabelSelectorAttributes> = objectType('LabelSelectorAttributes', {}, {
   rawSelector: t.string,
   requirements: nullable(t.array(LabelSelectorRequirement)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.rawSelector; if (v !== undefined && typeof v !== 'string') return false;
   v = u.requirements; if (v !== undefined && !o.requirements.is(v)) return false;
@@ -199,7 +199,7 @@ export const SubjectAccessReviewSpec: t.Type<SubjectAccessReviewSpec> = objectTy
   resourceAttributes: ResourceAttributes,
   uid: t.string,
   user: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
   v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;

@@ -104,7 +104,7 @@ export const CertificateSigningRequestSpec: t.Type<CertificateSigningRequestSpec
   uid: t.string,
   usages: nullable(t.array(t.string)),
   username: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.request; if (typeof v !== 'string') return false;
   v = u.signerName; if (typeof v !== 'string') return false;
@@ -220,7 +220,7 @@ export interface CertificateSigningRequestStatus {
 export const CertificateSigningRequestStatus: t.Type<CertificateSigningRequestStatus> = objectType('CertificateSigningRequestStatus', {}, {
   certificate: t.string,
   conditions: nullable(t.array(CertificateSigningRequestCondition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.certificate; if (v !== undefined && typeof v !== 'string') return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -105,7 +105,7 @@ export interface EndpointHints {
 export const EndpointHints: t.Type<EndpointHints> = objectType('EndpointHints', {}, {
   forNodes: nullable(t.array(ForNode)),
   forZones: nullable(t.array(ForZone)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.forNodes; if (v !== undefined && !o.forNodes.is(v)) return false;
   v = u.forZones; if (v !== undefined && !o.forZones.is(v)) return false;

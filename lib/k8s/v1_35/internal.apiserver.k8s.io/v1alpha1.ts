@@ -39,7 +39,7 @@ export const ServerStorageVersion: t.Type<ServerStorageVersion> = objectType('Se
   decodableVersions: nullable(t.array(t.string)),
   encodingVersion: t.string,
   servedVersions: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiServerID; if (v !== undefined && typeof v !== 'string') return false;
   v = u.decodableVersions; if (v !== undefined && !o.decodableVersions.is(v)) return false;
@@ -135,7 +135,7 @@ export const StorageVersionStatus: t.Type<StorageVersionStatus> = objectType('St
   commonEncodingVersion: t.string,
   conditions: nullable(t.array(StorageVersionCondition)),
   storageVersions: nullable(t.array(ServerStorageVersion)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.commonEncodingVersion; if (v !== undefined && typeof v !== 'string') return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -443,7 +443,7 @@ export const DeleteOptions: t.Type<DeleteOptions> = objectType('DeleteOptions', 
   orphanDependents: t.boolean,
   preconditions: Preconditions,
   propagationPolicy: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
   v = u.dryRun; if (v !== undefined && !o.dryRun.is(v)) return false;
@@ -482,7 +482,7 @@ export const FieldSelectorRequirement: t.Type<FieldSelectorRequirement> = object
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.key; if (typeof v !== 'string') return false;
   v = u.operator; if (typeof v !== 'string') return false;
@@ -634,7 +634,7 @@ export const LabelSelectorRequirement: t.Type<LabelSelectorRequirement> = object
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.key; if (typeof v !== 'string') return false;
   v = u.operator; if (typeof v !== 'string') return false;
@@ -662,7 +662,7 @@ export interface LabelSelector {
 export const LabelSelector: t.Type<LabelSelector> = objectType('LabelSelector', {}, {
   matchExpressions: nullable(t.array(LabelSelectorRequirement)),
   matchLabels: nullable(recordOf(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
   v = u.matchLabels; if (v !== undefined && !o.matchLabels.is(v)) return false;
@@ -926,7 +926,7 @@ export const ObjectMeta: t.Type<ObjectMeta> = objectType('ObjectMeta', {}, {
   resourceVersion: t.string,
   selfLink: t.string,
   uid: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.annotations; if (v !== undefined && !o.annotations.is(v)) return false;
   v = u.creationTimestamp; if (v !== undefined && !Time.is(v)) return false;
@@ -1126,7 +1126,7 @@ export const StatusDetails: t.Type<StatusDetails> = objectType('StatusDetails', 
   name: t.string,
   retryAfterSeconds: t.number,
   uid: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.causes; if (v !== undefined && !o.causes.is(v)) return false;
   v = u.group; if (v !== undefined && typeof v !== 'string') return false;

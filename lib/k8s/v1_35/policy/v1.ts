@@ -149,7 +149,7 @@ export const PodDisruptionBudgetStatus: t.Type<PodDisruptionBudgetStatus> = obje
   conditions: nullable(t.array(Condition)),
   disruptedPods: nullable(recordOf(Time)),
   observedGeneration: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.currentHealthy; if (typeof v !== 'number') return false;
   v = u.desiredHealthy; if (typeof v !== 'number') return false;

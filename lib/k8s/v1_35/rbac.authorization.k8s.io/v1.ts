@@ -24,7 +24,7 @@ export interface AggregationRule {
  */
 export const AggregationRule: t.Type<AggregationRule> = objectType('AggregationRule', {}, {
   clusterRoleSelectors: nullable(t.array(LabelSelector)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.clusterRoleSelectors; if (v !== undefined && !o.clusterRoleSelectors.is(v)) return false;
   return true;
@@ -114,7 +114,7 @@ export const ClusterRole: ResourceCodec<ClusterRole> = defineKind<ClusterRole>(
     kind: t.string,
     metadata: ObjectMeta,
     rules: nullable(t.array(PolicyRule)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.aggregationRule; if (v !== undefined && !AggregationRule.is(v)) return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
@@ -238,7 +238,7 @@ export const ClusterRoleBinding: ResourceCodec<ClusterRoleBinding> = defineKind<
     kind: t.string,
     metadata: ObjectMeta,
     subjects: nullable(t.array(Subject)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.roleRef; if (!RoleRef.is(v)) return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
@@ -363,7 +363,7 @@ export const Role: ResourceCodec<Role> = defineKind<Role>(
     kind: t.string,
     metadata: ObjectMeta,
     rules: nullable(t.array(PolicyRule)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
@@ -413,7 +413,7 @@ export const RoleBinding: ResourceCodec<RoleBinding> = defineKind<RoleBinding>(
     kind: t.string,
     metadata: ObjectMeta,
     subjects: nullable(t.array(Subject)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.roleRef; if (!RoleRef.is(v)) return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;

@@ -39,7 +39,7 @@ export const NetworkDeviceData: t.Type<NetworkDeviceData> = objectType('NetworkD
   hardwareAddress: t.string,
   interfaceName: t.string,
   ips: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hardwareAddress; if (v !== undefined && typeof v !== 'string') return false;
   v = u.interfaceName; if (v !== undefined && typeof v !== 'string') return false;
@@ -103,7 +103,7 @@ export const AllocatedDeviceStatus: t.Type<AllocatedDeviceStatus> = objectType('
   data: RawExtension,
   networkData: NetworkDeviceData,
   shareID: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.device; if (typeof v !== 'string') return false;
   v = u.driver; if (typeof v !== 'string') return false;
@@ -176,7 +176,7 @@ export const DeviceAllocationConfiguration: t.Type<DeviceAllocationConfiguration
 }, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.source; if (typeof v !== 'string') return false;
   v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
@@ -310,7 +310,7 @@ export const DeviceRequestAllocationResult: t.Type<DeviceRequestAllocationResult
   consumedCapacity: nullable(recordOf(Quantity)),
   shareID: t.string,
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.device; if (typeof v !== 'string') return false;
   v = u.driver; if (typeof v !== 'string') return false;
@@ -347,7 +347,7 @@ export interface DeviceAllocationResult {
 export const DeviceAllocationResult: t.Type<DeviceAllocationResult> = objectType('DeviceAllocationResult', {}, {
   config: nullable(t.array(DeviceAllocationConfiguration)),
   results: nullable(t.array(DeviceRequestAllocationResult)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.results; if (v !== undefined && !o.results.is(v)) return false;
@@ -528,7 +528,7 @@ export const CapacityRequestPolicy: t.Type<CapacityRequestPolicy> = objectType('
   default: Quantity,
   validRange: CapacityRequestPolicyRange,
   validValues: nullable(t.array(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.default; if (v !== undefined && !Quantity.is(v)) return false;
   v = u.validRange; if (v !== undefined && !CapacityRequestPolicyRange.is(v)) return false;
@@ -561,7 +561,7 @@ export interface CapacityRequirements {
  */
 export const CapacityRequirements: t.Type<CapacityRequirements> = objectType('CapacityRequirements', {}, {
   requests: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
   return true;
@@ -870,7 +870,7 @@ export const Device: t.Type<Device> = objectType('Device', {
   nodeName: t.string,
   nodeSelector: NodeSelector,
   taints: nullable(t.array(DeviceTaint)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -909,7 +909,7 @@ export interface DeviceClaimConfiguration {
 export const DeviceClaimConfiguration: t.Type<DeviceClaimConfiguration> = objectType('DeviceClaimConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
   v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
@@ -953,7 +953,7 @@ export const DeviceConstraint: t.Type<DeviceConstraint> = objectType('DeviceCons
   distinctAttribute: t.string,
   matchAttribute: t.string,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.distinctAttribute; if (v !== undefined && typeof v !== 'string') return false;
   v = u.matchAttribute; if (v !== undefined && typeof v !== 'string') return false;
@@ -1060,7 +1060,7 @@ export const DeviceSubRequest: t.Type<DeviceSubRequest> = objectType('DeviceSubR
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.deviceClassName; if (typeof v !== 'string') return false;
   v = u.name; if (typeof v !== 'string') return false;
@@ -1149,7 +1149,7 @@ export const ExactDeviceRequest: t.Type<ExactDeviceRequest> = objectType('ExactD
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.deviceClassName; if (typeof v !== 'string') return false;
   v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -1195,7 +1195,7 @@ export const DeviceRequest: t.Type<DeviceRequest> = objectType('DeviceRequest', 
 }, {
   exactly: ExactDeviceRequest,
   firstAvailable: nullable(t.array(DeviceSubRequest)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.exactly; if (v !== undefined && !ExactDeviceRequest.is(v)) return false;
@@ -1228,7 +1228,7 @@ export const DeviceClaim: t.Type<DeviceClaim> = objectType('DeviceClaim', {}, {
   config: nullable(t.array(DeviceClaimConfiguration)),
   constraints: nullable(t.array(DeviceConstraint)),
   requests: nullable(t.array(DeviceRequest)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.constraints; if (v !== undefined && !o.constraints.is(v)) return false;
@@ -1286,7 +1286,7 @@ export const DeviceClassSpec: t.Type<DeviceClassSpec> = objectType('DeviceClassS
   config: nullable(t.array(DeviceClassConfiguration)),
   extendedResourceName: t.string,
   selectors: nullable(t.array(DeviceSelector)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.extendedResourceName; if (v !== undefined && typeof v !== 'string') return false;
@@ -1477,7 +1477,7 @@ export const ResourceClaimStatus: t.Type<ResourceClaimStatus> = objectType('Reso
   allocation: AllocationResult,
   devices: nullable(t.array(AllocatedDeviceStatus)),
   reservedFor: nullable(t.array(ResourceClaimConsumerReference)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.allocation; if (v !== undefined && !AllocationResult.is(v)) return false;
   v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
@@ -1809,7 +1809,7 @@ export const ResourceSliceSpec: t.Type<ResourceSliceSpec> = objectType('Resource
   nodeSelector: NodeSelector,
   perDeviceNodeSelection: t.boolean,
   sharedCounters: nullable(t.array(CounterSet)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.pool; if (!ResourcePool.is(v)) return false;

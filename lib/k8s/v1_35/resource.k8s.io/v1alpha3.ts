@@ -140,7 +140,7 @@ export interface DeviceTaintRuleStatus {
  */
 export const DeviceTaintRuleStatus: t.Type<DeviceTaintRuleStatus> = objectType('DeviceTaintRuleStatus', {}, {
   conditions: nullable(t.array(Condition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;

@@ -41,7 +41,7 @@ export const NetworkDeviceData: t.Type<NetworkDeviceData> = objectType('NetworkD
   hardwareAddress: t.string,
   interfaceName: t.string,
   ips: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hardwareAddress; if (v !== undefined && typeof v !== 'string') return false;
   v = u.interfaceName; if (v !== undefined && typeof v !== 'string') return false;
@@ -105,7 +105,7 @@ export const AllocatedDeviceStatus: t.Type<AllocatedDeviceStatus> = objectType('
   data: RawExtension,
   networkData: NetworkDeviceData,
   shareID: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.device; if (typeof v !== 'string') return false;
   v = u.driver; if (typeof v !== 'string') return false;
@@ -178,7 +178,7 @@ export const DeviceAllocationConfiguration: t.Type<DeviceAllocationConfiguration
 }, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.source; if (typeof v !== 'string') return false;
   v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
@@ -312,7 +312,7 @@ export const DeviceRequestAllocationResult: t.Type<DeviceRequestAllocationResult
   consumedCapacity: nullable(recordOf(Quantity)),
   shareID: t.string,
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.device; if (typeof v !== 'string') return false;
   v = u.driver; if (typeof v !== 'string') return false;
@@ -349,7 +349,7 @@ export interface DeviceAllocationResult {
 export const DeviceAllocationResult: t.Type<DeviceAllocationResult> = objectType('DeviceAllocationResult', {}, {
   config: nullable(t.array(DeviceAllocationConfiguration)),
   results: nullable(t.array(DeviceRequestAllocationResult)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.results; if (v !== undefined && !o.results.is(v)) return false;
@@ -518,7 +518,7 @@ export const CapacityRequestPolicy: t.Type<CapacityRequestPolicy> = objectType('
   default: Quantity,
   validRange: CapacityRequestPolicyRange,
   validValues: nullable(t.array(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.default; if (v !== undefined && !Quantity.is(v)) return false;
   v = u.validRange; if (v !== undefined && !CapacityRequestPolicyRange.is(v)) return false;
@@ -753,7 +753,7 @@ export const BasicDevice: t.Type<BasicDevice> = objectType('BasicDevice', {}, {
   nodeName: t.string,
   nodeSelector: NodeSelector,
   taints: nullable(t.array(DeviceTaint)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.allNodes; if (v !== undefined && typeof v !== 'boolean') return false;
   v = u.allowMultipleAllocations; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -845,7 +845,7 @@ export interface CapacityRequirements {
  */
 export const CapacityRequirements: t.Type<CapacityRequirements> = objectType('CapacityRequirements', {}, {
   requests: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
   return true;
@@ -932,7 +932,7 @@ export interface DeviceClaimConfiguration {
 export const DeviceClaimConfiguration: t.Type<DeviceClaimConfiguration> = objectType('DeviceClaimConfiguration', {}, {
   opaque: OpaqueDeviceConfiguration,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.opaque; if (v !== undefined && !OpaqueDeviceConfiguration.is(v)) return false;
   v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
@@ -976,7 +976,7 @@ export const DeviceConstraint: t.Type<DeviceConstraint> = objectType('DeviceCons
   distinctAttribute: t.string,
   matchAttribute: t.string,
   requests: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.distinctAttribute; if (v !== undefined && typeof v !== 'string') return false;
   v = u.matchAttribute; if (v !== undefined && typeof v !== 'string') return false;
@@ -1083,7 +1083,7 @@ export const DeviceSubRequest: t.Type<DeviceSubRequest> = objectType('DeviceSubR
   count: t.number,
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.deviceClassName; if (typeof v !== 'string') return false;
   v = u.name; if (typeof v !== 'string') return false;
@@ -1198,7 +1198,7 @@ export const DeviceRequest: t.Type<DeviceRequest> = objectType('DeviceRequest', 
   firstAvailable: nullable(t.array(DeviceSubRequest)),
   selectors: nullable(t.array(DeviceSelector)),
   tolerations: nullable(t.array(DeviceToleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.adminAccess; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -1237,7 +1237,7 @@ export const DeviceClaim: t.Type<DeviceClaim> = objectType('DeviceClaim', {}, {
   config: nullable(t.array(DeviceClaimConfiguration)),
   constraints: nullable(t.array(DeviceConstraint)),
   requests: nullable(t.array(DeviceRequest)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.constraints; if (v !== undefined && !o.constraints.is(v)) return false;
@@ -1295,7 +1295,7 @@ export const DeviceClassSpec: t.Type<DeviceClassSpec> = objectType('DeviceClassS
   config: nullable(t.array(DeviceClassConfiguration)),
   extendedResourceName: t.string,
   selectors: nullable(t.array(DeviceSelector)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.config; if (v !== undefined && !o.config.is(v)) return false;
   v = u.extendedResourceName; if (v !== undefined && typeof v !== 'string') return false;
@@ -1486,7 +1486,7 @@ export const ResourceClaimStatus: t.Type<ResourceClaimStatus> = objectType('Reso
   allocation: AllocationResult,
   devices: nullable(t.array(AllocatedDeviceStatus)),
   reservedFor: nullable(t.array(ResourceClaimConsumerReference)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.allocation; if (v !== undefined && !AllocationResult.is(v)) return false;
   v = u.devices; if (v !== undefined && !o.devices.is(v)) return false;
@@ -1818,7 +1818,7 @@ export const ResourceSliceSpec: t.Type<ResourceSliceSpec> = objectType('Resource
   nodeSelector: NodeSelector,
   perDeviceNodeSelection: t.boolean,
   sharedCounters: nullable(t.array(CounterSet)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.pool; if (!ResourcePool.is(v)) return false;

@@ -153,7 +153,7 @@ export const CSIDriverSpec: t.Type<CSIDriverSpec> = objectType('CSIDriverSpec', 
   storageCapacity: t.boolean,
   tokenRequests: nullable(t.array(TokenRequest)),
   volumeLifecycleModes: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.attachRequired; if (v !== undefined && typeof v !== 'boolean') return false;
   v = u.fsGroupPolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -305,7 +305,7 @@ export const CSINodeDriver: t.Type<CSINodeDriver> = objectType('CSINodeDriver', 
 }, {
   allocatable: VolumeNodeResources,
   topologyKeys: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.nodeID; if (typeof v !== 'string') return false;
@@ -605,7 +605,7 @@ export const StorageClass: ResourceCodec<StorageClass> = defineKind<StorageClass
     parameters: nullable(recordOf(t.string)),
     reclaimPolicy: t.string,
     volumeBindingMode: t.string,
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.provisioner; if (typeof v !== 'string') return false;
     v = u.allowVolumeExpansion; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -788,7 +788,7 @@ export const VolumeAttachmentStatus: t.Type<VolumeAttachmentStatus> = objectType
   attachError: VolumeError,
   attachmentMetadata: nullable(recordOf(t.string)),
   detachError: VolumeError,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.attached; if (typeof v !== 'boolean') return false;
   v = u.attachError; if (v !== undefined && !VolumeError.is(v)) return false;
@@ -931,7 +931,7 @@ export const VolumeAttributesClass: ResourceCodec<VolumeAttributesClass> = defin
     kind: t.string,
     metadata: ObjectMeta,
     parameters: nullable(recordOf(t.string)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.driverName; if (typeof v !== 'string') return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;

@@ -50,7 +50,7 @@ export interface StorageVersionMigrationStatus {
 export const StorageVersionMigrationStatus: t.Type<StorageVersionMigrationStatus> = objectType('StorageVersionMigrationStatus', {}, {
   conditions: nullable(t.array(Condition)),
   resourceVersion: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.resourceVersion; if (v !== undefined && typeof v !== 'string') return false;

@@ -278,7 +278,7 @@ export const NamedRuleWithOperations: t.Type<NamedRuleWithOperations> = objectTy
   resourceNames: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
   v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
@@ -360,7 +360,7 @@ export const MatchResources: t.Type<MatchResources> = objectType('MatchResources
   namespaceSelector: LabelSelector,
   objectSelector: LabelSelector,
   resourceRules: nullable(t.array(NamedRuleWithOperations)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.excludeResourceRules; if (v !== undefined && !o.excludeResourceRules.is(v)) return false;
   v = u.matchPolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -524,7 +524,7 @@ export const MutatingAdmissionPolicySpec: t.Type<MutatingAdmissionPolicySpec> = 
   paramKind: ParamKind,
   reinvocationPolicy: t.string,
   variables: nullable(t.array(Variable)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
   v = u.matchConditions; if (v !== undefined && !o.matchConditions.is(v)) return false;
@@ -839,7 +839,7 @@ export const RuleWithOperations: t.Type<RuleWithOperations> = objectType('RuleWi
   operations: nullable(t.array(t.string)),
   resources: nullable(t.array(t.string)),
   scope: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.apiGroups; if (v !== undefined && !o.apiGroups.is(v)) return false;
   v = u.apiVersions; if (v !== undefined && !o.apiVersions.is(v)) return false;
@@ -1104,7 +1104,7 @@ export const MutatingWebhookConfiguration: ResourceCodec<MutatingWebhookConfigur
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(MutatingWebhook)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
@@ -1170,7 +1170,7 @@ export interface TypeChecking {
  */
 export const TypeChecking: t.Type<TypeChecking> = objectType('TypeChecking', {}, {
   expressionWarnings: nullable(t.array(ExpressionWarning)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.expressionWarnings; if (v !== undefined && !o.expressionWarnings.is(v)) return false;
   return true;
@@ -1305,7 +1305,7 @@ export const ValidatingAdmissionPolicySpec: t.Type<ValidatingAdmissionPolicySpec
   paramKind: ParamKind,
   validations: nullable(t.array(Validation)),
   variables: nullable(t.array(Variable)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.auditAnnotations; if (v !== undefined && !o.auditAnnotations.is(v)) return false;
   v = u.failurePolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -1342,7 +1342,7 @@ export const ValidatingAdmissionPolicyStatus: t.Type<ValidatingAdmissionPolicySt
   conditions: nullable(t.array(Condition)),
   observedGeneration: t.number,
   typeChecking: TypeChecking,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.observedGeneration; if (v !== undefined && typeof v !== 'number') return false;
@@ -1745,7 +1745,7 @@ export const ValidatingWebhookConfiguration: ResourceCodec<ValidatingWebhookConf
     kind: t.string,
     metadata: ObjectMeta,
     webhooks: nullable(t.array(ValidatingWebhook)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;

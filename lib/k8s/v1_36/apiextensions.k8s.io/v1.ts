@@ -244,7 +244,7 @@ export const CustomResourceDefinitionNames: t.Type<CustomResourceDefinitionNames
   listKind: t.string,
   shortNames: nullable(t.array(t.string)),
   singular: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.kind; if (typeof v !== 'string') return false;
   v = u.plural; if (typeof v !== 'string') return false;
@@ -608,7 +608,7 @@ export const JSONSchemaProps: t.Type<JSONSchemaProps> = t.recursion<JSONSchemaPr
     'x-kubernetes-map-type': t.string,
     'x-kubernetes-preserve-unknown-fields': t.boolean,
     'x-kubernetes-validations': nullable(t.array(ValidationRule)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.$ref; if (v !== undefined && typeof v !== 'string') return false;
     v = u.$schema; if (v !== undefined && typeof v !== 'string') return false;
@@ -792,7 +792,7 @@ export const CustomResourceDefinitionVersion: t.Type<CustomResourceDefinitionVer
   schema: CustomResourceValidation,
   selectableFields: nullable(t.array(SelectableField)),
   subresources: CustomResourceSubresources,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.served; if (typeof v !== 'boolean') return false;
@@ -940,7 +940,7 @@ export const CustomResourceDefinitionStatus: t.Type<CustomResourceDefinitionStat
   conditions: nullable(t.array(CustomResourceDefinitionCondition)),
   observedGeneration: t.number,
   storedVersions: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.acceptedNames; if (v !== undefined && !CustomResourceDefinitionNames.is(v)) return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -78,7 +78,7 @@ export const UserInfo: t.Type<UserInfo> = objectType('UserInfo', {}, {
   groups: nullable(t.array(t.string)),
   uid: t.string,
   username: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.extra; if (v !== undefined && !o.extra.is(v)) return false;
   v = u.groups; if (v !== undefined && !o.groups.is(v)) return false;
@@ -172,7 +172,7 @@ export const TokenRequestSpec: t.Type<TokenRequestSpec> = objectType('TokenReque
   audiences: nullable(t.array(t.string)),
   boundObjectRef: BoundObjectReference,
   expirationSeconds: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
   v = u.boundObjectRef; if (v !== undefined && !BoundObjectReference.is(v)) return false;
@@ -273,7 +273,7 @@ export const TokenReviewSpec: t.Type<TokenReviewSpec> = objectType('TokenReviewS
   token: t.string,
 }, {
   audiences: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.token; if (typeof v !== 'string') return false;
   v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
@@ -310,7 +310,7 @@ export const TokenReviewStatus: t.Type<TokenReviewStatus> = objectType('TokenRev
   authenticated: t.boolean,
   error: t.string,
   user: UserInfo,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.audiences; if (v !== undefined && !o.audiences.is(v)) return false;
   v = u.authenticated; if (v !== undefined && typeof v !== 'boolean') return false;

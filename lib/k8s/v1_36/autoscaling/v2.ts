@@ -335,7 +335,7 @@ export const HPAScalingRules: t.Type<HPAScalingRules> = objectType('HPAScalingRu
   selectPolicy: t.string,
   stabilizationWindowSeconds: t.number,
   tolerance: Quantity,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.policies; if (v !== undefined && !o.policies.is(v)) return false;
   v = u.selectPolicy; if (v !== undefined && typeof v !== 'string') return false;
@@ -549,7 +549,7 @@ export const HorizontalPodAutoscalerSpec: t.Type<HorizontalPodAutoscalerSpec> = 
   behavior: HorizontalPodAutoscalerBehavior,
   metrics: nullable(t.array(MetricSpec)),
   minReplicas: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.maxReplicas; if (typeof v !== 'number') return false;
   v = u.scaleTargetRef; if (!CrossVersionObjectReference.is(v)) return false;
@@ -785,7 +785,7 @@ export const HorizontalPodAutoscalerStatus: t.Type<HorizontalPodAutoscalerStatus
   currentReplicas: t.number,
   lastScaleTime: Time,
   observedGeneration: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.desiredReplicas; if (typeof v !== 'number') return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -116,7 +116,7 @@ export const PodFailurePolicyRule: t.Type<PodFailurePolicyRule> = objectType('Po
 }, {
   onExitCodes: PodFailurePolicyOnExitCodesRequirement,
   onPodConditions: nullable(t.array(PodFailurePolicyOnPodConditionsPattern)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.action; if (typeof v !== 'string') return false;
   v = u.onExitCodes; if (v !== undefined && !PodFailurePolicyOnExitCodesRequirement.is(v)) return false;
@@ -434,7 +434,7 @@ export const CronJobStatus: t.Type<CronJobStatus> = objectType('CronJobStatus', 
   active: nullable(t.array(ObjectReference)),
   lastScheduleTime: Time,
   lastSuccessfulTime: Time,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.active; if (v !== undefined && !o.active.is(v)) return false;
   v = u.lastScheduleTime; if (v !== undefined && !Time.is(v)) return false;
@@ -605,7 +605,7 @@ export interface UncountedTerminatedPods {
 export const UncountedTerminatedPods: t.Type<UncountedTerminatedPods> = objectType('UncountedTerminatedPods', {}, {
   failed: nullable(t.array(t.string)),
   succeeded: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.failed; if (v !== undefined && !o.failed.is(v)) return false;
   v = u.succeeded; if (v !== undefined && !o.succeeded.is(v)) return false;
@@ -692,7 +692,7 @@ export const JobStatus: t.Type<JobStatus> = objectType('JobStatus', {}, {
   succeeded: t.number,
   terminating: t.number,
   uncountedTerminatedPods: UncountedTerminatedPods,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.active; if (v !== undefined && typeof v !== 'number') return false;
   v = u.completedIndexes; if (v !== undefined && typeof v !== 'string') return false;

@@ -243,7 +243,7 @@ export const PodCertificateRequestSpec: t.Type<PodCertificateRequestSpec> = obje
   pkixPublicKey: t.string,
   proofOfPossession: t.string,
   unverifiedUserAnnotations: nullable(recordOf(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.nodeName; if (typeof v !== 'string') return false;
   v = u.nodeUID; if (typeof v !== 'string') return false;
@@ -310,7 +310,7 @@ export const PodCertificateRequestStatus: t.Type<PodCertificateRequestStatus> = 
   conditions: nullable(t.array(Condition)),
   notAfter: Time,
   notBefore: Time,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.beginRefreshAt; if (v !== undefined && !Time.is(v)) return false;
   v = u.certificateChain; if (v !== undefined && typeof v !== 'string') return false;

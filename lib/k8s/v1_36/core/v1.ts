@@ -77,7 +77,7 @@ export const NodeSelectorRequirement: t.Type<NodeSelectorRequirement> = objectTy
   operator: t.string,
 }, {
   values: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.key; if (typeof v !== 'string') return false;
   v = u.operator; if (typeof v !== 'string') return false;
@@ -105,7 +105,7 @@ export interface NodeSelectorTerm {
 export const NodeSelectorTerm: t.Type<NodeSelectorTerm> = objectType('NodeSelectorTerm', {}, {
   matchExpressions: nullable(t.array(NodeSelectorRequirement)),
   matchFields: nullable(t.array(NodeSelectorRequirement)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
   v = u.matchFields; if (v !== undefined && !o.matchFields.is(v)) return false;
@@ -180,7 +180,7 @@ export interface NodeAffinity {
 export const NodeAffinity: t.Type<NodeAffinity> = objectType('NodeAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PreferredSchedulingTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: NodeSelector,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
   v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !NodeSelector.is(v)) return false;
@@ -228,7 +228,7 @@ export const PodAffinityTerm: t.Type<PodAffinityTerm> = objectType('PodAffinityT
   mismatchLabelKeys: nullable(t.array(t.string)),
   namespaceSelector: LabelSelector,
   namespaces: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.topologyKey; if (typeof v !== 'string') return false;
   v = u.labelSelector; if (v !== undefined && !LabelSelector.is(v)) return false;
@@ -286,7 +286,7 @@ export interface PodAffinity {
 export const PodAffinity: t.Type<PodAffinity> = objectType('PodAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PodAffinityTerm)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
   v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.requiredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
@@ -313,7 +313,7 @@ export interface PodAntiAffinity {
 export const PodAntiAffinity: t.Type<PodAntiAffinity> = objectType('PodAntiAffinity', {}, {
   preferredDuringSchedulingIgnoredDuringExecution: nullable(t.array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: nullable(t.array(PodAffinityTerm)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.preferredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.preferredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
   v = u.requiredDuringSchedulingIgnoredDuringExecution; if (v !== undefined && !o.requiredDuringSchedulingIgnoredDuringExecution.is(v)) return false;
@@ -722,7 +722,7 @@ export const CSIPersistentVolumeSource: t.Type<CSIPersistentVolumeSource> = obje
   nodeStageSecretRef: SecretReference,
   readOnly: t.boolean,
   volumeAttributes: nullable(recordOf(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.volumeHandle; if (typeof v !== 'string') return false;
@@ -794,7 +794,7 @@ export const CSIVolumeSource: t.Type<CSIVolumeSource> = objectType('CSIVolumeSou
   nodePublishSecretRef: LocalObjectReference,
   readOnly: t.boolean,
   volumeAttributes: nullable(recordOf(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
@@ -824,7 +824,7 @@ export interface Capabilities {
 export const Capabilities: t.Type<Capabilities> = objectType('Capabilities', {}, {
   add: nullable(t.array(t.string)),
   drop: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.add; if (v !== undefined && !o.add.is(v)) return false;
   v = u.drop; if (v !== undefined && !o.drop.is(v)) return false;
@@ -1155,7 +1155,7 @@ export const ComponentStatus: ResourceCodec<ComponentStatus> = defineKind<Compon
     conditions: nullable(t.array(ComponentCondition)),
     kind: t.string,
     metadata: ObjectMeta,
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
@@ -1249,7 +1249,7 @@ export const ConfigMap: ResourceCodec<ConfigMap> = defineKind<ConfigMap>(
     immutable: t.boolean,
     kind: t.string,
     metadata: ObjectMeta,
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.binaryData; if (v !== undefined && !o.binaryData.is(v)) return false;
@@ -1472,7 +1472,7 @@ export const ConfigMapProjection: t.Type<ConfigMapProjection> = objectType('Conf
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
   v = u.name; if (v !== undefined && typeof v !== 'string') return false;
@@ -1512,7 +1512,7 @@ export const ConfigMapVolumeSource: t.Type<ConfigMapVolumeSource> = objectType('
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
@@ -1618,7 +1618,7 @@ export const ContainerRestartRuleOnExitCodes: t.Type<ContainerRestartRuleOnExitC
   operator: t.string,
 }, {
   values: nullable(t.array(t.number)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.operator; if (typeof v !== 'string') return false;
   v = u.values; if (v !== undefined && !o.values.is(v)) return false;
@@ -1947,7 +1947,7 @@ export interface ExecAction {
  */
 export const ExecAction: t.Type<ExecAction> = objectType('ExecAction', {}, {
   command: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.command; if (v !== undefined && !o.command.is(v)) return false;
   return true;
@@ -2016,7 +2016,7 @@ export const HTTPGetAction: t.Type<HTTPGetAction> = objectType('HTTPGetAction', 
   httpHeaders: nullable(t.array(HTTPHeader)),
   path: t.string,
   scheme: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.port; if (!IntOrString.is(v)) return false;
   v = u.host; if (v !== undefined && typeof v !== 'string') return false;
@@ -2309,7 +2309,7 @@ export const ResourceRequirements: t.Type<ResourceRequirements> = objectType('Re
   claims: nullable(t.array(ResourceClaim)),
   limits: nullable(recordOf(Quantity)),
   requests: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.claims; if (v !== undefined && !o.claims.is(v)) return false;
   v = u.limits; if (v !== undefined && !o.limits.is(v)) return false;
@@ -2741,7 +2741,7 @@ export const Container: t.Type<Container> = objectType('Container', {
   volumeDevices: nullable(t.array(VolumeDevice)),
   volumeMounts: nullable(t.array(VolumeMount)),
   workingDir: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.args; if (v !== undefined && !o.args.is(v)) return false;
@@ -2824,7 +2824,7 @@ export interface ContainerImage {
 export const ContainerImage: t.Type<ContainerImage> = objectType('ContainerImage', {}, {
   names: nullable(t.array(t.string)),
   sizeBytes: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.names; if (v !== undefined && !o.names.is(v)) return false;
   v = u.sizeBytes; if (v !== undefined && typeof v !== 'number') return false;
@@ -2996,7 +2996,7 @@ export const LinuxContainerUser: t.Type<LinuxContainerUser> = objectType('LinuxC
   uid: t.number,
 }, {
   supplementalGroups: nullable(t.array(t.number)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.gid; if (typeof v !== 'number') return false;
   v = u.uid; if (typeof v !== 'number') return false;
@@ -3088,7 +3088,7 @@ export const ResourceStatus: t.Type<ResourceStatus> = objectType('ResourceStatus
   name: t.string,
 }, {
   resources: nullable(t.array(ResourceHealth)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.resources; if (v !== undefined && !o.resources.is(v)) return false;
@@ -3271,7 +3271,7 @@ export const ContainerStatus: t.Type<ContainerStatus> = objectType('ContainerSta
   stopSignal: t.string,
   user: ContainerUser,
   volumeMounts: nullable(t.array(VolumeMountStatus)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.image; if (typeof v !== 'string') return false;
   v = u.imageID; if (typeof v !== 'string') return false;
@@ -3367,7 +3367,7 @@ export interface DownwardAPIProjection {
  */
 export const DownwardAPIProjection: t.Type<DownwardAPIProjection> = objectType('DownwardAPIProjection', {}, {
   items: nullable(t.array(DownwardAPIVolumeFile)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
   return true;
@@ -3393,7 +3393,7 @@ export interface DownwardAPIVolumeSource {
 export const DownwardAPIVolumeSource: t.Type<DownwardAPIVolumeSource> = objectType('DownwardAPIVolumeSource', {}, {
   defaultMode: t.number,
   items: nullable(t.array(DownwardAPIVolumeFile)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
@@ -3553,7 +3553,7 @@ export const EndpointSubset: t.Type<EndpointSubset> = objectType('EndpointSubset
   addresses: nullable(t.array(EndpointAddress)),
   notReadyAddresses: nullable(t.array(EndpointAddress)),
   ports: nullable(t.array(EndpointPort)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.addresses; if (v !== undefined && !o.addresses.is(v)) return false;
   v = u.notReadyAddresses; if (v !== undefined && !o.notReadyAddresses.is(v)) return false;
@@ -3610,7 +3610,7 @@ export const Endpoints: ResourceCodec<Endpoints> = defineKind<Endpoints>(
     kind: t.string,
     metadata: ObjectMeta,
     subsets: nullable(t.array(EndpointSubset)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.kind; if (v !== undefined && typeof v !== 'string') return false;
@@ -3806,7 +3806,7 @@ export const EphemeralContainer: t.Type<EphemeralContainer> = objectType('Epheme
   volumeDevices: nullable(t.array(VolumeDevice)),
   volumeMounts: nullable(t.array(VolumeMount)),
   workingDir: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.args; if (v !== undefined && !o.args.is(v)) return false;
@@ -3931,7 +3931,7 @@ export interface VolumeResourceRequirements {
 export const VolumeResourceRequirements: t.Type<VolumeResourceRequirements> = objectType('VolumeResourceRequirements', {}, {
   limits: nullable(recordOf(Quantity)),
   requests: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.limits; if (v !== undefined && !o.limits.is(v)) return false;
   v = u.requests; if (v !== undefined && !o.requests.is(v)) return false;
@@ -4000,7 +4000,7 @@ export const PersistentVolumeClaimSpec: t.Type<PersistentVolumeClaimSpec> = obje
   volumeAttributesClassName: t.string,
   volumeMode: t.string,
   volumeName: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
   v = u.dataSource; if (v !== undefined && !TypedLocalObjectReference.is(v)) return false;
@@ -4321,7 +4321,7 @@ export const FCVolumeSource: t.Type<FCVolumeSource> = objectType('FCVolumeSource
   readOnly: t.boolean,
   targetWWNs: nullable(t.array(t.string)),
   wwids: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
   v = u.lun; if (v !== undefined && typeof v !== 'number') return false;
@@ -4367,7 +4367,7 @@ export const FlexPersistentVolumeSource: t.Type<FlexPersistentVolumeSource> = ob
   options: nullable(recordOf(t.string)),
   readOnly: t.boolean,
   secretRef: SecretReference,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
@@ -4413,7 +4413,7 @@ export const FlexVolumeSource: t.Type<FlexVolumeSource> = objectType('FlexVolume
   options: nullable(recordOf(t.string)),
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.driver; if (typeof v !== 'string') return false;
   v = u.fsType; if (v !== undefined && typeof v !== 'string') return false;
@@ -4623,7 +4623,7 @@ export const HostAlias: t.Type<HostAlias> = objectType('HostAlias', {
   ip: t.string,
 }, {
   hostnames: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.ip; if (typeof v !== 'string') return false;
   v = u.hostnames; if (v !== undefined && !o.hostnames.is(v)) return false;
@@ -4745,7 +4745,7 @@ export const ISCSIPersistentVolumeSource: t.Type<ISCSIPersistentVolumeSource> = 
   portals: nullable(t.array(t.string)),
   readOnly: t.boolean,
   secretRef: SecretReference,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.iqn; if (typeof v !== 'string') return false;
   v = u.lun; if (typeof v !== 'number') return false;
@@ -4827,7 +4827,7 @@ export const ISCSIVolumeSource: t.Type<ISCSIVolumeSource> = objectType('ISCSIVol
   portals: nullable(t.array(t.string)),
   readOnly: t.boolean,
   secretRef: LocalObjectReference,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.iqn; if (typeof v !== 'string') return false;
   v = u.lun; if (typeof v !== 'number') return false;
@@ -4911,7 +4911,7 @@ export const LimitRangeItem: t.Type<LimitRangeItem> = objectType('LimitRangeItem
   max: nullable(recordOf(Quantity)),
   maxLimitRequestRatio: nullable(recordOf(Quantity)),
   min: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.type; if (typeof v !== 'string') return false;
   v = u.default; if (v !== undefined && !o.default.is(v)) return false;
@@ -5094,7 +5094,7 @@ export const LoadBalancerIngress: t.Type<LoadBalancerIngress> = objectType('Load
   ip: t.string,
   ipMode: t.string,
   ports: nullable(t.array(PortStatus)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
   v = u.ip; if (v !== undefined && typeof v !== 'string') return false;
@@ -5118,7 +5118,7 @@ export interface LoadBalancerStatus {
  */
 export const LoadBalancerStatus: t.Type<LoadBalancerStatus> = objectType('LoadBalancerStatus', {}, {
   ingress: nullable(t.array(LoadBalancerIngress)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
   return true;
@@ -5238,7 +5238,7 @@ export interface NamespaceSpec {
  */
 export const NamespaceSpec: t.Type<NamespaceSpec> = objectType('NamespaceSpec', {}, {
   finalizers: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.finalizers; if (v !== undefined && !o.finalizers.is(v)) return false;
   return true;
@@ -5310,7 +5310,7 @@ export interface NamespaceStatus {
 export const NamespaceStatus: t.Type<NamespaceStatus> = objectType('NamespaceStatus', {}, {
   conditions: nullable(t.array(NamespaceCondition)),
   phase: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.phase; if (v !== undefined && typeof v !== 'string') return false;
@@ -5513,7 +5513,7 @@ export const NodeSpec: t.Type<NodeSpec> = objectType('NodeSpec', {}, {
   providerID: t.string,
   taints: nullable(t.array(Taint)),
   unschedulable: t.boolean,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.configSource; if (v !== undefined && !NodeConfigSource.is(v)) return false;
   v = u.externalID; if (v !== undefined && typeof v !== 'string') return false;
@@ -5922,7 +5922,7 @@ export const NodeStatus: t.Type<NodeStatus> = objectType('NodeStatus', {}, {
   runtimeHandlers: nullable(t.array(NodeRuntimeHandler)),
   volumesAttached: nullable(t.array(AttachedVolume)),
   volumesInUse: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.addresses; if (v !== undefined && !o.addresses.is(v)) return false;
   v = u.allocatable; if (v !== undefined && !o.allocatable.is(v)) return false;
@@ -6590,7 +6590,7 @@ export const PersistentVolumeSpec: t.Type<PersistentVolumeSpec> = objectType('Pe
   volumeAttributesClassName: t.string,
   volumeMode: t.string,
   vsphereVolume: VsphereVirtualDiskVolumeSource,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
   v = u.awsElasticBlockStore; if (v !== undefined && !AWSElasticBlockStoreVolumeSource.is(v)) return false;
@@ -6852,7 +6852,7 @@ export const PersistentVolumeClaimStatus: t.Type<PersistentVolumeClaimStatus> = 
   currentVolumeAttributesClassName: t.string,
   modifyVolumeStatus: ModifyVolumeStatus,
   phase: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.accessModes; if (v !== undefined && !o.accessModes.is(v)) return false;
   v = u.allocatedResourceStatuses; if (v !== undefined && !o.allocatedResourceStatuses.is(v)) return false;
@@ -7075,7 +7075,7 @@ export const PodDNSConfig: t.Type<PodDNSConfig> = objectType('PodDNSConfig', {},
   nameservers: nullable(t.array(t.string)),
   options: nullable(t.array(PodDNSConfigOption)),
   searches: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.nameservers; if (v !== undefined && !o.nameservers.is(v)) return false;
   v = u.options; if (v !== undefined && !o.options.is(v)) return false;
@@ -7331,7 +7331,7 @@ export const PodSecurityContext: t.Type<PodSecurityContext> = objectType('PodSec
   supplementalGroupsPolicy: t.string,
   sysctls: nullable(t.array(Sysctl)),
   windowsOptions: WindowsSecurityContextOptions,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.appArmorProfile; if (v !== undefined && !AppArmorProfile.is(v)) return false;
   v = u.fsGroup; if (v !== undefined && typeof v !== 'number') return false;
@@ -7456,7 +7456,7 @@ export const TopologySpreadConstraint: t.Type<TopologySpreadConstraint> = object
   minDomains: t.number,
   nodeAffinityPolicy: t.string,
   nodeTaintsPolicy: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.maxSkew; if (typeof v !== 'number') return false;
   v = u.topologyKey; if (typeof v !== 'string') return false;
@@ -7539,7 +7539,7 @@ export const PodCertificateProjection: t.Type<PodCertificateProjection> = object
   keyPath: t.string,
   maxExpirationSeconds: t.number,
   userAnnotations: nullable(recordOf(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.keyType; if (typeof v !== 'string') return false;
   v = u.signerName; if (typeof v !== 'string') return false;
@@ -7578,7 +7578,7 @@ export const SecretProjection: t.Type<SecretProjection> = objectType('SecretProj
   items: nullable(t.array(KeyToPath)),
   name: t.string,
   optional: t.boolean,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
   v = u.name; if (v !== undefined && typeof v !== 'string') return false;
@@ -7709,7 +7709,7 @@ export interface ProjectedVolumeSource {
 export const ProjectedVolumeSource: t.Type<ProjectedVolumeSource> = objectType('ProjectedVolumeSource', {}, {
   defaultMode: t.number,
   sources: nullable(t.array(VolumeProjection)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
   v = u.sources; if (v !== undefined && !o.sources.is(v)) return false;
@@ -7888,7 +7888,7 @@ export const SecretVolumeSource: t.Type<SecretVolumeSource> = objectType('Secret
   items: nullable(t.array(KeyToPath)),
   optional: t.boolean,
   secretName: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.defaultMode; if (v !== undefined && typeof v !== 'number') return false;
   v = u.items; if (v !== undefined && !o.items.is(v)) return false;
@@ -8702,7 +8702,7 @@ export const PodStatus: t.Type<PodStatus> = objectType('PodStatus', {}, {
   resourceClaimStatuses: nullable(t.array(PodResourceClaimStatus)),
   resources: ResourceRequirements,
   startTime: Time,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.allocatedResources; if (v !== undefined && !o.allocatedResources.is(v)) return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
@@ -8959,7 +8959,7 @@ export const ReplicationControllerSpec: t.Type<ReplicationControllerSpec> = obje
   replicas: t.number,
   selector: nullable(recordOf(t.string)),
   template: PodTemplateSpec,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.minReadySeconds; if (v !== undefined && typeof v !== 'number') return false;
   v = u.replicas; if (v !== undefined && typeof v !== 'number') return false;
@@ -9055,7 +9055,7 @@ export const ReplicationControllerStatus: t.Type<ReplicationControllerStatus> = 
   fullyLabeledReplicas: t.number,
   observedGeneration: t.number,
   readyReplicas: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.replicas; if (typeof v !== 'number') return false;
   v = u.availableReplicas; if (v !== undefined && typeof v !== 'number') return false;
@@ -9182,7 +9182,7 @@ export const ScopedResourceSelectorRequirement: t.Type<ScopedResourceSelectorReq
   scopeName: t.string,
 }, {
   values: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.operator; if (typeof v !== 'string') return false;
   v = u.scopeName; if (typeof v !== 'string') return false;
@@ -9205,7 +9205,7 @@ export interface ScopeSelector {
  */
 export const ScopeSelector: t.Type<ScopeSelector> = objectType('ScopeSelector', {}, {
   matchExpressions: nullable(t.array(ScopedResourceSelectorRequirement)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.matchExpressions; if (v !== undefined && !o.matchExpressions.is(v)) return false;
   return true;
@@ -9236,7 +9236,7 @@ export const ResourceQuotaSpec: t.Type<ResourceQuotaSpec> = objectType('Resource
   hard: nullable(recordOf(Quantity)),
   scopeSelector: ScopeSelector,
   scopes: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hard; if (v !== undefined && !o.hard.is(v)) return false;
   v = u.scopeSelector; if (v !== undefined && !ScopeSelector.is(v)) return false;
@@ -9264,7 +9264,7 @@ export interface ResourceQuotaStatus {
 export const ResourceQuotaStatus: t.Type<ResourceQuotaStatus> = objectType('ResourceQuotaStatus', {}, {
   hard: nullable(recordOf(Quantity)),
   used: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hard; if (v !== undefined && !o.hard.is(v)) return false;
   v = u.used; if (v !== undefined && !o.used.is(v)) return false;
@@ -9409,7 +9409,7 @@ export const Secret: ResourceCodec<Secret> = defineKind<Secret>(
     metadata: ObjectMeta,
     stringData: nullable(recordOf(t.string)),
     type: t.string,
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.data; if (v !== undefined && !o.data.is(v)) return false;
@@ -9659,7 +9659,7 @@ export const ServiceSpec: t.Type<ServiceSpec> = objectType('ServiceSpec', {}, {
   sessionAffinityConfig: SessionAffinityConfig,
   trafficDistribution: t.string,
   type: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.allocateLoadBalancerNodePorts; if (v !== undefined && typeof v !== 'boolean') return false;
   v = u.clusterIP; if (v !== undefined && typeof v !== 'string') return false;
@@ -9704,7 +9704,7 @@ export interface ServiceStatus {
 export const ServiceStatus: t.Type<ServiceStatus> = objectType('ServiceStatus', {}, {
   conditions: nullable(t.array(Condition)),
   loadBalancer: LoadBalancerStatus,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.loadBalancer; if (v !== undefined && !LoadBalancerStatus.is(v)) return false;
@@ -9804,7 +9804,7 @@ export const ServiceAccount: ResourceCodec<ServiceAccount> = defineKind<ServiceA
     kind: t.string,
     metadata: ObjectMeta,
     secrets: nullable(t.array(ObjectReference)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
     v = u.automountServiceAccountToken; if (v !== undefined && typeof v !== 'boolean') return false;
@@ -9939,7 +9939,7 @@ export interface TopologySelectorTerm {
  */
 export const TopologySelectorTerm: t.Type<TopologySelectorTerm> = objectType('TopologySelectorTerm', {}, {
   matchLabelExpressions: nullable(t.array(TopologySelectorLabelRequirement)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.matchLabelExpressions; if (v !== undefined && !o.matchLabelExpressions.is(v)) return false;
   return true;

@@ -105,7 +105,7 @@ export interface EndpointHints {
 export const EndpointHints: t.Type<EndpointHints> = objectType('EndpointHints', {}, {
   forNodes: nullable(t.array(ForNode)),
   forZones: nullable(t.array(ForZone)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.forNodes; if (v !== undefined && !o.forNodes.is(v)) return false;
   v = u.forZones; if (v !== undefined && !o.forZones.is(v)) return false;
@@ -268,7 +268,7 @@ export const EndpointSlice: ResourceCodec<EndpointSlice> = defineKind<EndpointSl
     kind: t.string,
     metadata: ObjectMeta,
     ports: nullable(t.array(EndpointPort)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.addressType; if (typeof v !== 'string') return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;

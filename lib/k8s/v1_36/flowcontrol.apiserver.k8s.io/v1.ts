@@ -337,7 +337,7 @@ export const FlowSchemaSpec: t.Type<FlowSchemaSpec> = objectType('FlowSchemaSpec
   distinguisherMethod: FlowDistinguisherMethod,
   matchingPrecedence: t.number,
   rules: nullable(t.array(PolicyRulesWithSubjects)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.priorityLevelConfiguration; if (!PriorityLevelConfigurationReference.is(v)) return false;
   v = u.distinguisherMethod; if (v !== undefined && !FlowDistinguisherMethod.is(v)) return false;
@@ -406,7 +406,7 @@ export interface FlowSchemaStatus {
  */
 export const FlowSchemaStatus: t.Type<FlowSchemaStatus> = objectType('FlowSchemaStatus', {}, {
   conditions: nullable(t.array(FlowSchemaCondition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;
@@ -712,7 +712,7 @@ export interface PriorityLevelConfigurationStatus {
  */
 export const PriorityLevelConfigurationStatus: t.Type<PriorityLevelConfigurationStatus> = objectType('PriorityLevelConfigurationStatus', {}, {
   conditions: nullable(t.array(PriorityLevelConfigurationCondition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;

@@ -136,7 +136,7 @@ export const StorageVersionStatus: t.Type<StorageVersionStatus> = objectType('St
   commonEncodingVersion: t.string,
   conditions: nullable(t.array(StorageVersionCondition)),
   storageVersions: nullable(t.array(ServerStorageVersion)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.commonEncodingVersion; if (v !== undefined && typeof v !== 'string') return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -324,7 +324,7 @@ export const IPBlock: t.Type<IPBlock> = objectType('IPBlock', {
   cidr: t.string,
 }, {
   except: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.cidr; if (typeof v !== 'string') return false;
   v = u.except; if (v !== undefined && !o.except.is(v)) return false;
@@ -382,7 +382,7 @@ export interface IngressTLS {
 export const IngressTLS: t.Type<IngressTLS> = objectType('IngressTLS', {}, {
   hosts: nullable(t.array(t.string)),
   secretName: t.string,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hosts; if (v !== undefined && !o.hosts.is(v)) return false;
   v = u.secretName; if (v !== undefined && typeof v !== 'string') return false;
@@ -419,7 +419,7 @@ export const IngressSpec: t.Type<IngressSpec> = objectType('IngressSpec', {}, {
   ingressClassName: t.string,
   rules: nullable(t.array(IngressRule)),
   tls: nullable(t.array(IngressTLS)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.defaultBackend; if (v !== undefined && !IngressBackend.is(v)) return false;
   v = u.ingressClassName; if (v !== undefined && typeof v !== 'string') return false;
@@ -490,7 +490,7 @@ export const IngressLoadBalancerIngress: t.Type<IngressLoadBalancerIngress> = ob
   hostname: t.string,
   ip: t.string,
   ports: nullable(t.array(IngressPortStatus)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.hostname; if (v !== undefined && typeof v !== 'string') return false;
   v = u.ip; if (v !== undefined && typeof v !== 'string') return false;
@@ -513,7 +513,7 @@ export interface IngressLoadBalancerStatus {
  */
 export const IngressLoadBalancerStatus: t.Type<IngressLoadBalancerStatus> = objectType('IngressLoadBalancerStatus', {}, {
   ingress: nullable(t.array(IngressLoadBalancerIngress)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
   return true;
@@ -877,7 +877,7 @@ export interface NetworkPolicyEgressRule {
 export const NetworkPolicyEgressRule: t.Type<NetworkPolicyEgressRule> = objectType('NetworkPolicyEgressRule', {}, {
   ports: nullable(t.array(NetworkPolicyPort)),
   to: nullable(t.array(NetworkPolicyPeer)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
   v = u.to; if (v !== undefined && !o.to.is(v)) return false;
@@ -904,7 +904,7 @@ export interface NetworkPolicyIngressRule {
 export const NetworkPolicyIngressRule: t.Type<NetworkPolicyIngressRule> = objectType('NetworkPolicyIngressRule', {}, {
   from: nullable(t.array(NetworkPolicyPeer)),
   ports: nullable(t.array(NetworkPolicyPort)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.from; if (v !== undefined && !o.from.is(v)) return false;
   v = u.ports; if (v !== undefined && !o.ports.is(v)) return false;
@@ -941,7 +941,7 @@ export const NetworkPolicySpec: t.Type<NetworkPolicySpec> = objectType('NetworkP
   ingress: nullable(t.array(NetworkPolicyIngressRule)),
   podSelector: LabelSelector,
   policyTypes: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.egress; if (v !== undefined && !o.egress.is(v)) return false;
   v = u.ingress; if (v !== undefined && !o.ingress.is(v)) return false;
@@ -1049,7 +1049,7 @@ export interface ServiceCIDRSpec {
  */
 export const ServiceCIDRSpec: t.Type<ServiceCIDRSpec> = objectType('ServiceCIDRSpec', {}, {
   cidrs: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.cidrs; if (v !== undefined && !o.cidrs.is(v)) return false;
   return true;
@@ -1070,7 +1070,7 @@ export interface ServiceCIDRStatus {
  */
 export const ServiceCIDRStatus: t.Type<ServiceCIDRStatus> = objectType('ServiceCIDRStatus', {}, {
   conditions: nullable(t.array(Condition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;

@@ -170,7 +170,7 @@ export interface ServiceCIDRSpec {
  */
 export const ServiceCIDRSpec: t.Type<ServiceCIDRSpec> = objectType('ServiceCIDRSpec', {}, {
   cidrs: nullable(t.array(t.string)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.cidrs; if (v !== undefined && !o.cidrs.is(v)) return false;
   return true;
@@ -191,7 +191,7 @@ export interface ServiceCIDRStatus {
  */
 export const ServiceCIDRStatus: t.Type<ServiceCIDRStatus> = objectType('ServiceCIDRStatus', {}, {
   conditions: nullable(t.array(Condition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;

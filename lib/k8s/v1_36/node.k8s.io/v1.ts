@@ -25,7 +25,7 @@ export interface Overhead {
  */
 export const Overhead: t.Type<Overhead> = objectType('Overhead', {}, {
   podFixed: nullable(recordOf(Quantity)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.podFixed; if (v !== undefined && !o.podFixed.is(v)) return false;
   return true;
@@ -51,7 +51,7 @@ export interface Scheduling {
 export const Scheduling: t.Type<Scheduling> = objectType('Scheduling', {}, {
   nodeSelector: nullable(recordOf(t.string)),
   tolerations: nullable(t.array(Toleration)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.nodeSelector; if (v !== undefined && !o.nodeSelector.is(v)) return false;
   v = u.tolerations; if (v !== undefined && !o.tolerations.is(v)) return false;

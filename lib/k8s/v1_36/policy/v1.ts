@@ -148,7 +148,7 @@ export const PodDisruptionBudgetStatus: t.Type<PodDisruptionBudgetStatus> = obje
   disruptionsAllowed: t.number,
   expectedPods: t.number,
   observedGeneration: t.number,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.currentHealthy; if (v !== undefined && typeof v !== 'number') return false;

@@ -142,7 +142,7 @@ export interface DeviceTaintRuleStatus {
  */
 export const DeviceTaintRuleStatus: t.Type<DeviceTaintRuleStatus> = objectType('DeviceTaintRuleStatus', {}, {
   conditions: nullable(t.array(Condition)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   return true;
@@ -381,7 +381,7 @@ export const ResourcePoolStatusRequestStatus: t.Type<ResourcePoolStatusRequestSt
 }, {
   conditions: nullable(t.array(Condition)),
   pools: nullable(t.array(PoolStatus)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.poolCount; if (typeof v !== 'number') return false;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;

@@ -120,7 +120,7 @@ export interface PodGroupSchedulingConstraints {
  */
 export const PodGroupSchedulingConstraints: t.Type<PodGroupSchedulingConstraints> = objectType('PodGroupSchedulingConstraints', {}, {
   topology: nullable(t.array(TopologyConstraint)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.topology; if (v !== undefined && !o.topology.is(v)) return false;
   return true;
@@ -251,7 +251,7 @@ export const PodGroupSpec: t.Type<PodGroupSpec> = objectType('PodGroupSpec', {
   priorityClassName: t.string,
   resourceClaims: nullable(t.array(PodGroupResourceClaim)),
   schedulingConstraints: PodGroupSchedulingConstraints,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.schedulingPolicy; if (!PodGroupSchedulingPolicy.is(v)) return false;
   v = u.disruptionMode; if (v !== undefined && typeof v !== 'string') return false;
@@ -322,7 +322,7 @@ export interface PodGroupStatus {
 export const PodGroupStatus: t.Type<PodGroupStatus> = objectType('PodGroupStatus', {}, {
   conditions: nullable(t.array(Condition)),
   resourceClaimStatuses: nullable(t.array(PodGroupResourceClaimStatus)),
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.conditions; if (v !== undefined && !o.conditions.is(v)) return false;
   v = u.resourceClaimStatuses; if (v !== undefined && !o.resourceClaimStatuses.is(v)) return false;
@@ -470,7 +470,7 @@ export const PodGroupTemplate: t.Type<PodGroupTemplate> = objectType('PodGroupTe
   priorityClassName: t.string,
   resourceClaims: nullable(t.array(PodGroupResourceClaim)),
   schedulingConstraints: PodGroupSchedulingConstraints,
-}, (u, r, o) => {
+}, (u, _r, o) => {
   let v: unknown;
   v = u.name; if (typeof v !== 'string') return false;
   v = u.schedulingPolicy; if (!PodGroupSchedulingPolicy.is(v)) return false;

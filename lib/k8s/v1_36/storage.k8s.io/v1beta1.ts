@@ -50,7 +50,7 @@ export const VolumeAttributesClass: ResourceCodec<VolumeAttributesClass> = defin
     kind: t.string,
     metadata: ObjectMeta,
     parameters: nullable(recordOf(t.string)),
-  }, (u, r, o) => {
+  }, (u, _r, o) => {
     let v: unknown;
     v = u.driverName; if (typeof v !== 'string') return false;
     v = u.apiVersion; if (v !== undefined && typeof v !== 'string') return false;
