@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { Resource } from '../resource/define-resource.js';
 import { allKinds } from './all-kinds.js';
@@ -55,49 +56,52 @@ interface Flags {
   maxWatchQueueBytes?: number | false;
 }
 
-function parseArgs(args: readonly string[]): Flags | 'help' {
-  const flags: Flags = { port: 0, host: '127.0.0.1', seeds: [], cors: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--port': {
-        const v = value();
-        const port = Number(v);
-        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port: not a port number: ${v}`);
-        flags.port = port;
-        break;
-      }
-      case '--host':
-        flags.host = value();
-        break;
-      case '--seed':
-        flags.seeds.push(value());
-        // `--seed a.yaml b.yaml`: the following non-flag arguments are seed files too.
-        while (inline === undefined && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) flags.seeds.push(args[++i]!);
-        break;
-      case '--cors':
-        flags.cors = true;
-        break;
-      case '--max-watch-queue-bytes': {
-        const v = value();
-        if (v === 'false') flags.maxWatchQueueBytes = false;
-        else if (/^[1-9]\d*$/.test(v) && Number.isSafeInteger(Number(v))) flags.maxWatchQueueBytes = Number(v);
-        else throw new UsageError(`--max-watch-queue-bytes: not a positive number of bytes or false: ${v}`);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown argument ${arg}`);
+function parseFlags(args: readonly string[]): Flags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      // `--seed a.yaml b.yaml`: the arguments after the options are seed files too.
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        seed: { type: 'string', multiple: true },
+        cors: { type: 'boolean', default: false },
+        'max-watch-queue-bytes': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // node's messages name the option ("Option '--port <value>' argument missing"); its error code is noise here.
+    throw new UsageError(error instanceof Error ? error.message.replace(/^TypeError \[\w+\]: /, '') : String(error));
+  }
+  const { values, tokens } = parsed;
+  if (values.help) return 'help';
+  // Seed files in command-line order: `--seed FILE` and the plain arguments after it.
+  const seeds: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name === 'seed' && token.value !== undefined) seeds.push(token.value);
+    else if (token.kind === 'positional') {
+      if (seeds.length === 0) throw new UsageError(`unexpected argument ${token.value}`);
+      seeds.push(token.value);
     }
+  }
+  const flags: Flags = { port: 0, host: values.host, seeds, cors: values.cors };
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
+    flags.port = port;
+  }
+  const bound = values['max-watch-queue-bytes'];
+  if (bound === 'false') flags.maxWatchQueueBytes = false;
+  else if (bound !== undefined) {
+    if (!/^[1-9]\d*$/.test(bound) || !Number.isSafeInteger(Number(bound))) {
+      throw new UsageError(`--max-watch-queue-bytes: not a positive number of bytes or false: ${bound}`);
+    }
+    flags.maxWatchQueueBytes = Number(bound);
   }
   return flags;
 }
@@ -184,7 +188,7 @@ export async function runFakeServer(args: readonly string[], options: RunFakeSer
   const error = options.error ?? ((l: string) => process.stderr.write(`${l}\n`));
   let flags: Flags | 'help';
   try {
-    flags = parseArgs(args);
+    flags = parseFlags(args);
   } catch (e) {
     error(`${e instanceof Error ? e.message : String(e)}\n${FAKE_SERVER_USAGE}`);
     return 2;

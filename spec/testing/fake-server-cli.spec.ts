@@ -136,7 +136,8 @@ describe('kubex-rx fake-server', () => {
     off.stop();
     await expect(off.done).resolves.toBe(0);
     for (const bad of ['0', '-1', '1.5', 'lots']) {
-      const usage = run(['--max-watch-queue-bytes', bad]);
+      const usage = run([`--max-watch-queue-bytes=${bad}`]); // `--flag -1` would be an ambiguous option to parseArgs
+
       await expect(usage.done).resolves.toBe(2);
       expect(usage.errors.join('\n')).toContain('--max-watch-queue-bytes: not a positive number of bytes or false');
     }
