@@ -27,6 +27,13 @@ interface NestMajor {
   readonly tsconfig: (strict: boolean) => Record<string, unknown>;
 }
 
+/** The options the templates of Nest 11 and 12 share (12 drops `baseUrl`, adds `types`/`rootDir`, and has `strict`). */
+const NODENEXT_TEMPLATE = {
+  module: 'nodenext', moduleResolution: 'nodenext', resolvePackageJsonExports: true, esModuleInterop: true, isolatedModules: true,
+  declaration: true, removeComments: true, emitDecoratorMetadata: true, experimentalDecorators: true, allowSyntheticDefaultImports: true,
+  target: 'ES2023', sourceMap: true, outDir: './dist', incremental: true, skipLibCheck: true,
+};
+
 /**
  * The application template of @nestjs/schematics (`dist/lib/application/files/ts/tsconfig.json`) of each major,
  * 10.2.3, 11.1.0 and 12.0.6; `<%= strict %>` filled in. No project of these has `"type"` in its package.json: the
@@ -53,10 +60,8 @@ const MAJORS: readonly NestMajor[] = [
     typescript: '^5.7.3',
     tsconfig: (strict) => ({
       compilerOptions: {
-        module: 'nodenext', moduleResolution: 'nodenext', resolvePackageJsonExports: true, esModuleInterop: true, isolatedModules: true,
-        declaration: true, removeComments: true, emitDecoratorMetadata: true, experimentalDecorators: true, allowSyntheticDefaultImports: true,
-        target: 'ES2023', sourceMap: true, outDir: './dist', baseUrl: './', incremental: true, skipLibCheck: true, strictNullChecks: true,
-        forceConsistentCasingInFileNames: true, noImplicitAny: strict, strictBindCallApply: strict, noFallthroughCasesInSwitch: strict,
+        ...NODENEXT_TEMPLATE, baseUrl: './', strictNullChecks: true, forceConsistentCasingInFileNames: true,
+        noImplicitAny: strict, strictBindCallApply: strict, noFallthroughCasesInSwitch: strict,
       },
     }),
   },
@@ -66,11 +71,9 @@ const MAJORS: readonly NestMajor[] = [
     typescript: '^6.0.2',
     tsconfig: (strict) => ({
       compilerOptions: {
-        module: 'nodenext', moduleResolution: 'nodenext', resolvePackageJsonExports: true, esModuleInterop: true, isolatedModules: true,
-        declaration: true, removeComments: true, emitDecoratorMetadata: true, experimentalDecorators: true, allowSyntheticDefaultImports: true,
-        target: 'ES2023',
+        ...NODENEXT_TEMPLATE,
         types: ['node'], // the template's ['node', 'jest']: this project has no jest
-        sourceMap: true, outDir: './dist', rootDir: '.', incremental: true, skipLibCheck: true, strict, strictPropertyInitialization: false,
+        rootDir: '.', strict, strictPropertyInitialization: false,
       },
     }),
   },
