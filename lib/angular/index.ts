@@ -1,6 +1,6 @@
 /**
  * kubex-rx for Angular (`kubex-rx/angular`): decorator-free providers, `inject()`-based helpers and a zone-safe
- * operator. Needs `@angular/core` (an optional peer dependency); `kubex-rx` itself never loads Angular.
+ * operator. Needs `@angular/core` 17 or later (an optional peer dependency); `kubex-rx` itself never loads Angular.
  *
  * @packageDocumentation
  */

@@ -7,7 +7,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { ExecPluginError } from './config-errors.js';
 
 /** The API versions client-go still speaks (v1alpha1 was removed in Kubernetes 1.24). */
@@ -150,7 +149,7 @@ function parseExecOutput(stdout: string, config: ExecPluginConfig): ExecCredenti
     throw new ExecPluginError('printed something that is not JSON (expected an ExecCredential)', { command });
   }
   const decoded = ExecCredentialOutput.decode(json);
-  if (isLeft(decoded)) {
+  if (decoded._tag === 'Left') {
     const bad = decoded.left[0]!.context.map((c) => c.key).filter((k) => k !== '').join('.');
     throw new ExecPluginError(`printed an invalid ExecCredential (${bad || 'the document'} is missing or of the wrong type)`, { command });
   }

@@ -9,7 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { KubeconfigError } from './config-errors.js';
 
@@ -136,7 +135,7 @@ export function parseKubeconfig(text: string, file: string): KubeconfigFile {
   }
   if (raw === null || raw === undefined) return {}; // an empty file is an empty config (client-go)
   const decoded = KubeconfigFile.decode(raw);
-  if (isLeft(decoded)) {
+  if (decoded._tag === 'Left') {
     const first = decoded.left[0]!;
     const field = fieldPath(first.context);
     throw new KubeconfigError(`expected ${expected(first.context)}`, { file, ...(field ? { field } : { field: '(root)' }) });

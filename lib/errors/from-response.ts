@@ -1,4 +1,3 @@
-import { isRight } from 'fp-ts/lib/Either.js';
 import { Status } from '../watch/codecs.js';
 import { statusErrorFrom, type StatusError } from './status-error.js';
 
@@ -49,7 +48,7 @@ export function statusErrorFromBody(httpStatus: number, body: string, retryAfter
   if (trimmed.startsWith('{')) {
     try {
       const result = Status.decode(JSON.parse(trimmed));
-      if (isRight(result)) decoded = result.right;
+      if (result._tag === 'Right') decoded = result.right;
     } catch {
       // Not JSON after all: fall through to the text form.
     }

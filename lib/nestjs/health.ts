@@ -135,10 +135,10 @@ export type KubexHealthIndicatorResult<Key extends string = string> = Record<
 >;
 
 /**
- * A health indicator for `@nestjs/terminus` (v11+: a `down` result needs no exception) built on an informer's state channel (see {@link informerHealth}).
- * `KubexModule` provides and exports it. It returns Terminus's result shape directly (Terminus counts a `down`
- * result as an error; no exception is thrown), so it does not import `@nestjs/terminus`: Terminus stays an
- * optional dependency.
+ * A health indicator for `@nestjs/terminus` 11 or later, built on an informer's state channel (see
+ * {@link informerHealth}). `KubexModule` provides and exports it. It returns Terminus's result shape directly, and
+ * Terminus counts a `down` result as an error (from 11 on; 10 counted every returned result as up): no exception is
+ * thrown, so it does not import `@nestjs/terminus`, which stays an optional dependency.
  *
  * @example
  * ```ts

@@ -2,8 +2,9 @@
  * `kubex-rx/nestjs`: kubex-rx for NestJS. A `KubexModule` providing the client, `Api`s and `Informer`s per
  * resource type, a Terminus-compatible health indicator, and server-sent events for `@Sse()`.
  *
- * Needs `@nestjs/common` (tested with v12) and `rxjs`; `@nestjs/terminus` only if you use its `HealthCheckService`.
- * The main entry point `kubex-rx` never imports NestJS.
+ * Needs `@nestjs/common` 10, 11 or 12 and `rxjs`; `@nestjs/terminus` 11 or 12 only if you use its
+ * `HealthCheckService` (Terminus 10 counts a `down` result as up). Works from CommonJS apps (`nest new` makes
+ * those) through require(esm), Node >= 20.19. The main entry point `kubex-rx` never imports NestJS.
  *
  * @packageDocumentation
  * @since 0.1.0

@@ -21,14 +21,24 @@ export const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** What `npm pack` needs of the repository (copied, so the build never touches the working tree's dist/). */
 const PACK_INPUTS = ['lib', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
+/** Options of {@link sh}. */
+export interface ShOptions {
+  /**
+   * Kill the command (SIGTERM) if it has not exited after this many ms, and fail: for a program that must end by
+   * itself (a process still running then has left something open). Default: no limit.
+   */
+  readonly timeoutMs?: number;
+}
+
 /** Runs a command; returns its stdout, or throws with its stdout and stderr in the message. */
-export async function sh(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function sh(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, options: ShOptions = {}): Promise<string> {
   try {
-    const { stdout } = await run(file, [...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(file, [...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 });
     return stdout;
   } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    const e = error as { stdout?: string; stderr?: string; message: string; killed?: boolean };
+    const why = e.killed === true ? `still running after ${options.timeoutMs} ms, killed` : e.message;
+    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${why}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
 }
 
