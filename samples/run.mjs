@@ -27,8 +27,8 @@ if (!sample) {
 const folder = sample.includes('/') ? sample.slice(0, sample.lastIndexOf('/')) : '';
 const project = existsSync(join(root, 'samples', folder, 'tsconfig.json')) ? join('samples', folder, 'tsconfig.json') : join('samples', 'tsconfig.json');
 
-step('library', ['lib', 'tsconfig.json', 'tsconfig.build.json', 'package.json'], 'tsconfig.build.json', 'building kubex-rx into dist/ (~20 s)');
-step(`samples-${folder || 'top'}`, [join('samples', folder), 'dist/.'], project, `compiling ${project.replace(/tsconfig\.json$/, '')}`);
+step('library', 'dist/index.js', ['lib', 'tsconfig.json', 'tsconfig.build.json', 'package.json'], 'tsconfig.build.json', 'building kubex-rx into dist/ (~20 s)');
+step(`samples-${folder || 'top'}`, join('dist-samples', `${sample}.js`), [join('samples', folder), 'dist/.'], project, `compiling ${project.replace(/tsconfig\.json$/, '')}`);
 
 const entry = join(root, 'dist-samples', `${sample}.js`);
 if (!existsSync(entry)) {
@@ -38,12 +38,15 @@ if (!existsSync(entry)) {
 const result = spawnSync(process.execPath, [entry, ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
 
-/** Runs `tsc -p config` unless every input is older than this step's stamp of its last successful run. */
-function step(name, inputs, config, message) {
+/**
+ * Runs `tsc -p config` unless its output exists and every input is older than this step's stamp of its last
+ * successful run (`npm run clean` or `npm pack` may have removed dist/ since).
+ */
+function step(name, output, inputs, config, message) {
   const stamp = join(stamps, name);
-  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const built = existsSync(stamp) && existsSync(join(root, output)) ? statSync(stamp).mtimeMs : 0;
   if (inputs.every((input) => newest(join(root, input)) < built)) return;
-  console.error(`kubex-rx samples: ${message}${built ? ', as its sources changed since the last build' : ', once'}...`);
+  console.error(`kubex-rx samples: ${message}${built ? ': its sources changed since the last build' : ''}...`);
   const started = Date.now();
   const run = spawnSync(process.execPath, [tsc, '-p', join(root, config)], { stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
