@@ -1,5 +1,6 @@
 import { type Observable } from 'rxjs';
-import { toTransportError, type KubeClient } from '../client/kube-client.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { TransportError } from '../errors/kubex-error.js';
 import { fromRequest } from './request.js';
 import {
   PATCH_CONTENT_TYPES, decodeListOrStatus, decodeObject, decodeObjectOrStatus, deleteBody, nameOf, namespaceOf, objectBody, writeQuery,
@@ -107,8 +108,8 @@ export class Api<T> {
       client,
       // Read the cursor now, at subscription time, so a retry resumes from where the stream got to.
       () => ({ path, query: watchQuery(options), headers: { Accept: accept } }),
-      async (response, subscriber) => {
-        if (response.body === null) throw toTransportError(new Error('watch response has no body'));
+      async (response, subscriber, what) => {
+        if (response.body === null) throw new TransportError(`${what}: the response has no body`);
         options[ON_WATCH_CONNECTED]?.();
         // Each chunk is split synchronously as it arrives (no promise per line or per chunk) and each event is
         // emitted as soon as its line is complete. An ERROR event or an undecodable line throws out of push(),

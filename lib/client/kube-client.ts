@@ -1,5 +1,7 @@
-import { TransportError } from '../errors/kubex-error.js';
 import type { FetchLike, FetchResponseLike } from './fetch.js';
+import { appendHeader, hasHeader, headersForFetch, mergeHeaders } from './headers.js';
+import { redactUrl } from './redact-url.js';
+import { describeRequest, toTransportError } from './transport-error.js';
 
 /** One request, relative to the client's server. @since 0.1.0 */
 export interface KubeRequest {
@@ -70,16 +72,6 @@ export interface KubeClientInit {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** The URL without user info, query or fragment: what may appear in messages. */
-export function redactUrl(url: URL | string): string {
-  try {
-    const u = new URL(String(url));
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
-
 /**
  * Where the API server is and who we are: the server URL, the default namespace, the credentials and the
  * transport. Made by `createClient`; shared by every `Api`. Credentials are private fields and never
@@ -103,7 +95,7 @@ export class KubeClient {
     this.#fetch = init.fetch;
     const credentials = init.credentials;
     this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);
-    this.#headers = init.headers ?? {};
+    this.#headers = { Accept: 'application/json', ...init.headers };
     this.#agent = init.agent;
   }
 
@@ -114,9 +106,7 @@ export class KubeClient {
    * @since 0.1.0
    */
   async request(request: KubeRequest): Promise<FetchResponseLike> {
-    const base = this.server.pathname === '/' ? '' : this.server.pathname;
-    const query = request.query?.toString();
-    const url = `${this.server.origin}${base}${request.path}${query ? `?${query}` : ''}`;
+    const url = this.url(request);
     const used = this.#auth ? await this.#auth.credentials() : {};
     const response = await this.#send(url, request, used);
     const auth = this.#auth;
@@ -138,12 +128,13 @@ export class KubeClient {
   }
 
   async #send(url: string, request: KubeRequest, credentials: RequestCredentials): Promise<FetchResponseLike> {
-    const headers = mergeHeaders([{ Accept: 'application/json' }, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
+    const method = request.method ?? 'GET';
+    const headers = mergeHeaders([this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
     if (request.body !== undefined && !hasHeader(headers, 'content-type')) appendHeader(headers, 'Content-Type', 'application/json');
     const agent = credentials.agent ?? this.#agent;
     try {
       return await this.#fetch(url, {
-        method: request.method ?? 'GET',
+        method,
         headers: headersForFetch(headers),
         ...(request.body !== undefined ? { body: request.body } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
@@ -151,8 +142,18 @@ export class KubeClient {
       });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      throw toTransportError(error, url);
+      throw toTransportError(error, describeRequest(method, url));
     }
+  }
+
+  /**
+   * The absolute URL of a request: the server's, its path and its query.
+   * @internal
+   */
+  url(request: Pick<KubeRequest, 'path' | 'query'>): string {
+    const base = this.server.pathname === '/' ? '' : this.server.pathname;
+    const query = request.query?.toString();
+    return `${this.server.origin}${base}${request.path}${query ? `?${query}` : ''}`;
   }
 
   /**
@@ -187,40 +188,6 @@ export class KubeClient {
   }
 }
 
-/** Header values by lower-case name, each with the casing of the source that set it last, and every value in order. */
-type HeaderTable = Map<string, { name: string; values: string[] }>;
-
-/** Later sources override earlier ones by name (any case); a name repeated within one pair list keeps all values. */
-function mergeHeaders(sources: readonly HeaderInit[]): HeaderTable {
-  const table: HeaderTable = new Map();
-  for (const source of sources) {
-    const seen = new Set<string>();
-    const entries: ReadonlyArray<readonly [string, string]> = Array.isArray(source) ? source : Object.entries(source);
-    for (const [name, value] of entries) {
-      const key = name.toLowerCase();
-      if (seen.has(key)) table.get(key)!.values.push(value);
-      else table.set(key, { name, values: [value] });
-      seen.add(key);
-    }
-  }
-  return table;
-}
-
-function hasHeader(table: HeaderTable, name: string): boolean {
-  return table.has(name.toLowerCase());
-}
-
-function appendHeader(table: HeaderTable, name: string, value: string): void {
-  table.set(name.toLowerCase(), { name, values: [value] });
-}
-
-/** A plain record, unless a header repeats: then `[name, value]` pairs (node-fetch sends each as its own line). */
-function headersForFetch(table: HeaderTable): Record<string, string> | [string, string][] {
-  const all = [...table.values()];
-  if (all.some((h) => h.values.length > 1)) return all.flatMap((h) => h.values.map((v): [string, string] => [h.name, v]));
-  return Object.fromEntries(all.map((h) => [h.name, h.values[0]!]));
-}
-
 function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean {
   const flat = (c: RequestCredentials): string => JSON.stringify([...mergeHeaders([c.headers ?? {}]).entries()]);
   return a.agent === b.agent && flat(a) === flat(b);
@@ -229,23 +196,4 @@ function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean 
 /** Reads and drops a response body, so its connection can be reused. */
 async function discard(response: FetchResponseLike): Promise<void> {
   await response.text().catch(() => undefined);
-}
-
-/**
- * Wraps a network failure (or a body stream that broke off) in a {@link TransportError} whose message names
- * the URL without credentials. A `KubexError` passes through unchanged.
- *
- * @since 0.1.0
- */
-export function toTransportError(error: unknown, url?: string, context?: string): TransportError {
-  if (error instanceof TransportError) return error;
-  const e = error as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
-  // undici's fetch says only "fetch failed" and keeps the system error (ECONNREFUSED, ...) as its cause.
-  const codeOf = (x: { code?: unknown } | undefined): string | undefined => (typeof x?.code === 'string' ? x.code : undefined);
-  const code = codeOf(e) ?? codeOf(e?.cause);
-  const causeMessage = typeof e?.cause?.message === 'string' && e.cause.message !== e.message ? `: ${e.cause.message}` : '';
-  const what = `${typeof e?.message === 'string' ? e.message : String(error)}${causeMessage}`;
-  // node-fetch puts the full URL in its messages; keep only scheme, host and path.
-  const clean = what.replace(/https?:\/\/[^\s]+/g, (u) => redactUrl(u));
-  return new TransportError(`${context ? `${context}: ` : ''}${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code && !clean.includes(code) ? ` (${code})` : ''}`, { cause: error });
 }

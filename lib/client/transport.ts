@@ -8,7 +8,7 @@ import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions as Http
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { redactUrl } from './kube-client.js';
+import { redactUrl } from './redact-url.js';
 
 /**
  * TLS settings of a connection to the API server (PEM strings).
