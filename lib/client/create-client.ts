@@ -83,8 +83,8 @@ export interface ClientOptions {
   /** Act as another user (impersonation headers). */
   readonly impersonate?: Impersonation;
   /**
-   * An HTTP(S) proxy to tunnel through with CONNECT, e.g. `http://proxy:3128` (user info becomes
-   * `Proxy-Authorization`). Wins over a kubeconfig cluster's `proxy-url`, which wins over the environment. With
+   * An HTTP(S) proxy, e.g. `http://proxy:3128` (user info becomes `Proxy-Authorization`): a CONNECT tunnel to an
+   * `https:` server, plain proxy requests to an `http:` one. Wins over a kubeconfig cluster's `proxy-url`, which wins over the environment. With
    * neither, the environment decides as for kubectl: `HTTPS_PROXY` (for an `https:` server) or `HTTP_PROXY` (for
    * `http:`), uppercase before lowercase, except for `localhost`, loopback addresses and hosts matching `NO_PROXY`.
    */
@@ -118,8 +118,9 @@ const NODE_OPTIONS = [
  * `HTTP_PROXY`/`http_proxy` for an `http:` one (a value without a scheme is `http://`), except for `localhost`,
  * loopback addresses, and hosts that `NO_PROXY`/`no_proxy` lists (names, `.suffixes`, IP addresses, CIDR blocks,
  * optional `:port`, `*` for all). This holds for in-cluster configuration and for `{ server, token }` in Node
- * too. Connections go through the proxy with CONNECT (plain `http:` servers included). Only `http:` and
- * `https:` proxies are supported.
+ * too. As Go's Transport does, an `https:` server is reached through a CONNECT tunnel and an `http:` server with
+ * plain proxy requests (the full URL on the request line). Only `http:` and `https:` proxies are supported; the
+ * proxy's user info is sent as `Proxy-Authorization: Basic`.
  *
  * Credentials: bearer `token`, `tokenFile` (re-read as it rotates; the in-cluster token too), client
  * certificates, basic auth, impersonation, and exec plugins (`client.authentication.k8s.io/v1` and `v1beta1`,
