@@ -58,6 +58,18 @@ export interface ClientOptions {
   readonly fetch?: FetchLike;
   /** Extra headers sent with every request (e.g. for an authenticating proxy). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Who the API server sees: the `User-Agent` of every request, e.g. `my-controller/1.4.0`. The API server takes
+   * the part before the first `/` as the field manager of writes that name none (k8s.io/apiserver
+   * `pkg/endpoints/handlers/create.go`, `prefixFromUserAgent`), and writes it to its audit log.
+   *
+   * Default in Node: `kubex-rx/<version> (<platform>/<arch>) node/<version>`, so `managedFields` say `kubex-rx`
+   * (not `node-fetch`). In a browser no default is sent: the browser's own applies (Chromium ignores one set
+   * through `fetch`, and elsewhere it would need a CORS preflight that kube-apiserver does not allow by default);
+   * give writes a `fieldManager` there.
+   * @since 0.2.0
+   */
+  readonly userAgent?: string;
   /** A kubeconfig file to use instead of `KUBECONFIG` / `~/.kube/config` (like `kubectl --kubeconfig`); it must exist. */
   readonly kubeconfig?: string;
   /** The kubeconfig context to use instead of its `current-context` (like `kubectl --context`). */
@@ -164,11 +176,12 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
     ...(resolved.auth ? { auth: resolved.auth } : {}),
     agent: resolved.agent,
     headers: options.headers,
+    userAgent: options.userAgent,
   });
 }
 
 /**
- * `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour); in
+ * `{ server, token?, namespace?, fetch?, headers?, userAgent? }`: no file, no agent, browser-safe (the 0.1.0 behaviour); in
  * Node, an agent through the proxy the environment names for `server`, if any.
  */
 async function explicitClient(options: ClientOptions): Promise<KubeClient> {
@@ -190,6 +203,7 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
     credentials: () => authorization,
     ...(agent !== undefined ? { agent } : {}),
     headers: options.headers,
+    userAgent: options.userAgent,
   });
 }
 

@@ -2,6 +2,7 @@ import type { FetchLike, FetchResponseLike } from './fetch.js';
 import { appendHeader, hasHeader, headersForFetch, mergeHeaders } from './headers.js';
 import { redactUrl } from './redact-url.js';
 import { describeRequest, toTransportError } from './transport-error.js';
+import { defaultUserAgent } from './user-agent.js';
 
 /** One request, relative to the client's server. @since 0.1.0 */
 export interface KubeRequest {
@@ -68,6 +69,12 @@ export interface KubeClientInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** node-fetch's `agent` (keep-alive, CA, client certificate, proxy); other `fetch`es ignore it. */
   readonly agent?: unknown;
+  /**
+   * The `User-Agent` of every request. Default in Node: `kubex-rx/<version> (<platform>/<arch>) node/<version>`;
+   * elsewhere none (the browser's own). See `ClientOptions.userAgent`.
+   * @since 0.2.0
+   */
+  readonly userAgent?: string;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -86,6 +93,7 @@ export class KubeClient {
   readonly namespace: string;
   readonly #fetch: FetchLike;
   readonly #auth: CredentialProvider | undefined;
+  readonly #defaults: Readonly<Record<string, string>>;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: unknown;
 
@@ -95,7 +103,10 @@ export class KubeClient {
     this.#fetch = init.fetch;
     const credentials = init.credentials;
     this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);
-    this.#headers = { Accept: 'application/json', ...init.headers };
+    const userAgent = init.userAgent ?? defaultUserAgent();
+    // A source of their own, before the client's headers: a `User-Agent` or `Accept` among those wins, whatever its case.
+    this.#defaults = { Accept: 'application/json', ...(userAgent !== undefined ? { 'User-Agent': userAgent } : {}) };
+    this.#headers = init.headers ?? {};
     this.#agent = init.agent;
   }
 
@@ -129,7 +140,7 @@ export class KubeClient {
 
   async #send(url: string, request: KubeRequest, credentials: RequestCredentials): Promise<FetchResponseLike> {
     const method = request.method ?? 'GET';
-    const headers = mergeHeaders([this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
+    const headers = mergeHeaders([this.#defaults, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
     if (request.body !== undefined && !hasHeader(headers, 'content-type')) appendHeader(headers, 'Content-Type', 'application/json');
     const agent = credentials.agent ?? this.#agent;
     try {

@@ -55,11 +55,13 @@ describe('KubeClient headers', () => {
       namespace: 'default',
       fetch,
       headers: { 'X-Extra': '1' },
+      userAgent: 'kube-client-spec/1',
       auth: { credentials: () => ({ headers: [['Authorization', 'Bearer t'], ['Impersonate-Group', 'a'], ['Impersonate-Group', 'b']] }) },
     });
     await client.request({ path: '/api', headers: { authorization: 'overridden' } });
     expect(calls[0]!.init.headers).toEqual([
       ['Accept', 'application/json'],
+      ['User-Agent', 'kube-client-spec/1'],
       ['X-Extra', '1'],
       ['Authorization', 'Bearer t'],
       ['Impersonate-Group', 'a'],
