@@ -1,11 +1,13 @@
-import { ConfigError } from './config-errors.js';
+import { ConfigError } from '../errors/config-errors.js';
 import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
+import { createLog } from './log.js';
+import type { Logger } from './logger.js';
 import { parseServerUrl } from './server-url.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 
-export { ConfigError } from './config-errors.js';
+export { ConfigError } from '../errors/config-errors.js';
 
 /**
  * Whom requests act as (`kubectl --as`, `--as-group`, `--as-uid`, a kubeconfig user's `as`, `as-groups`, `as-uid`,
@@ -103,8 +105,23 @@ export interface ClientOptions {
   readonly proxyUrl?: string | URL;
   /** Where configuration is looked for; defaults are the process's. */
   readonly environment?: ConfigEnvironment;
-  /** Where warnings go (`insecure-skip-tls-verify`, an unreadable in-cluster CA). Default `console.warn`. */
+  /**
+   * Where configuration warnings go (`insecure-skip-tls-verify`, an unreadable in-cluster CA). Default: the
+   * logger's `warn`.
+   */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Where the client logs: each request at `debug` (method, URL, status, time), credential refreshes at `info`,
+   * the API server's `Warning` headers (each distinct text once per client), backoffs and stalled watches at
+   * `warn`, informers that stop at `error`; never a credential. `console`, a pino logger and NestJS's `Logger`
+   * fit (see {@link Logger}).
+   *
+   * Default: the console (stderr in Node) at the level named by the environment variable `KUBEX_LOG` (`debug`,
+   * `info`, `warn`, `error` or `off`; read from `environment.env`), `warn` when unset. With a logger, `KUBEX_LOG`
+   * is ignored: the logger's own level applies.
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
 }
 
 /** The Node-only configuration module, relative to this one. */
@@ -167,9 +184,11 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
   // A specifier that bundlers cannot follow: resolve-config.js imports node:fs, node:https, node:child_process,
   // which a browser bundle must never contain (browsers never reach this line).
   const { resolveConfig } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
-  const resolved = await resolveConfig(options);
+  const log = createLog(options.logger, nodeEnvironment(options));
+  const resolved = await resolveConfig(options, log);
   const fetch = options.fetch ?? (await defaultFetch());
   return new KubeClient({
+    logger: log,
     server: resolved.server,
     namespace: resolved.namespace,
     fetch,
@@ -197,6 +216,7 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
   const token = options.token;
   const authorization: Readonly<Record<string, string>> = token ? { Authorization: `Bearer ${token}` } : {};
   return new KubeClient({
+    logger: createLog(options.logger, env),
     server,
     namespace: options.namespace ?? 'default',
     fetch,

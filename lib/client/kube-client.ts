@@ -1,8 +1,11 @@
 import type { FetchLike, FetchResponseLike } from './fetch.js';
 import { appendHeader, hasHeader, headersForFetch, mergeHeaders } from './headers.js';
+import { createLog, processEnv, type Log } from './log.js';
+import type { Logger } from './logger.js';
 import { redactUrl } from './redact-url.js';
-import { describeRequest, toTransportError } from './transport-error.js';
+import { describeRequest, failureReason, toTransportError } from './transport-error.js';
 import { defaultUserAgent } from './user-agent.js';
+import { newWarnings } from './warnings.js';
 
 /** One request, relative to the client's server. @since 0.1.0 */
 export interface KubeRequest {
@@ -75,6 +78,12 @@ export interface KubeClientInit {
    * @since 0.2.0
    */
   readonly userAgent?: string;
+  /**
+   * Where requests, server warnings and credential refreshes are logged. Default: the console at the level of the
+   * `KUBEX_LOG` environment variable (`warn` when unset). See `ClientOptions.logger`.
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -96,6 +105,9 @@ export class KubeClient {
   readonly #defaults: Readonly<Record<string, string>>;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: unknown;
+  readonly #log: Log;
+  /** The texts of the server warnings already logged (each once per client, as kubectl). */
+  readonly #warned = new Set<string>();
 
   constructor(init: KubeClientInit) {
     this.server = new URL(init.server.href.replace(/\/+$/, ''));
@@ -108,6 +120,15 @@ export class KubeClient {
     this.#defaults = { Accept: 'application/json', ...(userAgent !== undefined ? { 'User-Agent': userAgent } : {}) };
     this.#headers = init.headers ?? {};
     this.#agent = init.agent;
+    this.#log = createLog(init.logger, processEnv());
+  }
+
+  /**
+   * The log this client reports to, for the layers above it (the informer).
+   * @internal
+   */
+  get log(): Log {
+    return this.#log;
   }
 
   /**
@@ -125,6 +146,7 @@ export class KubeClient {
     // 401: the token may have rotated or the exec credential expired early. Refresh once and, if that gave
     // different credentials, send the request again (client-go's exec authenticator refreshes on 401 too,
     // plugin/pkg/client/auth/exec). The body is a string, so the request can be replayed.
+    const what = describeRequest(request.method ?? 'GET', url);
     let next: RequestCredentials;
     try {
       await auth.refresh(used);
@@ -133,7 +155,11 @@ export class KubeClient {
       await discard(response);
       throw error;
     }
-    if (sameCredentials(used, next)) return response;
+    if (sameCredentials(used, next)) {
+      this.#log.info(`${what}: 401 Unauthorized; refreshing the credentials gave the same ones, not retrying`);
+      return response;
+    }
+    this.#log.info(`${what}: 401 Unauthorized; credentials refreshed, sending it again`);
     await discard(response);
     return this.#send(url, request, next);
   }
@@ -143,8 +169,12 @@ export class KubeClient {
     const headers = mergeHeaders([this.#defaults, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
     if (request.body !== undefined && !hasHeader(headers, 'content-type')) appendHeader(headers, 'Content-Type', 'application/json');
     const agent = credentials.agent ?? this.#agent;
+    // As logged: the query kept (selectors, resourceVersion: what one debugs with), never user info.
+    const logged = `${method} ${redactUrl(url)}${queryOf(url)}`;
+    const start = Date.now();
+    let response: FetchResponseLike;
     try {
-      return await this.#fetch(url, {
+      response = await this.#fetch(url, {
         method,
         headers: headersForFetch(headers),
         ...(request.body !== undefined ? { body: request.body } : {}),
@@ -152,9 +182,17 @@ export class KubeClient {
         ...(agent !== undefined ? { agent } : {}),
       });
     } catch (error) {
-      if (request.signal?.aborted) throw error;
+      if (request.signal?.aborted) {
+        this.#log.debug(`${logged} aborted after ${Date.now() - start} ms`);
+        throw error;
+      }
+      this.#log.debug(`${logged} failed after ${Date.now() - start} ms: ${failureReason(error)}`);
       throw toTransportError(error, describeRequest(method, url));
     }
+    // For a watch the body goes on streaming: this is the time to the response headers.
+    this.#log.debug(`${logged} ${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Date.now() - start} ms`);
+    for (const text of newWarnings(response.headers.get('warning'), this.#warned)) this.#log.warn(`the API server warns: ${text}`);
+    return response;
   }
 
   /**
@@ -197,6 +235,12 @@ export class KubeClient {
   [INSPECT](): string {
     return `KubeClient { server: '${redactUrl(this.server)}', namespace: '${this.namespace}' }`;
   }
+}
+
+/** The `?query` part of a URL, or `''`. */
+function queryOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i);
 }
 
 function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean {

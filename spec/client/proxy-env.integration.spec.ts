@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
-import { ConfigError } from '../../lib/client/config-errors.js';
+import { ConfigError } from '../../lib/errors/config-errors.js';
 import { createClient, type ClientOptions } from '../../lib/client/create-client.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import { TransportError } from '../../lib/errors/kubex-error.js';
