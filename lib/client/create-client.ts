@@ -159,6 +159,11 @@ const NODE_OPTIONS = [
  * browser's does: TLS is then the platform's business). TLS verification is on unless
  * `insecure-skip-tls-verify` is set, which warns.
  *
+ * Identity and diagnostics: every request carries `User-Agent: kubex-rx/<version> (<platform>/<arch>)
+ * node/<version>` in Node (the `userAgent` option replaces it), which API servers take as the field manager of
+ * writes that name none; requests, credential refreshes and the API server's `Warning` headers go to `logger`
+ * (default: the console at the `KUBEX_LOG` level, `warn` when unset), never with a credential.
+ *
  * Rejects with a {@link ConfigError}: a {@link KubeconfigError} for a missing or invalid kubeconfig, an unknown
  * context, cluster or user; a plain `ConfigError` for an invalid option, or for a proxy variable that applies but
  * is not an `http:`/`https:` URL (the message names the variable, never its value); an {@link ExecPluginError}
@@ -170,6 +175,7 @@ const NODE_OPTIONS = [
  * const client = await createClient();                               // kubeconfig, else in-cluster
  * const staging = await createClient({ context: 'staging' });        // another context
  * const local = await createClient({ server: 'http://127.0.0.1:8001' }); // kubectl proxy
+ * const traced = await createClient({ userAgent: 'my-controller/1.4.0', logger: console }); // manager, logging
  * const pods = new Api(Pod, { client });                              // the context's namespace
  * ```
  * @since 0.1.0

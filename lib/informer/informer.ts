@@ -305,7 +305,7 @@ export class Informer<T extends InformerObject> {
     const changes = store.apply(event);
     for (const change of changes) session.events.next(change);
     if (wasRelisting && !store.relisting) {
-      this.#log.info(`in sync: ${store.size} objects at resourceVersion ${store.resourceVersion ?? '""'}`);
+      this.#log.info(`in sync: ${store.size} object${store.size === 1 ? '' : 's'} at resourceVersion ${store.resourceVersion ?? '""'}`);
       // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
       session.events.next(isInitialEventsEnd(event) ? event : endBookmark(store.resourceVersion));
     } else if (event.type === 'BOOKMARK') {
