@@ -4,6 +4,7 @@ import {
 } from 'rxjs';
 import type { Api } from '../api/api.js';
 import type { Log } from '../client/log.js';
+import { errorText, informerLog } from './informer-log.js';
 import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
 import { DecodeError } from '../errors/kubex-error.js';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
@@ -34,13 +35,6 @@ export type InformerObject = {
  */
 export type InformerSource<T> = Pick<Api<T>, 'resource' | 'watch$' | 'list$'> & Partial<Pick<Api<T>, 'client' | 'namespace'>>;
 
-/** A log that drops everything: an informer over a source without a client. */
-const SILENT: Log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** `Name: message` of an error, or its text. */
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /**
  * Options of {@link Informer} (`api.informer(options)`).
@@ -189,19 +183,7 @@ export class Informer<T extends InformerObject> {
     }
     this.#api = api;
     this.#options = options;
-    const log = api.client?.log ?? SILENT;
-    const { plural, apiVersion, namespaced } = api.resource;
-    const group = apiVersion.includes('/') ? `.${apiVersion.slice(0, apiVersion.indexOf('/'))}` : '';
-    const namespace = options.namespace === undefined ? api.namespace : (options.namespace ?? undefined);
-    const where = namespaced ? (namespace === undefined ? ' in all namespaces' : ` in ${namespace}`) : '';
-    const selectors = [options.labelSelector, options.fieldSelector].filter(Boolean).join(',');
-    const name = `informer ${plural}${group}${where}${selectors ? ` (${selectors})` : ''}`;
-    this.#log = {
-      debug: (m) => log.debug(`${name}: ${m}`),
-      info: (m) => log.info(`${name}: ${m}`),
-      warn: (m) => log.warn(`${name}: ${m}`),
-      error: (m) => log.error(`${name}: ${m}`),
-    };
+    this.#log = informerLog(api, options);
   }
 
   /**
