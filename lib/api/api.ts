@@ -1,5 +1,6 @@
 import { type Observable } from 'rxjs';
-import { toTransportError, type KubeClient } from '../client/kube-client.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { TransportError } from '../errors/kubex-error.js';
 import { fromRequest } from './request.js';
 import {
   PATCH_CONTENT_TYPES, decodeListOrStatus, decodeObject, decodeObjectOrStatus, deleteBody, nameOf, namespaceOf, objectBody, writeQuery,
@@ -107,8 +108,8 @@ export class Api<T> {
       client,
       // Read the cursor now, at subscription time, so a retry resumes from where the stream got to.
       () => ({ path, query: watchQuery(options), headers: { Accept: accept } }),
-      async (response, subscriber) => {
-        if (response.body === null) throw toTransportError(new Error('watch response has no body'));
+      async (response, subscriber, what) => {
+        if (response.body === null) throw new TransportError(`${what}: the response has no body`);
         options[ON_WATCH_CONNECTED]?.();
         // Each chunk is split synchronously as it arrives (no promise per line or per chunk) and each event is
         // emitted as soon as its line is complete. An ERROR event or an undecodable line throws out of push(),
@@ -290,9 +291,18 @@ export class Api<T> {
   }
 
   /**
-   * Deletes an object. Emits what the server answers: the object (its last state, or with `deletionTimestamp`
-   * set while finalizers run) or, for some kinds, a `Success` Status. A missing object is a `NotFoundError`;
-   * failed `preconditions` a `ConflictError`.
+   * Deletes an object. Emits what the server answers, then completes: a `Success` Status for most kinds
+   * (ConfigMap, Secret, Deployment, custom resources), the object as it was last for those that return it (Pod,
+   * Service, Namespace), or the object still there with `metadata.deletionTimestamp` set while finalizers hold it
+   * back. {@link isStatus} tells them apart and narrows the type. A missing object is a `NotFoundError`; failed
+   * `preconditions` a `ConflictError`. Unsubscribing aborts the request.
+   *
+   * @example
+   * ```ts
+   * const result = await firstValueFrom(pods.delete$('web-0'));
+   * if (isStatus(result)) console.log('deleted', result.details?.name);
+   * else console.log(result.metadata.deletionTimestamp ? 'terminating' : 'deleted', result.metadata.name);
+   * ```
    * @since 0.1.0
    */
   delete$(name: string, options: DeleteOptions = {}): Observable<T | Status> {
@@ -312,7 +322,7 @@ export class Api<T> {
 
   /**
    * Deletes every object matching the selectors in the namespace (`DELETE` on the collection). Emits the list of
-   * deleted objects (or the server's Status).
+   * deleted objects (or the server's Status: see {@link isStatus}).
    * @since 0.1.0
    */
   deleteCollection$(options: Omit<DeleteOptions, 'preconditions'> & Pick<ListOptions, 'labelSelector' | 'fieldSelector'> & { readonly namespace?: string | null } = {}): Observable<ObjectList<T> | Status> {

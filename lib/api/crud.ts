@@ -2,6 +2,7 @@ import { DecodeError } from '../errors/kubex-error.js';
 import type { Resource } from '../resource/define-resource.js';
 import { Status } from '../watch/codecs.js';
 import { formatValidationErrors } from '../watch/decode-event.js';
+import { isStatus } from './is-status.js';
 import { decodeListBody, type ObjectList } from './list.js';
 
 /** Where a single-object call acts. @since 0.1.0 */
@@ -121,9 +122,9 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** The Status a body is, if it is one. */
+/** The Status a body is, if it is one (a `meta/v1` Status: not a custom resource of kind `Status`). */
 function asStatus(body: unknown): Status | undefined {
-  if ((body as { kind?: unknown } | null)?.kind !== 'Status') return undefined;
+  if (!isStatus(body)) return undefined;
   const status = Status.decode(body);
   return status._tag === 'Right' ? status.right : undefined;
 }

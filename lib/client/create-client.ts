@@ -1,11 +1,13 @@
-import { ConfigError } from './config-errors.js';
+import { ConfigError } from '../errors/config-errors.js';
 import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
+import { createLog } from './log.js';
+import type { Logger } from './logger.js';
 import { parseServerUrl } from './server-url.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 
-export { ConfigError } from './config-errors.js';
+export { ConfigError } from '../errors/config-errors.js';
 
 /**
  * Whom requests act as (`kubectl --as`, `--as-group`, `--as-uid`, a kubeconfig user's `as`, `as-groups`, `as-uid`,
@@ -58,6 +60,18 @@ export interface ClientOptions {
   readonly fetch?: FetchLike;
   /** Extra headers sent with every request (e.g. for an authenticating proxy). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Who the API server sees: the `User-Agent` of every request, e.g. `my-controller/1.4.0`. The API server takes
+   * the part before the first `/` as the field manager of writes that name none (k8s.io/apiserver
+   * `pkg/endpoints/handlers/create.go`, `prefixFromUserAgent`), and writes it to its audit log.
+   *
+   * Default in Node: `kubex-rx/<version> (<platform>/<arch>) node/<version>`, so `managedFields` say `kubex-rx`
+   * (not `node-fetch`). In a browser no default is sent: the browser's own applies (Chromium ignores one set
+   * through `fetch`, and elsewhere it would need a CORS preflight that kube-apiserver does not allow by default);
+   * give writes a `fieldManager` there.
+   * @since 0.2.0
+   */
+  readonly userAgent?: string;
   /** A kubeconfig file to use instead of `KUBECONFIG` / `~/.kube/config` (like `kubectl --kubeconfig`); it must exist. */
   readonly kubeconfig?: string;
   /** The kubeconfig context to use instead of its `current-context` (like `kubectl --context`). */
@@ -83,16 +97,31 @@ export interface ClientOptions {
   /** Act as another user (impersonation headers). */
   readonly impersonate?: Impersonation;
   /**
-   * An HTTP(S) proxy to tunnel through with CONNECT, e.g. `http://proxy:3128` (user info becomes
-   * `Proxy-Authorization`). Wins over a kubeconfig cluster's `proxy-url`, which wins over the environment. With
+   * An HTTP(S) proxy, e.g. `http://proxy:3128` (user info becomes `Proxy-Authorization`): a CONNECT tunnel to an
+   * `https:` server, plain proxy requests to an `http:` one. Wins over a kubeconfig cluster's `proxy-url`, which wins over the environment. With
    * neither, the environment decides as for kubectl: `HTTPS_PROXY` (for an `https:` server) or `HTTP_PROXY` (for
    * `http:`), uppercase before lowercase, except for `localhost`, loopback addresses and hosts matching `NO_PROXY`.
    */
   readonly proxyUrl?: string | URL;
   /** Where configuration is looked for; defaults are the process's. */
   readonly environment?: ConfigEnvironment;
-  /** Where warnings go (`insecure-skip-tls-verify`, an unreadable in-cluster CA). Default `console.warn`. */
+  /**
+   * Where configuration warnings go (`insecure-skip-tls-verify`, an unreadable in-cluster CA). Default: the
+   * logger's `warn`.
+   */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Where the client logs: each request at `debug` (method, URL, status, time), credential refreshes at `info`,
+   * the API server's `Warning` headers (each distinct text once per client), backoffs and stalled watches at
+   * `warn`, informers that stop at `error`; never a credential. `console`, a pino logger and NestJS's `Logger`
+   * fit (see {@link Logger}).
+   *
+   * Default: the console (stderr in Node) at the level named by the environment variable `KUBEX_LOG` (`debug`,
+   * `info`, `warn`, `error` or `off`; read from `environment.env`), `warn` when unset. With a logger, `KUBEX_LOG`
+   * is ignored: the logger's own level applies.
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
 }
 
 /** The Node-only configuration module, relative to this one. */
@@ -118,8 +147,9 @@ const NODE_OPTIONS = [
  * `HTTP_PROXY`/`http_proxy` for an `http:` one (a value without a scheme is `http://`), except for `localhost`,
  * loopback addresses, and hosts that `NO_PROXY`/`no_proxy` lists (names, `.suffixes`, IP addresses, CIDR blocks,
  * optional `:port`, `*` for all). This holds for in-cluster configuration and for `{ server, token }` in Node
- * too. Connections go through the proxy with CONNECT (plain `http:` servers included). Only `http:` and
- * `https:` proxies are supported.
+ * too. As Go's Transport does, an `https:` server is reached through a CONNECT tunnel and an `http:` server with
+ * plain proxy requests (the full URL on the request line). Only `http:` and `https:` proxies are supported; the
+ * proxy's user info is sent as `Proxy-Authorization: Basic`.
  *
  * Credentials: bearer `token`, `tokenFile` (re-read as it rotates; the in-cluster token too), client
  * certificates, basic auth, impersonation, and exec plugins (`client.authentication.k8s.io/v1` and `v1beta1`,
@@ -128,6 +158,11 @@ const NODE_OPTIONS = [
  * client certificate and proxy; an injected `fetch` gets that agent as `init.agent` and may ignore it (a
  * browser's does: TLS is then the platform's business). TLS verification is on unless
  * `insecure-skip-tls-verify` is set, which warns.
+ *
+ * Identity and diagnostics: every request carries `User-Agent: kubex-rx/<version> (<platform>/<arch>)
+ * node/<version>` in Node (the `userAgent` option replaces it), which API servers take as the field manager of
+ * writes that name none; requests, credential refreshes and the API server's `Warning` headers go to `logger`
+ * (default: the console at the `KUBEX_LOG` level, `warn` when unset), never with a credential.
  *
  * Rejects with a {@link ConfigError}: a {@link KubeconfigError} for a missing or invalid kubeconfig, an unknown
  * context, cluster or user; a plain `ConfigError` for an invalid option, or for a proxy variable that applies but
@@ -140,6 +175,7 @@ const NODE_OPTIONS = [
  * const client = await createClient();                               // kubeconfig, else in-cluster
  * const staging = await createClient({ context: 'staging' });        // another context
  * const local = await createClient({ server: 'http://127.0.0.1:8001' }); // kubectl proxy
+ * const traced = await createClient({ userAgent: 'my-controller/1.4.0', logger: console }); // manager, logging
  * const pods = new Api(Pod, { client });                              // the context's namespace
  * ```
  * @since 0.1.0
@@ -154,20 +190,23 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
   // A specifier that bundlers cannot follow: resolve-config.js imports node:fs, node:https, node:child_process,
   // which a browser bundle must never contain (browsers never reach this line).
   const { resolveConfig } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ RESOLVE_CONFIG)) as typeof import('./resolve-config.js');
-  const resolved = await resolveConfig(options);
+  const log = createLog(options.logger, nodeEnvironment(options));
+  const resolved = await resolveConfig(options, log);
   const fetch = options.fetch ?? (await defaultFetch());
   return new KubeClient({
+    logger: log,
     server: resolved.server,
     namespace: resolved.namespace,
     fetch,
     ...(resolved.auth ? { auth: resolved.auth } : {}),
     agent: resolved.agent,
     headers: options.headers,
+    userAgent: options.userAgent,
   });
 }
 
 /**
- * `{ server, token?, namespace?, fetch?, headers? }`: no file, no agent, browser-safe (the 0.1.0 behaviour); in
+ * `{ server, token?, namespace?, fetch?, headers?, userAgent? }`: no file, no agent, browser-safe (the 0.1.0 behaviour); in
  * Node, an agent through the proxy the environment names for `server`, if any.
  */
 async function explicitClient(options: ClientOptions): Promise<KubeClient> {
@@ -183,12 +222,14 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
   const token = options.token;
   const authorization: Readonly<Record<string, string>> = token ? { Authorization: `Bearer ${token}` } : {};
   return new KubeClient({
+    logger: createLog(options.logger, env),
     server,
     namespace: options.namespace ?? 'default',
     fetch,
     credentials: () => authorization,
     ...(agent !== undefined ? { agent } : {}),
     headers: options.headers,
+    userAgent: options.userAgent,
   });
 }
 

@@ -3,9 +3,10 @@
  * file re-read as it rotates, an exec plugin cached until its credential expires. Node only.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from './config-errors.js';
+import { ConfigError } from '../errors/config-errors.js';
 import { runExecPlugin, type ExecClusterInfo, type ExecCredential, type ExecPluginConfig } from './exec-plugin.js';
 import type { CredentialProvider, RequestCredentials } from './kube-client.js';
+import type { Log } from './log.js';
 
 /** `[name, value]` header pairs (a name may repeat). */
 export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
@@ -50,38 +51,45 @@ async function readToken(path: string): Promise<string> {
 export class TokenFileCredentials implements CredentialProvider {
   readonly #path: string;
   readonly #extra: HeaderPairs;
+  readonly #log: Log;
   #token: string;
   #readAt: number;
   #result: RequestCredentials;
   #reading: Promise<void> | undefined;
 
-  private constructor(path: string, token: string, extra: HeaderPairs) {
+  private constructor(path: string, token: string, extra: HeaderPairs, log: Log) {
     this.#path = path;
     this.#extra = extra;
+    this.#log = log;
     this.#token = token;
     this.#readAt = Date.now();
     this.#result = this.#make();
   }
 
   /** Reads the file once: a missing or empty file is a {@link ConfigError} at `createClient` time. */
-  static async open(path: string, extra: HeaderPairs): Promise<TokenFileCredentials> {
-    return new TokenFileCredentials(path, await readToken(path), extra);
+  static async open(path: string, extra: HeaderPairs, log: Log): Promise<TokenFileCredentials> {
+    return new TokenFileCredentials(path, await readToken(path), extra, log);
   }
 
   #make(): RequestCredentials {
     return { headers: [['Authorization', `Bearer ${this.#token}`], ...this.#extra] };
   }
 
-  #reread(): Promise<void> {
+  /** Reads the file again; `why` says what for, in the log (never the token). */
+  #reread(why: string): Promise<void> {
     this.#reading ??= readToken(this.#path)
       .then(
         (token) => {
-          if (token !== this.#token) {
-            this.#token = token;
-            this.#result = this.#make();
+          if (token === this.#token) {
+            this.#log.debug(`token file ${this.#path} re-read (${why}): unchanged`);
+            return;
           }
+          this.#token = token;
+          this.#result = this.#make();
+          this.#log.info(`token file ${this.#path} re-read (${why}): a new token, used from now on`);
         },
-        () => undefined, // keep the last good token
+        // Keep the last good token; the message names the file and the system error code only.
+        (error: unknown) => this.#log.warn(`${(error as Error).message}; keeping the last token`),
       )
       .finally(() => {
         this.#readAt = Date.now();
@@ -91,12 +99,12 @@ export class TokenFileCredentials implements CredentialProvider {
   }
 
   async credentials(): Promise<RequestCredentials> {
-    if (Date.now() - this.#readAt >= TOKEN_FILE_REFRESH_MS) await this.#reread();
+    if (Date.now() - this.#readAt >= TOKEN_FILE_REFRESH_MS) await this.#reread('periodic');
     return this.#result;
   }
 
   async refresh(): Promise<void> {
-    await this.#reread();
+    await this.#reread('after a 401');
   }
 }
 
@@ -111,6 +119,7 @@ export class ExecCredentials implements CredentialProvider {
   readonly #cluster: ExecClusterInfo | undefined;
   readonly #agentFor: (cert: string, key: string) => unknown;
   readonly #extra: HeaderPairs;
+  readonly #log: Log;
   #cached: { readonly credential: ExecCredential; readonly result: RequestCredentials } | undefined;
   #running: Promise<RequestCredentials> | undefined;
 
@@ -120,24 +129,40 @@ export class ExecCredentials implements CredentialProvider {
     cluster: ExecClusterInfo | undefined,
     agentFor: (cert: string, key: string) => unknown,
     extra: HeaderPairs,
+    log: Log,
   ) {
     this.#config = config;
     this.#env = env;
     this.#cluster = cluster;
     this.#agentFor = agentFor;
     this.#extra = extra;
+    this.#log = log;
   }
 
-  #run(): Promise<RequestCredentials> {
-    this.#running ??= runExecPlugin(this.#config, this.#env, this.#cluster)
-      .then((credential) => {
-        const result: RequestCredentials = {
-          headers: [...(credential.token ? [['Authorization', `Bearer ${credential.token}`] as const] : []), ...this.#extra],
-          ...(credential.clientCertificateData !== undefined ? { agent: this.#agentFor(credential.clientCertificateData, credential.clientKeyData!) } : {}),
-        };
-        this.#cached = { credential, result };
-        return result;
-      })
+  /** Runs the plugin; `why` says what for, in the log (which names the command, never what it printed). */
+  #run(why: string): Promise<RequestCredentials> {
+    if (this.#running) return this.#running;
+    const command = JSON.stringify(this.#config.command);
+    this.#log.debug(`running exec plugin ${command} (${why})`);
+    this.#running = runExecPlugin(this.#config, this.#env, this.#cluster)
+      .then(
+        (credential) => {
+          const result: RequestCredentials = {
+            headers: [...(credential.token ? [['Authorization', `Bearer ${credential.token}`] as const] : []), ...this.#extra],
+            ...(credential.clientCertificateData !== undefined ? { agent: this.#agentFor(credential.clientCertificateData, credential.clientKeyData!) } : {}),
+          };
+          this.#cached = { credential, result };
+          const kind = credential.token ? 'a token' : 'a client certificate';
+          const until = credential.expiresAt !== undefined ? `valid until ${new Date(credential.expiresAt).toISOString()}` : 'with no expiry';
+          this.#log.info(`exec plugin ${command} (${why}) gave ${kind}, ${until}`);
+          return result;
+        },
+        (error: unknown) => {
+          // An ExecPluginError: its message names the command and says why, never what the plugin printed.
+          this.#log.warn((error as Error).message);
+          throw error;
+        },
+      )
       .finally(() => {
         this.#running = undefined;
       });
@@ -148,7 +173,7 @@ export class ExecCredentials implements CredentialProvider {
     const cached = this.#cached;
     // client-go treats the credential as valid until its expiry passes (no leeway).
     if (cached && (cached.credential.expiresAt === undefined || Date.now() < cached.credential.expiresAt)) return cached.result;
-    return this.#running ?? this.#run();
+    return this.#running ?? this.#run(cached ? 'the credential expired' : 'first use');
   }
 
   async refresh(used: RequestCredentials): Promise<void> {
@@ -159,6 +184,6 @@ export class ExecCredentials implements CredentialProvider {
     // Another request already refreshed: its new credential is what the retry should use.
     if (this.#cached && this.#cached.result !== used) return;
     this.#cached = undefined;
-    await this.#run();
+    await this.#run('after a 401');
   }
 }

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as t from 'io-ts';
-import { ExecPluginError } from './config-errors.js';
+import { ExecPluginError } from '../errors/config-errors.js';
 
 /** The API versions client-go still speaks (v1alpha1 was removed in Kubernetes 1.24). */
 const API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const;

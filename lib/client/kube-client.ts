@@ -1,5 +1,11 @@
-import { TransportError } from '../errors/kubex-error.js';
 import type { FetchLike, FetchResponseLike } from './fetch.js';
+import { appendHeader, hasHeader, headersForFetch, mergeHeaders } from './headers.js';
+import { createLog, processEnv, type Log } from './log.js';
+import type { Logger } from './logger.js';
+import { redactUrl } from './redact-url.js';
+import { describeRequest, failureReason, toTransportError } from './transport-error.js';
+import { defaultUserAgent } from './user-agent.js';
+import { newWarnings } from './warnings.js';
 
 /** One request, relative to the client's server. @since 0.1.0 */
 export interface KubeRequest {
@@ -66,19 +72,21 @@ export interface KubeClientInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** node-fetch's `agent` (keep-alive, CA, client certificate, proxy); other `fetch`es ignore it. */
   readonly agent?: unknown;
+  /**
+   * The `User-Agent` of every request. Default in Node: `kubex-rx/<version> (<platform>/<arch>) node/<version>`;
+   * elsewhere none (the browser's own). See `ClientOptions.userAgent`.
+   * @since 0.2.0
+   */
+  readonly userAgent?: string;
+  /**
+   * Where requests, server warnings and credential refreshes are logged. Default: the console at the level of the
+   * `KUBEX_LOG` environment variable (`warn` when unset). See `ClientOptions.logger`.
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-/** The URL without user info, query or fragment: what may appear in messages. */
-export function redactUrl(url: URL | string): string {
-  try {
-    const u = new URL(String(url));
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
 
 /**
  * Where the API server is and who we are: the server URL, the default namespace, the credentials and the
@@ -94,8 +102,12 @@ export class KubeClient {
   readonly namespace: string;
   readonly #fetch: FetchLike;
   readonly #auth: CredentialProvider | undefined;
+  readonly #defaults: Readonly<Record<string, string>>;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: unknown;
+  readonly #log: Log;
+  /** The texts of the server warnings already logged (each once per client, as kubectl). */
+  readonly #warned = new Set<string>();
 
   constructor(init: KubeClientInit) {
     this.server = new URL(init.server.href.replace(/\/+$/, ''));
@@ -103,8 +115,20 @@ export class KubeClient {
     this.#fetch = init.fetch;
     const credentials = init.credentials;
     this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);
+    const userAgent = init.userAgent ?? defaultUserAgent();
+    // A source of their own, before the client's headers: a `User-Agent` or `Accept` among those wins, whatever its case.
+    this.#defaults = { Accept: 'application/json', ...(userAgent !== undefined ? { 'User-Agent': userAgent } : {}) };
     this.#headers = init.headers ?? {};
     this.#agent = init.agent;
+    this.#log = createLog(init.logger, processEnv());
+  }
+
+  /**
+   * The log this client reports to, for the layers above it (the informer).
+   * @internal
+   */
+  get log(): Log {
+    return this.#log;
   }
 
   /**
@@ -114,9 +138,7 @@ export class KubeClient {
    * @since 0.1.0
    */
   async request(request: KubeRequest): Promise<FetchResponseLike> {
-    const base = this.server.pathname === '/' ? '' : this.server.pathname;
-    const query = request.query?.toString();
-    const url = `${this.server.origin}${base}${request.path}${query ? `?${query}` : ''}`;
+    const url = this.url(request);
     const used = this.#auth ? await this.#auth.credentials() : {};
     const response = await this.#send(url, request, used);
     const auth = this.#auth;
@@ -124,6 +146,7 @@ export class KubeClient {
     // 401: the token may have rotated or the exec credential expired early. Refresh once and, if that gave
     // different credentials, send the request again (client-go's exec authenticator refreshes on 401 too,
     // plugin/pkg/client/auth/exec). The body is a string, so the request can be replayed.
+    const what = describeRequest(request.method ?? 'GET', url);
     let next: RequestCredentials;
     try {
       await auth.refresh(used);
@@ -132,27 +155,54 @@ export class KubeClient {
       await discard(response);
       throw error;
     }
-    if (sameCredentials(used, next)) return response;
+    if (sameCredentials(used, next)) {
+      this.#log.info(`${what}: 401 Unauthorized; refreshing the credentials gave the same ones, not retrying`);
+      return response;
+    }
+    this.#log.info(`${what}: 401 Unauthorized; credentials refreshed, sending it again`);
     await discard(response);
     return this.#send(url, request, next);
   }
 
   async #send(url: string, request: KubeRequest, credentials: RequestCredentials): Promise<FetchResponseLike> {
-    const headers = mergeHeaders([{ Accept: 'application/json' }, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
+    const method = request.method ?? 'GET';
+    const headers = mergeHeaders([this.#defaults, this.#headers, request.headers ?? {}, credentials.headers ?? {}]);
     if (request.body !== undefined && !hasHeader(headers, 'content-type')) appendHeader(headers, 'Content-Type', 'application/json');
     const agent = credentials.agent ?? this.#agent;
+    // As logged: the query kept (selectors, resourceVersion: what one debugs with), never user info.
+    const logged = `${method} ${redactUrl(url)}${queryOf(url)}`;
+    const start = Date.now();
+    let response: FetchResponseLike;
     try {
-      return await this.#fetch(url, {
-        method: request.method ?? 'GET',
+      response = await this.#fetch(url, {
+        method,
         headers: headersForFetch(headers),
         ...(request.body !== undefined ? { body: request.body } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(agent !== undefined ? { agent } : {}),
       });
     } catch (error) {
-      if (request.signal?.aborted) throw error;
-      throw toTransportError(error, url);
+      if (request.signal?.aborted) {
+        this.#log.debug(`${logged} aborted after ${Date.now() - start} ms`);
+        throw error;
+      }
+      this.#log.debug(`${logged} failed after ${Date.now() - start} ms: ${failureReason(error)}`);
+      throw toTransportError(error, describeRequest(method, url));
     }
+    // For a watch the body goes on streaming: this is the time to the response headers.
+    this.#log.debug(`${logged} ${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Date.now() - start} ms`);
+    for (const text of newWarnings(response.headers.get('warning'), this.#warned)) this.#log.warn(`the API server warns: ${text}`);
+    return response;
+  }
+
+  /**
+   * The absolute URL of a request: the server's, its path and its query.
+   * @internal
+   */
+  url(request: Pick<KubeRequest, 'path' | 'query'>): string {
+    const base = this.server.pathname === '/' ? '' : this.server.pathname;
+    const query = request.query?.toString();
+    return `${this.server.origin}${base}${request.path}${query ? `?${query}` : ''}`;
   }
 
   /**
@@ -187,38 +237,10 @@ export class KubeClient {
   }
 }
 
-/** Header values by lower-case name, each with the casing of the source that set it last, and every value in order. */
-type HeaderTable = Map<string, { name: string; values: string[] }>;
-
-/** Later sources override earlier ones by name (any case); a name repeated within one pair list keeps all values. */
-function mergeHeaders(sources: readonly HeaderInit[]): HeaderTable {
-  const table: HeaderTable = new Map();
-  for (const source of sources) {
-    const seen = new Set<string>();
-    const entries: ReadonlyArray<readonly [string, string]> = Array.isArray(source) ? source : Object.entries(source);
-    for (const [name, value] of entries) {
-      const key = name.toLowerCase();
-      if (seen.has(key)) table.get(key)!.values.push(value);
-      else table.set(key, { name, values: [value] });
-      seen.add(key);
-    }
-  }
-  return table;
-}
-
-function hasHeader(table: HeaderTable, name: string): boolean {
-  return table.has(name.toLowerCase());
-}
-
-function appendHeader(table: HeaderTable, name: string, value: string): void {
-  table.set(name.toLowerCase(), { name, values: [value] });
-}
-
-/** A plain record, unless a header repeats: then `[name, value]` pairs (node-fetch sends each as its own line). */
-function headersForFetch(table: HeaderTable): Record<string, string> | [string, string][] {
-  const all = [...table.values()];
-  if (all.some((h) => h.values.length > 1)) return all.flatMap((h) => h.values.map((v): [string, string] => [h.name, v]));
-  return Object.fromEntries(all.map((h) => [h.name, h.values[0]!]));
+/** The `?query` part of a URL, or `''`. */
+function queryOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i);
 }
 
 function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean {
@@ -229,23 +251,4 @@ function sameCredentials(a: RequestCredentials, b: RequestCredentials): boolean 
 /** Reads and drops a response body, so its connection can be reused. */
 async function discard(response: FetchResponseLike): Promise<void> {
   await response.text().catch(() => undefined);
-}
-
-/**
- * Wraps a network failure (or a body stream that broke off) in a {@link TransportError} whose message names
- * the URL without credentials. A `KubexError` passes through unchanged.
- *
- * @since 0.1.0
- */
-export function toTransportError(error: unknown, url?: string, context?: string): TransportError {
-  if (error instanceof TransportError) return error;
-  const e = error as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
-  // undici's fetch says only "fetch failed" and keeps the system error (ECONNREFUSED, ...) as its cause.
-  const codeOf = (x: { code?: unknown } | undefined): string | undefined => (typeof x?.code === 'string' ? x.code : undefined);
-  const code = codeOf(e) ?? codeOf(e?.cause);
-  const causeMessage = typeof e?.cause?.message === 'string' && e.cause.message !== e.message ? `: ${e.cause.message}` : '';
-  const what = `${typeof e?.message === 'string' ? e.message : String(error)}${causeMessage}`;
-  // node-fetch puts the full URL in its messages; keep only scheme, host and path.
-  const clean = what.replace(/https?:\/\/[^\s]+/g, (u) => redactUrl(u));
-  return new TransportError(`${context ? `${context}: ` : ''}${url ? `request to ${redactUrl(url)} failed: ` : ''}${clean}${code && !clean.includes(code) ? ` (${code})` : ''}`, { cause: error });
 }

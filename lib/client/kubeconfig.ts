@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import * as t from 'io-ts';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { KubeconfigError } from './config-errors.js';
+import { KubeconfigError } from '../errors/config-errors.js';
 
 /** A list that kubectl may write as `null` (`clusters: null`, `env: null`): decoded as `[]`, same error paths. */
 function list<C extends t.Mixed>(codec: C): t.Type<t.TypeOf<C>[], unknown> {

@@ -19,7 +19,7 @@
  *
  * Pure and free of Node built-ins: it only reads the `env` it is given.
  */
-import { ConfigError } from './config-errors.js';
+import { ConfigError } from '../errors/config-errors.js';
 
 /** The names of the variables read, uppercase first (Go's `getEnvAny`). */
 const HTTPS_PROXY = ['HTTPS_PROXY', 'https_proxy'] as const;

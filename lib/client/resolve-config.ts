@@ -7,11 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
-import { ConfigError, KubeconfigError } from './config-errors.js';
+import { ConfigError, KubeconfigError } from '../errors/config-errors.js';
 import { StaticCredentials, TokenFileCredentials, ExecCredentials, type HeaderPairs } from './credentials.js';
 import { validateExecConfig, type ExecClusterInfo, type ExecPluginConfig } from './exec-plugin.js';
 import { loadKubeconfigs, splitKubeconfigEnv, type MergedKubeconfig, type KubeconfigExec } from './kubeconfig.js';
-import { redactUrl, type CredentialProvider } from './kube-client.js';
+import type { CredentialProvider } from './kube-client.js';
+import { redactUrl } from './redact-url.js';
+import type { Log } from './log.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 import { createAgent, type TlsSettings } from './transport.js';
 import type { ClientOptions, Impersonation } from './create-client.js';
@@ -246,9 +248,9 @@ function impersonationHeaders(i: Impersonation | undefined): HeaderPairs {
  * explicit proxy (`proxyUrl`, `proxy-url`) or else the one the environment names (`HTTPS_PROXY`, `NO_PROXY`...).
  * @throws ConfigError, KubeconfigError, ExecPluginError (a plugin config that cannot work)
  */
-export async function resolveConfig(options: ClientOptions): Promise<ResolvedConfig> {
+export async function resolveConfig(options: ClientOptions, log: Log): Promise<ResolvedConfig> {
   const env = options.environment?.env ?? process.env;
-  const warn = options.onWarning ?? ((message: string) => console.warn(`kubex-rx: ${message}`));
+  const warn = options.onWarning ?? ((message: string) => log.warn(message));
   let settings: Settings;
   if (options.server !== undefined && options.kubeconfig === undefined && options.context === undefined) {
     settings = { tls: {}, source: 'options' };
@@ -297,7 +299,7 @@ export async function resolveConfig(options: ClientOptions): Promise<ResolvedCon
     const basic = Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64');
     auth = new StaticCredentials([['Authorization', `Basic ${basic}`], ...extra]);
   } else if (credential?.kind === 'tokenFile') {
-    auth = await TokenFileCredentials.open(credential.path, extra);
+    auth = await TokenFileCredentials.open(credential.path, extra, log);
   } else if (credential?.kind === 'exec') {
     validateExecConfig(credential.exec);
     const cluster: ExecClusterInfo = {
@@ -309,7 +311,7 @@ export async function resolveConfig(options: ClientOptions): Promise<ResolvedCon
       ...(settings.proxy ? { 'proxy-url': settings.proxy.href } : {}),
     };
     const agentFor = (cert: string, key: string): unknown => createAgent(server, { ...tls, cert, key }, proxy);
-    auth = new ExecCredentials(credential.exec, env, cluster, agentFor, extra);
+    auth = new ExecCredentials(credential.exec, env, cluster, agentFor, extra, log);
   } else if (extra.length > 0) {
     auth = new StaticCredentials(extra);
   }

@@ -1,4 +1,4 @@
-import { ConfigError } from './config-errors.js';
+import { ConfigError } from '../errors/config-errors.js';
 
 /**
  * Parses and checks an API server URL: http(s) only, no credentials in it (they would end up in logs). Shared by

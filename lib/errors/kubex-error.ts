@@ -17,14 +17,27 @@ export class KubexError extends Error {
 }
 
 /**
- * The network failed: connection refused or reset, DNS, TLS, a body that broke off before its end.
- * Transient by nature; the resilience operators retry it with backoff.
+ * The network failed: connection refused or reset, DNS, TLS, a proxy, a body that broke off before its end.
+ * Transient by nature; the resilience operators retry it with backoff. The message names the request (method and
+ * URL, without credentials or query) and then the reason, each once: `GET https://127.0.0.1:6443/api/v1/pods
+ * failed: connect ECONNREFUSED 127.0.0.1:6443`.
  *
  * @since 0.1.0
  */
 export class TransportError extends KubexError {
   /** The class name, `TransportError`, also in stack traces and `String(error)`. */
   override readonly name: string = 'TransportError';
+  /**
+   * The system error code when the platform gave one (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`,
+   * `DEPTH_ZERO_SELF_SIGNED_CERT`...); `undefined` otherwise, e.g. in browsers, whose `fetch` hides the cause.
+   * @since 0.2.0
+   */
+  readonly code: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = options?.code;
+  }
 }
 
 /**

@@ -3,6 +3,8 @@ import {
   type MonoTypeOperatorFunction, type SchedulerLike, type Subscription,
 } from 'rxjs';
 import type { Api } from '../api/api.js';
+import type { Log } from '../client/log.js';
+import { errorText, informerLog } from './informer-log.js';
 import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
 import { DecodeError } from '../errors/kubex-error.js';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
@@ -27,10 +29,12 @@ export type InformerObject = {
 
 /**
  * What an informer watches and lists through: an {@link Api} (or anything with its `resource`, `watch$` and
- * `list$`, e.g. a stub in a marble test).
+ * `list$`, e.g. a stub in a marble test). With the Api's `client` (and `namespace`), the informer reports its
+ * reconnections, relists and backoffs to the client's logger (since 0.2.0).
  * @since 0.1.0
  */
-export type InformerSource<T> = Pick<Api<T>, 'resource' | 'watch$' | 'list$'>;
+export type InformerSource<T> = Pick<Api<T>, 'resource' | 'watch$' | 'list$'> & Partial<Pick<Api<T>, 'client' | 'namespace'>>;
+
 
 /**
  * Options of {@link Informer} (`api.informer(options)`).
@@ -162,6 +166,8 @@ const IDLE: InformerState = { phase: 'idle', synced: false };
 export class Informer<T extends InformerObject> {
   readonly #api: InformerSource<T>;
   readonly #options: InformerOptions;
+  /** The client's log, each line prefixed with what this informer follows. */
+  readonly #log: Log;
   #session: Session<T> | undefined;
   /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
   #lastFailure: InformerState | undefined;
@@ -177,6 +183,7 @@ export class Informer<T extends InformerObject> {
     }
     this.#api = api;
     this.#options = options;
+    this.#log = informerLog(api, options);
   }
 
   /**
@@ -256,6 +263,7 @@ export class Informer<T extends InformerObject> {
     session.connection = this.#pipeline(session).subscribe({
       next: (event) => this.#apply(session, event),
       error: (error: unknown) => {
+        this.#log.error(`stopped: ${errorText(error)}`);
         this.#lastFailure = { phase: 'failed', synced: session.store.synced, error };
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
@@ -279,6 +287,7 @@ export class Informer<T extends InformerObject> {
     const changes = store.apply(event);
     for (const change of changes) session.events.next(change);
     if (wasRelisting && !store.relisting) {
+      this.#log.info(`in sync: ${store.size} object${store.size === 1 ? '' : 's'} at resourceVersion ${store.resourceVersion ?? '""'}`);
       // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
       session.events.next(isInitialEventsEnd(event) ? event : endBookmark(store.resourceVersion));
     } else if (event.type === 'BOOKMARK') {
@@ -338,15 +347,27 @@ export class Informer<T extends InformerObject> {
         }),
       );
 
+    const log = this.#log;
+    /** From now on, (re)list by list + watch; `why` is logged once. */
+    const useListWatch = (why: string): void => {
+      if (mode === 'listWatch') return;
+      mode = 'listWatch';
+      log.info(`${why}; listing then watching from now on`);
+    };
+
     const connect = defer((): Observable<WatchEvent<T>> => {
       const relist = cursor.resourceVersion === undefined || cursor.initialEventsRequired;
       states.next({ phase: relist ? 'syncing' : 'connecting', synced: store.synced });
       const seconds = timeoutSeconds();
-      if (!relist) return watch(seconds);
+      if (!relist) {
+        log.debug(`watching from resourceVersion ${cursor.resourceVersion ?? '""'} for ${seconds} s`);
+        return watch(seconds);
+      }
       store.beginRelist();
       // Two watch-lists in a row that ended (timeout, idle, error) before their end marker: whatever the reason,
       // list + watch is the safer way to get a complete state from this server (and it works on every server).
-      if (unfinishedWatchLists >= 2) mode = 'listWatch';
+      if (unfinishedWatchLists >= 2) useListWatch('two watch-lists in a row ended before their initial-events-end bookmark');
+      log.debug(mode === 'listWatch' ? 'listing, then watching' : 'watch-list: the current state, then changes');
       if (mode === 'listWatch') return listThenWatch(seconds);
       unfinishedWatchLists++;
       return watch(seconds).pipe(
@@ -354,18 +375,18 @@ export class Informer<T extends InformerObject> {
           if (event.type !== 'ADDED') unfinishedWatchLists = 0; // the initial state ended (marker, or live event)
         }),
         expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
-          mode = 'listWatch';
+          useListWatch(`no initial-events-end bookmark after ${options.initialSyncTimeout ?? 30_000} ms: the server ignores sendInitialEvents`);
           store.beginRelist();
           return listThenWatch(seconds);
         }, () => {
           // Live events before the marker: the server ignored sendInitialEvents but the legacy watch's initial
           // state is complete; carry on, and relist by list + watch from now on.
-          mode = 'listWatch';
+          useListWatch('live events before the initial-events-end bookmark: the server ignores sendInitialEvents');
         }),
         catchError((error: unknown) => {
           // 422 on sendInitialEvents or resourceVersionMatch: WatchList disabled, or a server before 1.27 (§1.3).
           if (error instanceof InvalidError && mode === 'watchList') {
-            mode = 'listWatch';
+            useListWatch(`the server refuses watch-lists (${errorText(error)})`);
             return listThenWatch(seconds);
           }
           return throwError(() => error);
@@ -379,8 +400,10 @@ export class Informer<T extends InformerObject> {
     return connect.pipe(
       trackBookmarks(cursor),
       idle === false ? (source) => source : idleTimeout<WatchEvent<T>>({ timeout: idle, scheduler }),
+      tap({ error: (error: unknown) => error instanceof GoneError && log.info(`${errorText(error)}; relisting`) }),
       // A relist right away; should the server answer 410 again and again, the backoff below paces it.
       retryOnGone(cursor, { scheduler, count: 3 }),
+      tap({ complete: () => log.debug('the server ended the watch; reconnecting') }),
       reconnectOnTimeout({ scheduler }),
       retryWithBackoff({
         ...options.backoff,
@@ -390,6 +413,7 @@ export class Informer<T extends InformerObject> {
         onRetry: ({ attempt, delay, error }) => {
           // After a bad line the resume position is untrustworthy: relist, as client-go does on decode errors.
           if (isDecodeFailure(error)) cursor.initialEventsRequired = true;
+          log.warn(`${errorText(error)}; ${error instanceof IdleTimeoutError ? 'reconnecting' : 'retrying'} in ${delay} ms (attempt ${attempt})`);
           states.next({ phase: error instanceof IdleTimeoutError ? 'stalled' : 'backingOff', synced: store.synced, attempt, delay, error });
         },
       }),

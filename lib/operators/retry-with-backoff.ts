@@ -1,5 +1,5 @@
 import { asyncScheduler, defer, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type ObservableInput, type SchedulerLike } from 'rxjs';
-import { ExecPluginError } from '../client/config-errors.js';
+import { ExecPluginError } from '../errors/config-errors.js';
 import { TransportError } from '../errors/kubex-error.js';
 import { IdleTimeoutError, WatchEndedTooSoonError } from '../errors/resilience-errors.js';
 import { GoneError, ServiceUnavailableError, StatusError, TooManyRequestsError } from '../errors/status-error.js';

@@ -3,11 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
 import { createClient } from '../../lib/client/create-client.js';
+import { isStatus } from '../../lib/api/is-status.js';
 import { ConflictError, InvalidError, NotFoundError, BadRequestError } from '../../lib/errors/status-error.js';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
 
-const { Pod, Node } = testResources;
+const { Pod, Node, ConfigMap } = testResources;
 let server: FakeApiServer;
 let pods: Api<KubernetesObject>;
 let nodes: Api<KubernetesObject>;
@@ -113,6 +114,19 @@ describe('delete$ and deleteCollection$', () => {
     const events = await watched;
     expect(events.map((e) => e.type)).toEqual(['DELETED']);
     await expect(one(pods.delete$('a'))).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('each outcome of a delete, told apart by isStatus: a Success Status, the last state, the object held by a finalizer', async () => {
+    const configMaps = new Api(ConfigMap, { client: pods.client, namespace: 'default' });
+    await one(configMaps.create$({ metadata: { name: 'cm' }, data: { a: '1' } }));
+    await one(pods.create$({ metadata: { name: 'gone' }, spec: nginx }));
+    await one(pods.create$({ metadata: { name: 'held', finalizers: ['example.com/cleanup'] }, spec: nginx }));
+    const outcomes: string[] = [];
+    for (const result of [await one(configMaps.delete$('cm')), await one(pods.delete$('gone')), await one(pods.delete$('held'))]) {
+      if (isStatus(result)) outcomes.push(`Status ${result.status ?? ''} ${result.details?.kind ?? ''}/${result.details?.name ?? ''}`);
+      else outcomes.push(`${result.metadata.name ?? ''}: ${result.metadata.deletionTimestamp ? `terminating (${(result.metadata.finalizers ?? []).join()})` : 'deleted'}`);
+    }
+    expect(outcomes).toEqual(['Status Success configmaps/cm', 'gone: deleted', 'held: terminating (example.com/cleanup)']);
   });
 
   it('honours preconditions', async () => {

@@ -326,6 +326,7 @@ describe.each(transports)('over %s', (_transport, fetch) => {
       server.create(Pod, pod('b')); // the line that gets cut
       const error = await done;
       expect(error).toBeInstanceOf(TransportError);
+      expect((error as Error).message).toMatch(new RegExp(`^GET ${server.url}/api/v1/namespaces/default/pods: the response broke off: [^/]+$`));
       expect(events).toEqual(['ADDED']);
     });
 
@@ -335,7 +336,9 @@ describe.each(transports)('over %s', (_transport, fetch) => {
       const dead = await createClient({ server: `http://127.0.0.1:${port}`, fetch });
       const error = (await errorOf(new Api(Pod, { client: dead }).watch$())) as TransportError;
       expect(error).toBeInstanceOf(TransportError);
-      expect(error.message).toMatch(/ECONNREFUSED/);
+      // Each fact once: the request (method, URL without the query), then the system's reason with the address.
+      expect(error.message).toBe(`GET http://127.0.0.1:${port}/api/v1/namespaces/default/pods failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(error.code).toBe('ECONNREFUSED');
     });
   });
 

@@ -1,10 +1,10 @@
 /**
  * Helpers for the connection specs: private temp dirs, kubeconfig files, an exec credential plugin written as a
- * small Node script, and a tiny CONNECT proxy on loopback.
+ * small Node script, and a tiny HTTP proxy on loopback.
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,25 +121,66 @@ export async function writePlugin(dir: string, plan: PluginPlan): Promise<TestPl
   return plugin;
 }
 
+/** What the test proxy saw: a CONNECT tunnel, or a plain request it forwarded. */
+export interface ProxiedRequest {
+  /** `host:port` of a CONNECT, or the absolute URL of a forwarded request. */
+  readonly target: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
 /**
- * A CONNECT-only HTTP proxy on loopback that records every tunnel it opens. `hosts` maps the host names or
- * addresses that clients ask for to the addresses the proxy connects to (its own name resolution), so a client
- * can reach a loopback server by a name that only the proxy knows.
+ * An HTTP proxy on loopback that records what it carries: CONNECT tunnels (how clients reach `https:` servers)
+ * and plain requests with an absolute URL (how Go, and kubex-rx, send requests for `http:` servers through a
+ * proxy). `hosts` maps the host names or addresses that clients ask for to the addresses the proxy connects to
+ * (its own name resolution), so a client can reach a loopback server by a name that only the proxy knows.
  */
-export async function startConnectProxy(options: { readonly hosts?: Readonly<Record<string, string>> } = {}): Promise<{
+export async function startConnectProxy(
+  options: {
+    readonly hosts?: Readonly<Record<string, string>>;
+    /** Answer every CONNECT with this status instead of opening the tunnel (e.g. 407). */
+    readonly refuseConnect?: { readonly status: number; readonly text: string };
+  } = {},
+): Promise<{
   readonly url: string;
-  readonly connects: { readonly target: string; readonly headers: IncomingHttpHeaders }[];
+  readonly connects: ProxiedRequest[];
+  readonly forwards: ProxiedRequest[];
   close(): Promise<void>;
 }> {
-  const connects: { target: string; headers: IncomingHttpHeaders }[] = [];
+  const connects: ProxiedRequest[] = [];
+  const forwards: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((_req, res) => res.writeHead(405).end());
+  const resolve = (host: string): string => options.hosts?.[host] ?? host;
+  const server = createServer((req, res) => {
+    const target = req.url ?? '';
+    if (!/^http:\/\//.test(target)) return void res.writeHead(405).end();
+    forwards.push({ target, headers: req.headers });
+    const url = new URL(target);
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    delete headers['proxy-connection'];
+    const upstream = httpRequest({ host: resolve(url.hostname), port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   server.on('connect', (req, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     connects.push({ target, headers: req.headers });
+    const refusal = options.refuseConnect;
+    if (refusal) {
+      client.end(`HTTP/1.1 ${refusal.status} ${refusal.text}\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     const i = target.lastIndexOf(':');
     const host = target.slice(0, i).replace(/^\[|\]$/g, '');
-    const upstream = connect(Number(target.slice(i + 1)), options.hosts?.[host] ?? host, () => {
+    const upstream = connect(Number(target.slice(i + 1)), resolve(host), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
@@ -158,6 +199,7 @@ export async function startConnectProxy(options: { readonly hosts?: Readonly<Rec
   return {
     url: `http://127.0.0.1:${port}`,
     connects,
+    forwards,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

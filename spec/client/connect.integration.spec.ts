@@ -197,6 +197,23 @@ describe('proxy-url', () => {
     expect((error as Error).message).toMatch(/proxy http:\/\/127\.0\.0\.1:\d+\//);
     expect((error as Error).message).not.toContain('proxy-secret');
   });
+
+  it('a proxy that refuses CONNECT (407) fails the request with a TransportError naming the proxy, not a Status from the cluster', async () => {
+    const proxy = await startConnectProxy({ refuseConnect: { status: 407, text: 'Proxy Authentication Required' } });
+    try {
+      const client = await clientFor({ token: STATIC_TOKEN }, {}, { 'proxy-url': proxy.url.replace('http://', 'http://u:proxy-secret@') });
+      const error = await firstValueFrom(new Api(Pod, { client }).list$()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      const target = new URL(server.url).host;
+      expect((error as Error).message).toBe(
+        `GET ${server.url}/api/v1/namespaces/team-a/pods failed: proxy ${proxy.url}/: CONNECT ${target} answered 407 Proxy Authentication Required`,
+      );
+      expect(proxy.connects).toHaveLength(1);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe('token files', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { ConfigError, createClient } from '../../lib/client/create-client.js';
-import { KubeClient, toTransportError } from '../../lib/client/kube-client.js';
+import { KubeClient } from '../../lib/client/kube-client.js';
+import { describeRequest, toTransportError } from '../../lib/client/transport-error.js';
 import type { FetchInitLike, FetchLike, FetchResponseLike } from '../../lib/client/fetch.js';
 import { TransportError } from '../../lib/errors/kubex-error.js';
 
@@ -54,11 +55,13 @@ describe('KubeClient headers', () => {
       namespace: 'default',
       fetch,
       headers: { 'X-Extra': '1' },
+      userAgent: 'kube-client-spec/1',
       auth: { credentials: () => ({ headers: [['Authorization', 'Bearer t'], ['Impersonate-Group', 'a'], ['Impersonate-Group', 'b']] }) },
     });
     await client.request({ path: '/api', headers: { authorization: 'overridden' } });
     expect(calls[0]!.init.headers).toEqual([
       ['Accept', 'application/json'],
+      ['User-Agent', 'kube-client-spec/1'],
       ['X-Extra', '1'],
       ['Authorization', 'Bearer t'],
       ['Impersonate-Group', 'a'],
@@ -99,15 +102,33 @@ describe('KubeClient headers', () => {
 });
 
 describe('toTransportError', () => {
-  it('keeps the cause, adds the code, and strips credentials and queries from URLs in the message', () => {
-    const cause = Object.assign(new Error('request to https://user:pw@h:1/api?token=abc failed, reason: connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const error = toTransportError(cause, 'https://user:pw@h:1/api/v1/pods?labelSelector=x');
+  it('names the request once, then the reason without the URL node-fetch repeats in it; keeps the cause and the code', () => {
+    const cause = Object.assign(new Error('request to https://user:pw@h:1/api/v1/pods?token=abc failed, reason: connect ECONNREFUSED 10.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const error = toTransportError(cause, describeRequest('GET', 'https://user:pw@h:1/api/v1/pods?labelSelector=x'));
     expect(error).toBeInstanceOf(TransportError);
     expect(error.cause).toBe(cause);
-    expect(error.message).toContain('ECONNREFUSED');
-    expect(toTransportError(Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }) })).message).toBe(
-      'fetch failed: connect refused (ECONNREFUSED)',
+    expect(error.code).toBe('ECONNREFUSED');
+    expect(error.message).toBe('GET https://h:1/api/v1/pods failed: connect ECONNREFUSED 10.0.0.1:1');
+  });
+
+  it('undici: the system error of the cause instead of "fetch failed", its code added when the text lacks it', () => {
+    const undici = Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }) });
+    expect(toTransportError(undici).message).toBe('connect refused (ECONNREFUSED)');
+    const both = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:6443'), new Error('connect ECONNREFUSED 127.0.0.1:6443')], ''), { code: 'ECONNREFUSED' }),
+    });
+    expect(toTransportError(both, 'GET http://localhost:6443/api').message).toBe(
+      'GET http://localhost:6443/api failed: connect ECONNREFUSED ::1:6443; connect ECONNREFUSED 127.0.0.1:6443',
     );
-    expect(error.message).not.toMatch(/user|pw|token=abc/);
+  });
+
+  it('a body that broke off says so once, with the reason node-fetch gave after its own copy of the URL', () => {
+    const cause = new Error('Invalid response body while trying to fetch https://h:1/api/v1/pods?watch=true: Premature close');
+    expect(toTransportError(cause, 'GET https://h:1/api/v1/pods', 'body').message).toBe('GET https://h:1/api/v1/pods: the response broke off: Premature close');
+  });
+
+  it('strips user info and queries from any other URL in the reason (a proxy\'s)', () => {
+    const message = toTransportError(new Error('proxy http://u:secret@p:3128/x?y=1 answered 502')).message;
+    expect(message).toBe('proxy http://p:3128/x answered 502');
   });
 });

@@ -1,7 +1,7 @@
 /** Parsing, decoding and merging kubeconfig files (no network). */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { KubeconfigError } from '../../lib/client/config-errors.js';
+import { KubeconfigError } from '../../lib/errors/config-errors.js';
 import { loadKubeconfigs, parseKubeconfig, splitKubeconfigEnv } from '../../lib/client/kubeconfig.js';
 import { tempDir, writePrivate } from './config-helpers.js';
 

@@ -1,6 +1,7 @@
 /**
  * `createClient` and the proxy environment variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), over real loopback
- * sockets: a FakeApiServer and a CONNECT proxy that records its tunnels. No fetch is mocked.
+ * sockets: a FakeApiServer and an HTTP proxy that records its CONNECT tunnels and the plain requests it forwards.
+ * No fetch is mocked.
  *
  * Loopback servers are never proxied (Go's rule), so the servers are addressed by names only the proxy can
  * resolve: `api.cluster.invalid` (RFC 6761: never resolves) and the service IP `10.96.0.1`, both in the server
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
-import { ConfigError } from '../../lib/client/config-errors.js';
+import { ConfigError } from '../../lib/errors/config-errors.js';
 import { createClient, type ClientOptions } from '../../lib/client/create-client.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import { TransportError } from '../../lib/errors/kubex-error.js';
@@ -161,11 +162,12 @@ describe('NO_PROXY', () => {
 });
 
 describe('HTTP_PROXY and { server } without a kubeconfig', () => {
-  it('tunnels requests to an http: server given as { server } through HTTP_PROXY', async () => {
+  it('sends requests to an http: server given as { server } through HTTP_PROXY, as plain proxy requests (as Go does)', async () => {
     const client = await createClient({ server: `http://${NAME}:${httpPort}`, environment: environment({ HTTP_PROXY: withCredentials(proxy) }) });
     expect(await listPods(client)).toEqual(['p1']);
-    expect(proxy.connects.map((c) => c.target)).toEqual([`${NAME}:${httpPort}`]);
-    expect(proxy.connects[0]!.headers['proxy-authorization']).toBe(`Basic ${b64(`proxyuser:${PROXY_SECRET}`)}`);
+    expect(proxy.forwards.map((f) => f.target)).toEqual([`http://${NAME}:${httpPort}/api/v1/namespaces/default/pods`]);
+    expect(proxy.forwards[0]!.headers['proxy-authorization']).toBe(`Basic ${b64(`proxyuser:${PROXY_SECRET}`)}`);
+    expect(proxy.connects).toHaveLength(0);
     expect(inspect(client, { showHidden: true, depth: 20 })).not.toContain(PROXY_SECRET);
   });
 
@@ -180,6 +182,7 @@ describe('HTTP_PROXY and { server } without a kubeconfig', () => {
     await expectDirect(await createClient({ server: `http://${NAME}:${httpPort}`, environment: environment({ HTTPS_PROXY: proxy.url }) }));
     await expectDirect(await createClient({ server: `http://${NAME}:${httpPort}`, environment: environment({ HTTP_PROXY: proxy.url, NO_PROXY: '.invalid' }) }));
     expect(proxy.connects).toHaveLength(1);
+    expect(proxy.forwards).toHaveLength(0);
   });
 
   it('a malformed HTTP_PROXY rejects createClient({ server }) with a ConfigError that hides the value', async () => {

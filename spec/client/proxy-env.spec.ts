@@ -3,7 +3,7 @@
  * which kubectl follows when a cluster has no `proxy-url`.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../../lib/client/config-errors.js';
+import { ConfigError } from '../../lib/errors/config-errors.js';
 import { proxyFromEnvironment } from '../../lib/client/proxy-env.js';
 
 const PROXY = 'http://proxy.corp:3128';

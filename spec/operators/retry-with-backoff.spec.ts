@@ -1,4 +1,4 @@
-import { ExecPluginError } from '../../lib/client/config-errors.js';
+import { ExecPluginError } from '../../lib/errors/config-errors.js';
 import { describe, expect, it } from '@jest/globals';
 import { defer, finalize, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';

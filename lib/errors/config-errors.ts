@@ -1,4 +1,4 @@
-import { KubexError } from '../errors/kubex-error.js';
+import { KubexError } from './kubex-error.js';
 
 /**
  * The client's configuration could not be used: no server, a malformed URL, an unreadable file, an unknown
