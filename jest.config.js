@@ -4,6 +4,7 @@
  */
 export default {
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/spec/setup-env.ts'],
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
