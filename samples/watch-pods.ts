@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   const { client, fake } = await connect();
   const pods = new Api(Pod, { client }); // Api<Pod>: events and results are typed and validated by the generated codec
   const where = `namespace ${pods.namespace}`;
-  if (!fake) console.log(`on ${client} (${flags.context ? `context ${flags.context}` : 'current context'}), ${where}: creating and deleting one pod there`);
+  // On a real cluster, say which one before writing anything: the kubeconfig context, the server and the namespace.
+  if (!fake) console.log(`on ${client.source}, server ${client.server.href}, ${where}: creating and deleting one pod there`);
 
   // The watcher: the state as ADDED events, then a bookmark marking its end, then live changes.
   const events = new ReplaySubject<WatchEvent<Pod>>();

@@ -200,6 +200,7 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
     fetch,
     ...(resolved.auth ? { auth: resolved.auth } : {}),
     agent: resolved.agent,
+    source: resolved.source,
     headers: options.headers,
     userAgent: options.userAgent,
   });

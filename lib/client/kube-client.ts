@@ -62,6 +62,8 @@ export interface KubeClientInit {
   readonly server: URL;
   /** The namespace of `Api`s that name none. */
   readonly namespace: string;
+  /** Where the configuration came from, for people: `kubeconfig context "kind-kind"`, `in-cluster`; default `options`. */
+  readonly source?: string;
   /** The transport every request goes through. */
   readonly fetch: FetchLike;
   /** Returns the `Authorization` (and other credential) headers; called for every request so rotated credentials apply. */
@@ -100,6 +102,12 @@ export class KubeClient {
   readonly server: URL;
   /** The namespace an `Api` uses when it names none (the kubeconfig context's, else `default`). */
   readonly namespace: string;
+  /**
+   * Where this client's configuration came from, to tell people which cluster they are about to act on:
+   * `kubeconfig context "kind-kind"`, `in-cluster`, or `options` (a server given in code). Holds no credential.
+   * @since 0.2.0
+   */
+  readonly source: string;
   readonly #fetch: FetchLike;
   readonly #auth: CredentialProvider | undefined;
   readonly #defaults: Readonly<Record<string, string>>;
@@ -112,6 +120,7 @@ export class KubeClient {
   constructor(init: KubeClientInit) {
     this.server = new URL(init.server.href.replace(/\/+$/, ''));
     this.namespace = init.namespace;
+    this.source = init.source ?? 'options';
     this.#fetch = init.fetch;
     const credentials = init.credentials;
     this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);

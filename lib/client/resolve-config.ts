@@ -46,6 +46,8 @@ export interface ResolvedConfig {
   readonly namespace: string;
   readonly auth: CredentialProvider | undefined;
   readonly agent: unknown;
+  /** Where the configuration came from: `kubeconfig context "x"`, `in-cluster` or `options`. */
+  readonly source: string;
 }
 
 function parseServer(value: string | URL, what: string, details?: { file?: string; field?: string }): URL {
@@ -315,7 +317,7 @@ export async function resolveConfig(options: ClientOptions, log: Log): Promise<R
   } else if (extra.length > 0) {
     auth = new StaticCredentials(extra);
   }
-  return { server, namespace: settings.namespace ?? 'default', auth, agent };
+  return { server, namespace: settings.namespace ?? 'default', auth, agent, source: settings.source };
 }
 
 /**

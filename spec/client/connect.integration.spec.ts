@@ -379,6 +379,7 @@ describe('KUBECONFIG and contexts', () => {
     // ctx-b lives in the second file, its cluster comes from the first.
     const b = await createClient({ context: 'ctx-b', environment: isolated(env) });
     expect(b.namespace).toBe('team-b');
+    expect(b.source).toBe('kubeconfig context "ctx-b"');
     expect((await listPods(b)).request.auth).toMatchObject({ method: 'basic', user: { username: 'carol' } });
 
     // The other order: the second file's current-context and entries win.
@@ -395,6 +396,7 @@ describe('KUBECONFIG and contexts', () => {
     );
     const client = await createClient({ environment: isolated({ KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }) });
     expect(client.namespace).toBe('team-b');
+    expect(client.source).toBe('kubeconfig context "home"');
     expect((await listPods(client)).names).toEqual(['pod-in-team-b']);
   });
 
@@ -451,6 +453,8 @@ describe('in-cluster configuration', () => {
     const client = await createClient({ environment: { env: inClusterEnv(), homeDir: join(tmp.dir, 'home'), serviceAccountDir: dir } });
     expect(String(client)).toBe(`KubeClient(${server.url}/)`);
     expect(client.namespace).toBe('kube-ns');
+    expect(client.source).toBe('in-cluster');
+    expect((await createClient({ server: server.url })).source).toBe('options');
     const { names, request } = await listPods(client);
     expect(names).toEqual(['pod-in-kube-ns']);
     expect(request.auth).toMatchObject({ method: 'token', user: { username: 'system:serviceaccount:kube-ns:default' } });
