@@ -1,6 +1,7 @@
 /**
  * `kubex-rx/nestjs`: kubex-rx for NestJS. A `KubexModule` providing the client, `Api`s and `Informer`s per
- * resource type, a Terminus-compatible health indicator, and server-sent events for `@Sse()`.
+ * resource type, a Terminus-compatible health indicator, server-sent events for `@Sse()`, and `syncedStore()` to
+ * serve an informer's store from a route (503, never a hanging request, while it is not in sync).
  *
  * Needs `@nestjs/common` (tested with v12) and `rxjs`; `@nestjs/terminus` only if you use its `HealthCheckService`.
  * The main entry point `kubex-rx` never imports NestJS.
@@ -30,3 +31,4 @@ export {
   type KubexHealthIndicatorResult,
 } from './health.js';
 export { toMessageEvent, toServerSentEvents, type WatchMessageEvent } from './sse.js';
+export { syncedStore, type SyncedStoreOptions, type SyncedStoreUnavailableBody } from './synced-store.js';
