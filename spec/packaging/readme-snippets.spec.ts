@@ -1,6 +1,7 @@
 /**
  * Every TypeScript block of README.md compiles, as a user would paste it, against the packed tarball installed in
- * fresh projects (spec/packaging/consumer.ts: the tarball is packed once and shared with pack.spec):
+ * a fresh project (spec/packaging/consumer.ts: the tarball is packed once and shared with pack.spec), in three
+ * apps side by side:
  *
  * - plain blocks, each a file of one ESM project, in one tsc run with `strict`, `exactOptionalPropertyTypes`,
  *   `noUncheckedIndexedAccess`, `module`/`moduleResolution` `nodenext` and the library's declarations checked; the
