@@ -64,7 +64,8 @@ export interface InformerStateSource {
   readonly state: InformerState;
 }
 
-function describeError(error: unknown): string {
+/** An error as `Name: message` (never holds credentials: kubex-rx messages cut URLs to scheme, host and path). */
+export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -1,6 +1,7 @@
 /**
  * `kubex-rx/nestjs`: kubex-rx for NestJS. A `KubexModule` providing the client, `Api`s and `Informer`s per
- * resource type, a Terminus-compatible health indicator, and server-sent events for `@Sse()`.
+ * resource type, a Terminus-compatible health indicator, server-sent events for `@Sse()`, and `syncedStore()` to
+ * serve an informer's store from a route (503, never a hanging request, while it is not in sync).
  *
  * Needs `@nestjs/common` 10, 11 or 12 and `rxjs`; `@nestjs/terminus` 11 or 12 only if you use its
  * `HealthCheckService` (Terminus 10 counts a `down` result as up). Works from CommonJS apps (`nest new` makes
@@ -31,3 +32,4 @@ export {
   type KubexHealthIndicatorResult,
 } from './health.js';
 export { toMessageEvent, toServerSentEvents, type WatchMessageEvent } from './sse.js';
+export { syncedStore, type SyncedStoreOptions, type SyncedStoreUnavailableBody } from './synced-store.js';

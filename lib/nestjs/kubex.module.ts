@@ -125,7 +125,7 @@ function featureProviders(resources: readonly KubexResource[] | undefined, calle
       const informerToken = getInformerToken(resource);
       providers.push({
         provide: informerToken,
-        useFactory: (client: KubeClient, lifetime: KubexLifetime) => lifetime.informer(makeApi(client).informer(options)),
+        useFactory: (client: KubeClient, lifetime: KubexLifetime) => lifetime.informer(makeApi(client).informer(options), `${resource.kind} informer`),
         inject: [KUBE_CLIENT, LIFETIME],
       });
       tokens.push(informerToken);

@@ -1,23 +1,25 @@
 /**
- * Bootstraps the Angular sample: a zoneless standalone app that lists pods live (see pod-list.component.ts).
+ * Runs the README's Angular app in a plain page: samples/angular/src holds the README's two files as they are
+ * (spec/packaging/readme-snippets.spec.ts checks it, and compiles them in an `ng new` app with Angular's compiler).
+ * This file stands in for the `src/main.ts` that `ng new` generates, with two differences: it compiles the
+ * components just in time (`@angular/compiler`; the Angular CLI compiles them ahead of time instead), and
+ * `?server=URL` points the app at another server than the README's (the page's own origin, behind a proxy), e.g.
+ * a FakeApiServer started with `cors: true`. The last provider of a token wins, so that one replaces the README's.
  *
- * The cluster is reached through `kubectl proxy` (default `http://127.0.0.1:8001`; start it with
- * `kubectl proxy --port=8001 --accept-hosts='.*'` and serve the page from the proxy's origin, or put both behind
- * your authenticating proxy). `?server=URL` picks another server, e.g. a FakeApiServer started with `cors: true`.
- *
- * `npm run sample:angular` bundles it with esbuild into `dist-samples/angular/` (JIT: Angular CLI apps compile
- * the same component ahead of time and need no `@angular/compiler` import).
+ * `npm run sample:angular` bundles it with esbuild into `dist-samples/angular/`, beside index.html (whose
+ * `<app-root>` is the element `ng new` puts there).
  */
 import '@angular/compiler';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { provideKubex } from '../../lib/angular/index.js';
-import { PodListComponent } from './pod-list.component.js';
+import { provideKubex } from 'kubex-rx/angular';
+import { App } from './src/app/app.js';
+import { appConfig } from './src/app/app.config.js';
 
-const server = new URLSearchParams(location.search).get('server') ?? 'http://127.0.0.1:8001';
+const server = new URLSearchParams(location.search).get('server');
 
-bootstrapApplication(PodListComponent, {
-  providers: [provideZonelessChangeDetection(), provideKubex({ server, namespace: 'default' })],
+bootstrapApplication(App, {
+  providers: [...appConfig.providers, provideZonelessChangeDetection(), ...(server === null ? [] : [provideKubex({ server, namespace: 'default' })])],
 }).catch((error: unknown) => {
   console.error(error);
   document.body.append(Object.assign(document.createElement('pre'), { id: 'error', textContent: String(error) }));

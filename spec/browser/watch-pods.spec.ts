@@ -5,6 +5,7 @@
  * and deleted on the server. Skipped with a message when Chromium is not installed, except in CI (`CI` set).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'esbuild';
@@ -125,9 +126,11 @@ if (chromiumPath === undefined) {
       }
     }, 60_000);
 
-    it('the Angular sample (samples/angular, zoneless, JIT) lists pods live', async () => {
+    it('the Angular sample (the README app, zoneless, JIT) lists pods live in the page `ng new` generates', async () => {
       const { code } = await bundleForBrowser(join(REPO_ROOT, 'samples/angular/main.ts'), { tsconfig: join(REPO_ROOT, 'samples/angular/tsconfig.json') });
-      const site = await servePage(pageHtml('kubex-rx Angular sample', '<app-pod-list></app-pod-list>'), code);
+      // The body of the index.html `ng new` writes (`<app-root></app-root>`): the app must render into it.
+      const body = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(REPO_ROOT, 'spec/packaging/stand-ins/angular/src/index.html'), 'utf8'))![1]!;
+      const site = await servePage(pageHtml('kubex-rx Angular sample', body), code);
       const fake = await FakeApiServer.start({ cors: true });
       const page = await browser.newPage();
       const logs: string[] = [];
@@ -152,15 +155,21 @@ if (chromiumPath === undefined) {
         fake.delete(Pod, 'api-1', 'default');
         await waitFor('no pods');
         expect(logs.filter((l) => l.startsWith('pageerror') || l.startsWith('console.error'))).toEqual([]);
+      } catch (error) {
+        await fake.close(); // else its open watches keep jest from exiting after the failure
+        throw error;
       } finally {
         await page.close();
         await site.close();
       }
       // Closing the page closed the informer's watch: race-free, from the watch's own record.
-      const watches = fake.watchLog;
-      expect(watches.length).toBeGreaterThan(0);
-      expect(await Promise.all(watches.map((w) => w.closed))).toEqual(watches.map(() => 'client'));
-      await fake.close();
+      try {
+        const watches = fake.watchLog;
+        expect(watches.length).toBeGreaterThan(0);
+        expect(await Promise.all(watches.map((w) => w.closed))).toEqual(watches.map(() => 'client'));
+      } finally {
+        await fake.close();
+      }
     }, 60_000);
 
     it('without CORS on the server the browser refuses the cross-origin watch, and the page reports it', async () => {
