@@ -104,6 +104,8 @@ beforeAll(async () => {
   const root = await createConsumer({
     install: [
       '@types/node@^20.19',
+      // The README's logging example uses pino.
+      ...pinned('pino'),
       // What `nest new` installs (and @nestjs/terminus, which the README's app adds).
       ...pinned('@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/terminus', 'reflect-metadata', 'rxjs'),
       // What `ng new` installs and `ng build` compiles with (not the CLI and its bundler: ngc is Angular's compiler).
