@@ -309,11 +309,21 @@ export function applyConfiguration(live: JsonMap | undefined, config: JsonMap, m
   // Deepest first, so removing a list item never shifts a path still to be removed.
   for (const o of dropped.sort((a, b) => b.path.length - a.path.length)) removePath(merged, o.path);
   mine.fields = applied;
-  mine.time = now();
   mine.apiVersion = apiVersion;
+  // The apply's time moves only when the object changed: structured-merge-diff's `Updater.Apply` returns no object
+  // for a no-op apply, and AM:`util/managedfields/internal/managedfieldsupdater.go` `Apply` then keeps the live
+  // object and sets `managed.Times()[fieldManager]` only `if object != nil`. So a no-op apply leaves managedFields as
+  // they were and the store sees an unchanged object (no new resourceVersion, no event).
+  if (!live || !jsonEqual(withoutManagedFields(merged), withoutManagedFields(live))) mine.time = now();
   const meta = (isMap(merged['metadata']) ? merged['metadata'] : (merged['metadata'] = {})) as JsonMap;
   meta['managedFields'] = writeEntries(entries);
   return { object: merged };
+}
+
+function withoutManagedFields(obj: JsonMap): JsonMap {
+  if (!isMap(obj['metadata'])) return obj;
+  const { managedFields: _managedFields, ...metadata } = obj['metadata'];
+  return { ...obj, metadata };
 }
 
 /** Re-exported for documentation: the merge keys the ownership model uses. @internal @since 0.1.0 */

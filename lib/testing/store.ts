@@ -6,6 +6,7 @@
  * Internal to `lib/testing`; the public surface is {@link FakeApiServer}.
  */
 import { randomUUID } from 'node:crypto';
+import { strategyFor } from './strategies.js';
 
 /** A JSON object. @internal @since 0.1.0 */
 export type JsonObject = Record<string, unknown>;
@@ -222,6 +223,16 @@ function specPart(obj: JsonObject): string {
   return JSON.stringify(rest);
 }
 
+/** JSON with object keys sorted at every level: equal for equal content, whatever the key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
 /**
  * Options of a store write. `dryRun`: validate and build the result, but change nothing, take no RV and emit no
  * event (the `dryRun=All` of the HTTP API).
@@ -382,7 +393,8 @@ export class FakeStore {
     // A dry-run create is never stored, so it gets no resourceVersion (DryRunnableStorage.Create copies the object as is).
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);
-    meta['generation'] = 1;
+    // The kind's PrepareForCreate sets generation 1, or leaves it as sent (lib/testing/strategies.ts).
+    if (strategyFor(r.apiVersion, r.kind).generation === 'spec') meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
     if (options.dryRun) return rec;
@@ -426,14 +438,24 @@ export class FakeStore {
       prevMeta['deletionTimestamp'] !== undefined &&
       !hasFinalizers(meta) &&
       (prevMeta['deletionGracePeriodSeconds'] === undefined || prevMeta['deletionGracePeriodSeconds'] === 0);
-    const rv = options.dryRun ? Number(prevMeta['resourceVersion']) : ++this.rv;
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
     meta['creationTimestamp'] = prevMeta['creationTimestamp'];
+    if (strategyFor(r.apiVersion, r.kind).generation === 'spec') {
+      // PrepareForUpdate: `if !apiequality.Semantic.DeepEqual(newX.Spec, oldX.Spec) { newX.Generation = oldX.Generation + 1 }`
+      // (lib/testing/strategies.ts); everything but metadata and status counts as the spec.
+      const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;
+      meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
+    }
+    // A write that changes nothing is not written: AS:`storage/etcd3/store.go` `GuaranteedUpdate` compares the newly
+    // encoded object with the stored bytes (`if !origState.stale && bytes.Equal(data, origState.data)`) and, when
+    // equal, returns the existing object without a transaction: no new resourceVersion, so no watch event. Key order
+    // never differs on a real server (Go encodes structs in field order and maps sorted), hence a canonical compare.
+    meta['resourceVersion'] = prevMeta['resourceVersion'];
+    const unchanged = this.record(r, namespace, name, prev.rv, obj, meta);
+    if (!finalize && canonicalJson(unchanged.object) === canonicalJson(prev.object)) return prev;
+    const rv = options.dryRun ? Number(prevMeta['resourceVersion']) : ++this.rv;
     meta['resourceVersion'] = String(rv);
-    const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;
-    // metadata.generation moves only when the desired state (everything but metadata and status) changes.
-    meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
     const rec = this.record(r, namespace, name, rv, obj, meta);
     if (options.dryRun) return rec;
     if (finalize) {

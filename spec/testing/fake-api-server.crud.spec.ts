@@ -231,7 +231,7 @@ describe('POST: create', () => {
 });
 
 describe('PUT: replace', () => {
-  it('200; keeps uid/creationTimestamp; bumps RV always and generation only on spec changes; MODIFIED', async () => {
+  it('200; keeps uid/creationTimestamp; bumps RV on each change (no-op writes: writes-noop spec) and generation only on spec changes; MODIFIED', async () => {
     const created = server.create(Pod, pod('a', { namespace: 'ns' })) as any;
     const w = await watchFromNow();
     const labelled = { ...created, metadata: { ...created.metadata, labels: { x: '1' } } };

@@ -229,8 +229,9 @@ describe('FakeApiServer watch: live events (§6, §10, checklist 11)', () => {
     const c = await watch('/api/v1/watch/namespaces/ns/pods/b');
     const events = await c.events$(1);
     expect(events[0]!.object.metadata.name).toBe('b');
-    server.update(Pod, pod('a'));
-    server.update(Pod, pod('b'));
+    // Real changes: an update that changes nothing emits no event (AS:storage/etcd3/store.go GuaranteedUpdate).
+    server.update(Pod, pod('a', 'ns', { v: '2' }));
+    server.update(Pod, pod('b', 'ns', { v: '2' }));
     expect((await c.events$(2))[1]!.object.metadata.name).toBe('b');
   });
 
@@ -265,7 +266,7 @@ describe('FakeApiServer watch: resume from an RV and expiry (§4.2, checklist 13
   it('replays the changes after RV N from history', async () => {
     server.create(Pod, pod('a'));
     const from = server.resourceVersion;
-    server.update(Pod, pod('a'));
+    server.update(Pod, pod('a', 'ns', { v: '2' })); // a real change: a no-op update would emit nothing
     server.create(Pod, pod('b'));
     const c = await watch(`${PODS}?watch=1&resourceVersion=${from}`);
     const events = await c.events$(2);
@@ -275,7 +276,7 @@ describe('FakeApiServer watch: resume from an RV and expiry (§4.2, checklist 13
   it('too old RV: HTTP 200, exactly one ERROR 410 Expired, clean close', async () => {
     server.create(Pod, pod('a'));
     const old = server.resourceVersion;
-    server.update(Pod, pod('a'));
+    server.update(Pod, pod('a', 'ns', { v: '2' })); // a real change: a no-op update would not move the RV
     server.compact();
     const c = await watch(`${PODS}?watch=1&resourceVersion=${old}`);
     expect(c.status).toBe(200);
