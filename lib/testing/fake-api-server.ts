@@ -8,42 +8,37 @@ import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../resource/define-resource.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
-import { BUILTIN_BOOKMARK_SKELETONS, testResources } from './resources.js';
+import { testResources } from './resources.js';
 import {
   badRequestStatus,
   forbiddenStatus,
   internalErrorStatus,
   makeStatus,
-  objectNotFoundStatus,
   requestEntityTooLargeStatus,
   resourceNotFoundStatus,
-  tooLargeResourceVersionStatus,
-  tooOldResourceVersionStatus,
-  type StatusBody,
 } from './status.js';
-import { FakeStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreEventType, type StoreResource } from './store.js';
+import { FakeStore, type ObjectInput } from './store.js';
 import { FakeAuth, type AuthorizationAttributes } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
-import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
-import { bookmarkTableJson, includeObjectOf, tableJson, type IncludeObject } from './table.js';
+import { includeObjectOf } from './table.js';
 import { allKinds } from './all-kinds.js';
-import { serveDiscovery, serveResourceList, type DiscoveryResource } from './discovery.js';
-import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
+import { serveDiscovery, serveResourceList } from './discovery.js';
+import { HttpError, WriteHandlers, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 import type {
   FakeApiServerConfig,
   FakeApiServerOptions,
   HttpFault,
   RecordedRequest,
   RegisterOptions,
-  ResourceRef,
-  WatchCloseReason,
   WatchErrorInput,
   WatchInfo,
 } from './server-types.js';
 import { noop, timer, WaitList } from './wait-list.js';
+import { ResourceRegistry, type Registered } from './registry.js';
+import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
+import { ReadHandlers } from './reads.js';
 import { boolParam, methodNotAllowed, negotiate, notAcceptable, parsePath, verbOf, type Route } from './routing.js';
-import { decodeContinue, encodeContinue, matcher, parseListOptions, parseResourceVersion, type ListOptions } from './list-options.js';
+import { matcher, parseListOptions } from './list-options.js';
 import { writeFault, writeRaw, writeStatus, writeText } from './responses.js';
 import { answerCors, authenticateRequest } from './filters.js';
 
@@ -55,187 +50,12 @@ const DEFAULT_WAIT_MS = 5000;
 const DEFAULT_MAX_WATCH_QUEUE_BYTES = 64 * 1024 * 1024;
 /** etcd's default request size limit, which kube-apiserver uses as its body limit (`MaxRequestBodyBytes`, 3 MiB). */
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
-/** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
-const RETURNS_DELETED_OBJECT = new Set(['/api/v1/pods', '/api/v1/services', '/api/v1/namespaces']);
-/** Name rules of the built-in kinds that are not RFC 1123 subdomains (`ValidateNamespaceName`, `ValidateServiceName`). */
-const BUILTIN_NAME_RULES: Readonly<Record<string, NameRule>> = { '/api/v1/namespaces': 'label', '/api/v1/services': 'label1035' };
 
 /** The TLS material a server runs with. */
 interface ServerTls {
   readonly server: TestCertificate;
   readonly ca: string | undefined;
   readonly pki: TestPki | undefined;
-}
-
-interface Registered {
-  readonly resource: ResourceRef;
-  readonly store: StoreResource;
-  readonly skeleton: Readonly<Record<string, unknown>>;
-  readonly deleteReturnsObject: boolean;
-  readonly strategicMergePatch: boolean;
-  readonly nameRule: NameRule;
-  /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
-  readonly typeMetaPrefix: string;
-}
-
-/** One open watch. */
-class Watch implements WatchInfo {
-  closeReason: WatchCloseReason | undefined;
-  readonly closed: Promise<WatchCloseReason>;
-  /** RV of the last event sent (or the start RV): events at or below it are skipped (§6: strictly increasing). */
-  lastRV = 0;
-  /** Receives live events (after its initial phase). */
-  live = false;
-  private endCause: WatchCloseReason | undefined;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private resolveClosed!: (r: WatchCloseReason) => void;
-  readonly output: WatchOutput;
-
-  constructor(
-    readonly id: number,
-    readonly request: RecordedRequest,
-    private readonly reg: Registered,
-    readonly namespace: string | undefined,
-    /** The object name of a single-item watch through the deprecated `/watch/.../NAME` path. */
-    private readonly name: string | undefined,
-    readonly timeoutMs: number,
-    private readonly opts: ListOptions,
-    private readonly metadataOnly: boolean,
-    res: ServerResponse,
-    private readonly server: ServerInternals,
-    /** Table output (§8): each event's object is a one-row Table, column definitions on the first only. */
-    private readonly table?: IncludeObject,
-  ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.output = new WatchOutput(res, server, (by) => this.onClose(by));
-  }
-
-  get resource(): ResourceRef {
-    return this.reg.resource;
-  }
-
-  get allowBookmarks(): boolean {
-    return this.opts.allowWatchBookmarks;
-  }
-
-  addTimer(t: NodeJS.Timeout): void {
-    this.timers.push(t);
-  }
-
-  private onClose(by: OutputEnd): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.live = false;
-    this.closeReason =
-      by === 'client' ? 'client' : by === 'dropped' ? 'dropped' : by === 'evicted' ? 'unresponsive' : (this.endCause ?? 'ended');
-    this.server.watchClosed(this);
-    this.resolveClosed(this.closeReason);
-  }
-
-  matches(rec: ObjectRecord): boolean {
-    if (this.namespace !== undefined && rec.namespace !== this.namespace) return false;
-    if (this.name !== undefined && rec.name !== this.name) return false;
-    if (!this.opts.labelSelector.empty && !this.opts.labelSelector.matches(rec.labels)) return false;
-    if (!this.opts.fieldSelector.empty && !this.opts.fieldSelector.matches(rec.fields)) return false;
-    return true;
-  }
-
-  /** Whether the next Table event still carries the column definitions (only the first does, §8). */
-  private tableHeaders = true;
-
-  /** One event line: the object as stored, PartialObjectMetadata, or a one-row Table. */
-  private lineOf(rec: ObjectRecord, type: StoreEventType): string {
-    if (!this.table) return rec.line(type, this.metadataOnly);
-    const headers = this.tableHeaders;
-    this.tableHeaders = false;
-    return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers).trimEnd()}}\n`;
-  }
-
-  /**
-   * A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV.
-   * `initial`: part of the history replay a watch starts with (not counted toward the queue bound).
-   */
-  deliver(e: StoreEvent, initial = false): void {
-    if (!this.live || e.rv <= this.lastRV) return;
-    if (this.namespace !== undefined && e.current.namespace !== this.namespace) return;
-    let line: string | undefined;
-    if (e.type === 'MODIFIED') {
-      const now = this.matches(e.current);
-      const before = this.matches(e.previous!);
-      if (now) line = this.lineOf(e.current, before ? 'MODIFIED' : 'ADDED');
-      else if (before) line = this.lineOf(e.left, 'DELETED');
-    } else if (this.matches(e.current)) {
-      line = this.lineOf(e.current, e.type);
-    }
-    if (line === undefined) return;
-    this.lastRV = e.rv;
-    this.output.push(line, initial ? 'initial' : 'event');
-  }
-
-  /** The initial ADDED events, sorted by namespace/name, each with its own RV (§6, checklist 9). */
-  sendSnapshot(records: readonly ObjectRecord[]): void {
-    for (const rec of records) if (this.matches(rec)) this.output.push(this.lineOf(rec, 'ADDED'), 'initial');
-  }
-
-  /** A BOOKMARK of the watched kind carrying only `metadata.resourceVersion` (+ the end annotation) (§3.1). */
-  sendBookmark(rv: number, initialEventsEnd: boolean): void {
-    const metadata: JsonObject = { resourceVersion: String(rv) };
-    if (initialEventsEnd) metadata['annotations'] = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
-    const object = this.metadataOnly
-      ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
-      : { kind: this.reg.resource.kind, apiVersion: this.reg.resource.apiVersion, metadata, ...this.reg.skeleton };
-    let line: string;
-    if (this.table) {
-      const headers = this.tableHeaders;
-      this.tableHeaders = false;
-      line = `{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`;
-    } else {
-      line = `{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`;
-    }
-    // A periodic bookmark that does not fit under the queue bound is skipped (the cacher's nonblockingAdd).
-    if (this.output.push(line, initialEventsEnd ? 'initial' : 'bookmark')) this.lastRV = Math.max(this.lastRV, rv);
-  }
-
-  /** A periodic bookmark: only with allowWatchBookmarks, only when the global RV moved past what was sent (§3.2). */
-  maybeBookmark(): void {
-    if (!this.opts.allowWatchBookmarks || !this.live || this.output.terminal) return;
-    const rv = this.server.currentRV;
-    if (rv > this.lastRV) this.sendBookmark(rv, false);
-  }
-
-  /** One ERROR event, then a clean close; never more than one (§10, checklist 19). */
-  fail(status: StatusBody): void {
-    if (this.output.terminal) return;
-    this.live = false;
-    this.endCause = 'error';
-    this.output.pushFinal(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
-  }
-
-  end(cause: WatchCloseReason): void {
-    if (this.output.closed) return;
-    this.live = false;
-    this.endCause ??= cause;
-    this.output.end();
-  }
-
-  drop(midLine: boolean): void {
-    if (this.output.closed) return;
-    if (!midLine) this.live = false;
-    this.output.drop(midLine);
-  }
-
-  /** Closes the watch as unresponsive (see {@link WatchOutput.evict}); `false` if it was already ending. */
-  evict(): boolean {
-    return this.output.evict();
-  }
-}
-
-/** What a Watch needs from the server. */
-interface ServerInternals {
-  readonly chunking: ChunkingMode;
-  readonly stalled: boolean;
-  readonly maxQueueBytes: number | false;
-  readonly currentRV: number;
-  watchClosed(w: Watch): void;
 }
 
 /**
@@ -279,21 +99,19 @@ export class FakeApiServer {
   private readonly tlsMaterial: { readonly ca: string | undefined; readonly pki: TestPki | undefined } | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly store: FakeStore;
-  private readonly byBasePath = new Map<string, Map<string, Registered>>();
-  private readonly byKey = new Map<string, Registered>();
-  private readonly open = new Set<Watch>();
-  private readonly openByKey = new Map<string, Set<Watch>>();
+  private readonly registry = new ResourceRegistry();
+  private readonly open = new OpenWatches();
   private readonly requestWaiters = new WaitList<RecordedRequest>();
   private readonly openCountWaiters = new WaitList<number>();
   private readonly closeWaiters = new WaitList<WatchInfo>();
   private faults: { remaining: number; fault: HttpFault; match: (r: RecordedRequest) => boolean }[] = [];
   private isStalled = false;
-  private nextWatchId = 1;
   private closing: Promise<void> | undefined;
   private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
   private readonly internals: ServerInternals;
   private baseUrl = '';
   private readonly writes: WriteHandlers;
+  private readonly reads: ReadHandlers;
   private readonly validators = new Map<string, ObjectValidator>();
 
   private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
@@ -313,10 +131,7 @@ export class FakeApiServer {
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     this.writes = new WriteHandlers(this.store);
-    this.store.onEvent = (e) => {
-      const watches = this.openByKey.get(e.resourceKey);
-      if (watches) for (const w of watches) w.deliver(e);
-    };
+    this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
     for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
     const self = this;
@@ -333,6 +148,15 @@ export class FakeApiServer {
       },
       watchClosed: (w) => this.onWatchClosed(w),
     };
+    this.reads = new ReadHandlers(this.store, {
+      config: this.config,
+      internals: this.internals,
+      watchOpened: (w) => {
+        this.open.add(w);
+        this.watchLog.push(w);
+        this.openCountWaiters.notify(this.open.size);
+      },
+    });
     this.auth = options.auth ? new FakeAuth(options.auth, tls !== undefined) : undefined;
     this.cors = options.cors;
     this.tlsMaterial = tls ? { ca: tls.ca, pki: tls.pki } : undefined;
@@ -445,36 +269,11 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
-    const key = `${resource.basePath}/${resource.plural}`;
-    const existing = this.byKey.get(key);
-    if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
-      throw new Error(`FakeApiServer.register: ${key} is already registered as ${existing.resource.kind}`);
-    }
-    const { codec: _codec, ...ref } = resource;
-    const reg: Registered = {
-      resource: ref,
-      store: { key, apiVersion: resource.apiVersion, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
-      skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
-      deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),
-      strategicMergePatch:
-        options.strategicMergePatch ?? existing?.strategicMergePatch ?? (!resource.group.includes('.') || resource.group.endsWith('.k8s.io')),
-      nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
-      typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
-    };
-    this.byKey.set(key, reg);
-    let plurals = this.byBasePath.get(resource.basePath);
-    if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
-    plurals.set(resource.plural, reg);
+    this.registry.register(resource, options);
   }
 
   private registered<T>(resource: Resource<T>): Registered {
-    const reg = this.byKey.get(`${resource.basePath}/${resource.plural}`);
-    if (reg) {
-      if (reg.resource.kind !== resource.kind) throw new Error(`FakeApiServer: ${resource.basePath}/${resource.plural} is registered as ${reg.resource.kind}, not ${resource.kind}`);
-      return reg;
-    }
-    this.register(resource);
-    return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
+    return this.registry.registered(resource);
   }
 
   // ---------------------------------------------------------------- programmatic store access
@@ -767,7 +566,6 @@ export class FakeApiServer {
 
   private onWatchClosed(w: Watch): void {
     this.open.delete(w);
-    this.openByKey.get(`${w.resource.basePath}/${w.resource.plural}`)?.delete(w);
     this.openCountWaiters.notify(this.open.size);
     this.closeWaiters.notify(w);
   }
@@ -852,11 +650,11 @@ export class FakeApiServer {
     const fault = this.takeFault(recorded);
     if (fault) return writeFault(req, res, fault, route, recorded, this.config.user);
     if (!route && (recorded.method === 'GET' || recorded.method === 'HEAD')) {
-      const found = serveDiscovery(url.pathname, req, this.discoveryResources());
+      const found = serveDiscovery(url.pathname, req, this.registry.discoveryResources());
       if (found) return writeRaw(res, found.code, found.contentType, found.body);
     }
     // An unknown group or version falls through to Go's http.NotFound (§4.5).
-    if (!route || !this.byBasePath.has(route.basePath)) return writeText(res, 404, '404 page not found');
+    if (!route || !this.registry.servesGroupVersion(route.basePath)) return writeText(res, 404, '404 page not found');
 
     const method = recorded.method;
     if (tooLarge) return writeStatus(res, requestEntityTooLargeStatus(this.config.maxRequestBodyBytes));
@@ -874,9 +672,9 @@ export class FakeApiServer {
   private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
     if (route.plural === undefined) {
       if (method !== 'GET') throw new HttpError(methodNotAllowed());
-      return writeRaw(res, 200, 'application/json', serveResourceList(route.basePath, this.discoveryResources()));
+      return writeRaw(res, 200, 'application/json', serveResourceList(route.basePath, this.registry.discoveryResources()));
     }
-    const reg = this.byBasePath.get(route.basePath)?.get(route.plural);
+    const reg = this.registry.lookup(route.basePath, route.plural);
     // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
     // namespaced kind without namespace; subresources: all 404 with the generic Status (§4.5).
     if (
@@ -893,10 +691,10 @@ export class FakeApiServer {
     const accept = negotiate(req.headers.accept);
     if (!accept) throw new HttpError(notAcceptable());
     const table = accept.table ? includeObjectOf(q) : undefined;
-    if (route.name !== undefined && !route.watchPrefix) return this.getItem(res, reg, route, accept.metadataOnly, table);
+    if (route.name !== undefined && !route.watchPrefix) return this.reads.getItem(res, reg, route, accept.metadataOnly, table);
     const opts = parseListOptions(q, isWatch, route, this.config);
-    if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
-    return this.serveList(res, reg, route, opts, accept.metadataOnly, table);
+    if (isWatch) return this.reads.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
+    return this.reads.serveList(res, reg, route, opts, accept.metadataOnly, table);
   }
 
   /**
@@ -930,161 +728,6 @@ export class FakeApiServer {
       out = this.writes.deleteCollection(target, request, matcher(route, opts, undefined), reg.typeMetaPrefix);
     } else throw new HttpError(methodNotAllowed());
     writeRaw(res, out.code, 'application/json', out.body);
-  }
-
-  private discoveryResources(): DiscoveryResource[] {
-    return [...this.byKey.values()].map(({ resource: r }) => ({
-      group: r.group,
-      version: r.version,
-      plural: r.plural,
-      kind: r.kind,
-      namespaced: r.namespaced,
-    }));
-  }
-
-  private getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean, table?: IncludeObject): void {
-    const rec = this.store.get(reg.store, route.name!, route.namespace);
-    if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
-    if (table) return writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table));
-    writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
-  }
-
-  private async serveList(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, table?: IncludeObject): Promise<void> {
-    const rv = parseResourceVersion(opts.resourceVersion);
-    // A list from a future RV waits, then answers HTTP 504 with Retry-After: 1 (§4.3).
-    if (rv > this.store.currentRV && !(await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs))) {
-      throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
-    }
-    const match = matcher(route, opts, undefined);
-    let items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
-    // Paging (`limit`/`continue`): the token carries the list's resourceVersion and the key to start after, as
-    // etcd's does. Later pages are cut from the current state (the real server reads them at the first page's
-    // revision); a token older than the history answers 410 Expired, as an etcd compaction would.
-    let listRV = this.store.currentRV;
-    if (opts.continue !== '') {
-      const token = decodeContinue(opts.continue);
-      if (token === undefined) throw new HttpError(badRequestStatus('continue key is not valid: illegal base64 data'));
-      if (token.rv < this.store.historyBoundaryRV) {
-        throw new HttpError(
-          makeStatus({
-            code: 410,
-            reason: 'Expired',
-            message:
-              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-          }),
-        );
-      }
-      listRV = token.rv;
-      items = items.filter((r) => r.key > token.start);
-    }
-    let next = '';
-    let remaining = 0;
-    if (opts.limit > 0 && items.length > opts.limit) {
-      remaining = items.length - opts.limit;
-      items = items.slice(0, opts.limit);
-      next = encodeContinue(listRV, items[items.length - 1]!.key);
-    }
-    if (table) {
-      const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
-      return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));
-    }
-    const prefix = reg.typeMetaPrefix;
-    const itemJson = metadataOnly
-      ? items.map((r) => r.metadataJson())
-      : // List items carry no kind/apiVersion (§10); stored JSON always starts with them, then metadata.
-        items.map((r) => (r.json.startsWith(prefix) ? `{${r.json.slice(prefix.length)}` : r.json));
-    const head = metadataOnly
-      ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1"`
-      : `{"kind":${JSON.stringify(`${reg.resource.kind}List`)},"apiVersion":${JSON.stringify(reg.resource.apiVersion)}`;
-    const paging = next === '' ? '' : `,"continue":${JSON.stringify(next)},"remainingItemCount":${remaining}`;
-    writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${listRV}"${paging}},"items":[${itemJson.join(',')}]}\n`);
-  }
-
-  private async serveWatch(
-    res: ServerResponse,
-    reg: Registered,
-    route: Route,
-    opts: ListOptions,
-    metadataOnly: boolean,
-    recorded: RecordedRequest,
-    table?: IncludeObject,
-  ): Promise<void> {
-    const rv = parseResourceVersion(opts.resourceVersion);
-    const sie = opts.sendInitialEvents;
-    // The stream's lifetime counts from the start of the handler (§5).
-    const timeoutMs =
-      opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
-        ? opts.timeoutSeconds * 1000
-        : this.config.minRequestTimeoutSeconds * 1000 * (1 + Math.random());
-    const exact = sie !== true && rv > 0;
-    const expired = exact && rv < this.store.historyBoundaryRV;
-    const style = this.config.expiredStyle;
-    if (expired && style === 'http') {
-      throw new HttpError(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV));
-    }
-
-    // 200 and the headers go out at once, before any event (§2, checklist 6).
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    const w = new Watch(this.nextWatchId++, recorded, reg, route.namespace, route.name, timeoutMs, opts, metadataOnly, res, this.internals, table);
-    this.open.add(w);
-    this.watchLog.push(w);
-    let set = this.openByKey.get(reg.store.key);
-    if (!set) this.openByKey.set(reg.store.key, (set = new Set()));
-    set.add(w);
-    this.openCountWaiters.notify(this.open.size);
-    if (w.output.closed) return; // the client went away while we were setting up
-
-    w.addTimer(timer(timeoutMs, () => w.end('timeout')));
-
-    if (expired) {
-      // Too old: HTTP 200, exactly one ERROR, clean close (§4.2, checklist 13).
-      if (style === 'empty') w.end('error');
-      else w.fail(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV, style === 'event-gone' ? 'Gone' : 'Expired'));
-      return;
-    }
-    if (opts.allowWatchBookmarks) {
-      const before = this.config.bookmarkBeforeDeadlineMs;
-      if (timeoutMs > before) w.addTimer(timer(timeoutMs - before, () => w.maybeBookmark()));
-      const every = this.config.bookmarkIntervalMs;
-      if (every > 0) {
-        const interval = setInterval(() => w.maybeBookmark(), every);
-        interval.unref();
-        w.addTimer(interval);
-      }
-    }
-
-    if (sie === true) {
-      // Not older than N: wait (configurable, real 3 s) for the RV to exist, else the in-stream 504 (§4.3, checklist 14).
-      if (rv > this.store.currentRV) {
-        const reached = await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs);
-        if (w.output.terminal) return;
-        if (!reached) return w.fail(tooLargeResourceVersionStatus(rv, this.store.currentRV));
-      }
-      this.startFromSnapshot(w, reg, route, true);
-    } else if (rv === 0 && sie === undefined) {
-      // Legacy RV unset/"0": synthetic ADDED for the current state, then changes (§6).
-      this.startFromSnapshot(w, reg, route, false);
-    } else if (rv === 0) {
-      // sendInitialEvents=false with RV unset/"0": start at the current RV, no initial state (§6).
-      w.lastRV = this.store.currentRV;
-      w.live = true;
-    } else {
-      // Start at exact N: every change after N, replayed from history; a future N simply waits (§4.3).
-      w.lastRV = rv;
-      w.live = true;
-      for (const e of this.store.eventsSince(rv)) if (e.resourceKey === reg.store.key) w.deliver(e, true);
-    }
-  }
-
-  private startFromSnapshot(w: Watch, reg: Registered, route: Route, watchList: boolean): void {
-    // Snapshot and going live happen in one synchronous step, so no write can fall between them.
-    w.sendSnapshot(this.store.snapshot(reg.store.key, route.namespace));
-    const rv = this.store.currentRV;
-    w.lastRV = rv;
-    w.live = true;
-    // The end of the initial events: annotated bookmark at the current global RV, only with bookmarks allowed (§3.3).
-    if (watchList && w.allowBookmarks) w.sendBookmark(rv, true);
   }
 
   // ---------------------------------------------------------------- responses
