@@ -2,28 +2,18 @@
  * FakeApiServer: an in-process fake Kubernetes API server over real loopback HTTP, faithful to the watch protocol
  * described in `kubernetes-watch-protocol.md` (cited below as "§n" and "checklist n").
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { Resource } from '../resource/define-resource.js';
 import { testResources } from './resources.js';
-import {
-  badRequestStatus,
-  forbiddenStatus,
-  internalErrorStatus,
-  makeStatus,
-  requestEntityTooLargeStatus,
-  resourceNotFoundStatus,
-} from './status.js';
+import { internalErrorStatus, makeStatus } from './status.js';
 import { FakeStore, type ObjectInput } from './store.js';
-import { FakeAuth, type AuthorizationAttributes } from './auth.js';
+import { FakeAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
-import { includeObjectOf } from './table.js';
 import { allKinds } from './all-kinds.js';
-import { serveDiscovery, serveResourceList } from './discovery.js';
-import { HttpError, WriteHandlers, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
+import type { ObjectValidator } from './writes.js';
 import type {
   FakeApiServerConfig,
   FakeApiServerOptions,
@@ -33,14 +23,11 @@ import type {
   WatchErrorInput,
   WatchInfo,
 } from './server-types.js';
-import { noop, timer, WaitList } from './wait-list.js';
+import { timer, WaitList } from './wait-list.js';
 import { ResourceRegistry, type Registered } from './registry.js';
 import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
 import { ReadHandlers } from './reads.js';
-import { boolParam, methodNotAllowed, negotiate, notAcceptable, parsePath, verbOf, type Route } from './routing.js';
-import { matcher, parseListOptions } from './list-options.js';
-import { writeFault, writeRaw, writeStatus, writeText } from './responses.js';
-import { answerCors, authenticateRequest } from './filters.js';
+import { RequestHandler } from './handler.js';
 
 // The public types live in server-types.ts; `kubex-rx/testing` exports them from here, as before.
 export type * from './server-types.js';
@@ -107,10 +94,9 @@ export class FakeApiServer {
   private faults: { remaining: number; fault: HttpFault; match: (r: RecordedRequest) => boolean }[] = [];
   private isStalled = false;
   private closing: Promise<void> | undefined;
-  private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
   private readonly internals: ServerInternals;
   private baseUrl = '';
-  private readonly writes: WriteHandlers;
+  private readonly handler: RequestHandler;
   private readonly reads: ReadHandlers;
   private readonly validators = new Map<string, ObjectValidator>();
 
@@ -130,7 +116,6 @@ export class FakeApiServer {
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
-    this.writes = new WriteHandlers(this.store);
     this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
     for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
@@ -157,6 +142,29 @@ export class FakeApiServer {
         this.openCountWaiters.notify(this.open.size);
       },
     });
+    this.handler = new RequestHandler(
+      {
+        config: this.config,
+        get auth() {
+          return self.auth;
+        },
+        get cors() {
+          return self.cors;
+        },
+        get shuttingDown() {
+          return self.closing !== undefined;
+        },
+        received: (r) => {
+          this.requests.push(r);
+          this.requestWaiters.notify(r);
+        },
+        takeFault: (r) => this.takeFault(r),
+      },
+      this.store,
+      this.registry,
+      this.reads,
+      this.validators,
+    );
     this.auth = options.auth ? new FakeAuth(options.auth, tls !== undefined) : undefined;
     this.cors = options.cors;
     this.tlsMaterial = tls ? { ca: tls.ca, pki: tls.pki } : undefined;
@@ -165,9 +173,9 @@ export class FakeApiServer {
     this.http = tls
       ? (createHttpsServer(
           { cert: tls.server.cert, key: tls.server.key, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: true, rejectUnauthorized: false },
-          (req, res) => this.handle(req, res),
+          (req, res) => this.handler.handle(req, res),
         ) as unknown as Server)
-      : createServer((req, res) => this.handle(req, res));
+      : createServer((req, res) => this.handler.handle(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -568,166 +576,6 @@ export class FakeApiServer {
     this.open.delete(w);
     this.openCountWaiters.notify(this.open.size);
     this.closeWaiters.notify(w);
-  }
-
-  /**
-   * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
-   * `limitedReadBody` answers 413 RequestEntityTooLarge).
-   */
-  private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean }> {
-    const limit = this.config.maxRequestBodyBytes;
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > limit) tooLarge = true;
-        else chunks.push(c);
-      });
-      req.on('end', () => resolve({ text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
-      req.on('error', () => resolve({ text: undefined, tooLarge }));
-    });
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.cors && answerCors(this.cors, req, res)) return;
-    const method = req.method ?? 'GET';
-    if (method === 'GET' || method === 'HEAD') return this.handleRead(req, res, undefined, false);
-    void this.readBody(req).then(({ text, tooLarge }) => this.handleRead(req, res, text, tooLarge));
-  }
-
-  private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean): void {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
-    let route: Route | undefined;
-    let badPath = false;
-    try {
-      route = parsePath(url.pathname);
-    } catch {
-      badPath = true;
-    }
-    // Authentication, then impersonation, before anything else (kube-apiserver's filter chain, §2).
-    const checked = this.auth ? authenticateRequest(this.auth, req) : undefined;
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      at: Date.now(),
-      ...(body !== undefined ? { body } : {}),
-      ...(checked?.auth ? { auth: checked.auth } : {}),
-    };
-    this.requests.push(recorded);
-    this.requestWaiters.notify(recorded);
-    res.on('error', noop);
-    // Headers of the filter chain (§2): audit id, cache control, priority-and-fairness ids.
-    res.setHeader('Audit-Id', randomUUID());
-    res.setHeader('Cache-Control', 'no-cache, private');
-    res.setHeader('X-Kubernetes-Pf-Flowschema-Uid', this.pfUids.flowSchema);
-    res.setHeader('X-Kubernetes-Pf-Prioritylevel-Uid', this.pfUids.priorityLevel);
-
-    if (this.closing) return writeFault(req, res, { type: 'ShuttingDown' }, undefined, recorded, this.config.user);
-    if (checked?.denial) return writeStatus(res, checked.denial);
-    if (badPath) return writeStatus(res, badRequestStatus(`invalid path ${JSON.stringify(url.pathname)}`));
-    // Authorization of resource requests: 403 with the authorizer's message (§4.5).
-    const authorize = this.auth?.authorize;
-    if (checked?.auth && authorize && route?.plural !== undefined && route.plural !== '') {
-      const verb = verbOf(recorded, route);
-      const attributes: AuthorizationAttributes = {
-        user: checked.auth.user,
-        verb,
-        resource: route.plural,
-        group: route.group,
-        ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
-        ...(route.name !== undefined ? { name: route.name } : {}),
-      };
-      if (!authorize(attributes)) {
-        const status = forbiddenStatus({ user: checked.auth.user.username, verb, plural: route.plural, group: route.group, namespace: route.namespace, name: route.name });
-        return writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
-      }
-    }
-    const fault = this.takeFault(recorded);
-    if (fault) return writeFault(req, res, fault, route, recorded, this.config.user);
-    if (!route && (recorded.method === 'GET' || recorded.method === 'HEAD')) {
-      const found = serveDiscovery(url.pathname, req, this.registry.discoveryResources());
-      if (found) return writeRaw(res, found.code, found.contentType, found.body);
-    }
-    // An unknown group or version falls through to Go's http.NotFound (§4.5).
-    if (!route || !this.registry.servesGroupVersion(route.basePath)) return writeText(res, 404, '404 page not found');
-
-    const method = recorded.method;
-    if (tooLarge) return writeStatus(res, requestEntityTooLargeStatus(this.config.maxRequestBodyBytes));
-    void this.serve(method, route, url.searchParams, req, res, recorded).catch((err: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (err instanceof HttpError) writeStatus(res, err.status);
-      else writeStatus(res, internalErrorStatus(err instanceof Error ? err.message : String(err)));
-    });
-  }
-
-  /** Dispatch by route and verb. */
-  private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
-    if (route.plural === undefined) {
-      if (method !== 'GET') throw new HttpError(methodNotAllowed());
-      return writeRaw(res, 200, 'application/json', serveResourceList(route.basePath, this.registry.discoveryResources()));
-    }
-    const reg = this.registry.lookup(route.basePath, route.plural);
-    // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
-    // namespaced kind without namespace; subresources: all 404 with the generic Status (§4.5).
-    if (
-      !reg ||
-      route.subresource !== undefined ||
-      (route.namespace !== undefined && !reg.resource.namespaced) ||
-      (route.name !== undefined && route.namespace === undefined && reg.resource.namespaced)
-    ) {
-      throw new HttpError(resourceNotFoundStatus());
-    }
-    if (method !== 'GET') return this.serveWrite(method, reg, route, q, req, res, recorded);
-    // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
-    const isWatch = route.watchPrefix || (route.name === undefined && (boolParam(q, 'watch') ?? false));
-    const accept = negotiate(req.headers.accept);
-    if (!accept) throw new HttpError(notAcceptable());
-    const table = accept.table ? includeObjectOf(q) : undefined;
-    if (route.name !== undefined && !route.watchPrefix) return this.reads.getItem(res, reg, route, accept.metadataOnly, table);
-    const opts = parseListOptions(q, isWatch, route, this.config);
-    if (isWatch) return this.reads.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
-    return this.reads.serveList(res, reg, route, opts, accept.metadataOnly, table);
-  }
-
-  /**
-   * POST (collection), PUT/PATCH/DELETE (item), DELETE (collection: deletecollection). Anything else, the `/watch/`
-   * prefix, and a namespaced kind's all-namespaces path, are 405 as go-restful answers routes without that verb.
-   */
-  private serveWrite(method: string, reg: Registered, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
-    const item = route.name !== undefined;
-    const scoped = !reg.resource.namespaced || route.namespace !== undefined;
-    if (route.watchPrefix || !scoped) throw new HttpError(methodNotAllowed());
-    const target: WriteResource = {
-      kind: reg.resource.kind,
-      apiVersion: reg.resource.apiVersion,
-      group: reg.resource.group,
-      plural: reg.resource.plural,
-      namespaced: reg.resource.namespaced,
-      store: reg.store,
-      deleteReturnsObject: reg.deleteReturnsObject,
-      strategicMergePatch: reg.strategicMergePatch,
-      nameRule: reg.nameRule,
-      validator: this.validators.get(reg.store.key),
-    };
-    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
-    let out: WriteResponse;
-    if (method === 'POST' && !item) out = this.writes.create(target, request);
-    else if (method === 'PUT' && item) out = this.writes.replace(target, request);
-    else if (method === 'PATCH' && item) out = this.writes.patch(target, request);
-    else if (method === 'DELETE' && item) out = this.writes.delete(target, request);
-    else if (method === 'DELETE') {
-      const opts = parseListOptions(q, false, route, this.config);
-      out = this.writes.deleteCollection(target, request, matcher(route, opts, undefined), reg.typeMetaPrefix);
-    } else throw new HttpError(methodNotAllowed());
-    writeRaw(res, out.code, 'application/json', out.body);
   }
 
   // ---------------------------------------------------------------- responses
