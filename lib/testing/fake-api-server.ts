@@ -1,6 +1,17 @@
 /**
  * FakeApiServer: an in-process fake Kubernetes API server over real loopback HTTP, faithful to the watch protocol
  * described in `kubernetes-watch-protocol.md` (cited below as "§n" and "checklist n").
+ *
+ * This file is the facade: lifecycle, the programmatic API, observation and fault injection. The rules live in
+ * modules named after them, as kube-apiserver organises them:
+ * - `server-types.ts`: the public options, config, recorded requests, watch info and fault types;
+ * - `handler.ts`: the HTTP handler (filter chain order, discovery, dispatch), with `filters.ts` (CORS,
+ *   authentication and impersonation), `routing.ts` (path → route, verb, content negotiation) and
+ *   `list-options.ts` (query parsing and validation);
+ * - `registry.ts`: the served resource types and their per-kind rules;
+ * - `reads.ts` (get, list, watch) and `writes.ts` (create, update, patch, delete) over `store.ts`;
+ * - `watch.ts`: one watch (events, bookmarks, snapshot, ERROR, eviction, close reasons) and the fan-out;
+ * - `responses.ts`: Status, text and fault answers; `wait-list.ts`: timers and waits.
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -97,7 +108,6 @@ export class FakeApiServer {
   private readonly internals: ServerInternals;
   private baseUrl = '';
   private readonly handler: RequestHandler;
-  private readonly reads: ReadHandlers;
   private readonly validators = new Map<string, ObjectValidator>();
 
   private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
@@ -133,7 +143,7 @@ export class FakeApiServer {
       },
       watchClosed: (w) => this.onWatchClosed(w),
     };
-    this.reads = new ReadHandlers(this.store, {
+    const reads = new ReadHandlers(this.store, {
       config: this.config,
       internals: this.internals,
       watchOpened: (w) => {
@@ -162,7 +172,7 @@ export class FakeApiServer {
       },
       this.store,
       this.registry,
-      this.reads,
+      reads,
       this.validators,
     );
     this.auth = options.auth ? new FakeAuth(options.auth, tls !== undefined) : undefined;
