@@ -1,647 +1,59 @@
 /**
  * FakeApiServer: an in-process fake Kubernetes API server over real loopback HTTP, faithful to the watch protocol
  * described in `kubernetes-watch-protocol.md` (cited below as "§n" and "checklist n").
+ *
+ * This file is the facade: lifecycle, the programmatic API, observation and fault injection. The rules live in
+ * modules named after them, as kube-apiserver organises them:
+ * - `server-types.ts`: the public options, config, recorded requests, watch info and fault types;
+ * - `handler.ts`: the HTTP handler (filter chain order, discovery, dispatch), with `filters.ts` (CORS,
+ *   authentication and impersonation), `routing.ts` (path → route, verb, content negotiation) and
+ *   `list-options.ts` (query parsing and validation);
+ * - `registry.ts`: the served resource types and their per-kind rules;
+ * - `reads.ts` (get, list, watch) and `writes.ts` (create, update, patch, delete) over `store.ts`;
+ * - `watch.ts`: one watch (events, bookmarks, snapshot, ERROR, eviction, close reasons) and the fan-out;
+ * - `responses.ts`: Status, text and fault answers; `wait-list.ts`: timers and waits.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { Resource } from '../resource/define-resource.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
-import { parseLabelSelector, LabelSelectorError, type LabelSelector } from './label-selector.js';
-import { parseFieldSelector, FieldSelectorError, type FieldSelector } from './field-selector.js';
-import { BUILTIN_BOOKMARK_SKELETONS, testResources } from './resources.js';
-import {
-  badRequestStatus,
-  forbiddenStatus,
-  internalErrorStatus,
-  invalidListOptionsStatus,
-  makeStatus,
-  objectNotFoundStatus,
-  requestEntityTooLargeStatus,
-  resourceNotFoundStatus,
-  tooLargeResourceVersionStatus,
-  tooManyRequestsStatus,
-  tooOldResourceVersionStatus,
-  unauthorizedStatus,
-  type FieldError,
-  type StatusBody,
-  type StatusDetailsBody,
-} from './status.js';
-import { FakeStore, type JsonObject, type ObjectInput, type ObjectRecord, type StoreEvent, type StoreEventType, type StoreResource } from './store.js';
-import { authenticate, FakeAuth, impersonationOf, type AuthorizationAttributes, type FakeAuthOptions, type FakeUser, type RequestAuth } from './auth.js';
+import { testResources } from './resources.js';
+import { internalErrorStatus, makeStatus } from './status.js';
+import { FakeStore, type ObjectInput } from './store.js';
+import { FakeAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
-import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
-import { bookmarkTableJson, includeObjectOf, tableJson, type IncludeObject } from './table.js';
 import { allKinds } from './all-kinds.js';
-import { serveDiscovery, serveResourceList, type DiscoveryResource } from './discovery.js';
-import { HttpError, WriteHandlers, type NameRule, type ObjectValidator, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
+import type { ObjectValidator } from './writes.js';
+import type {
+  FakeApiServerConfig,
+  FakeApiServerOptions,
+  HttpFault,
+  RecordedRequest,
+  RegisterOptions,
+  WatchErrorInput,
+  WatchInfo,
+} from './server-types.js';
+import { timer, WaitList } from './wait-list.js';
+import { ResourceRegistry, type Registered } from './registry.js';
+import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
+import { ReadHandlers } from './reads.js';
+import { RequestHandler } from './handler.js';
+
+// The public types live in server-types.ts; `kubex-rx/testing` exports them from here, as before.
+export type * from './server-types.js';
 
 const DEFAULT_WAIT_MS = 5000;
 /** Default {@link FakeApiServerOptions.maxWatchQueueBytes}: 64 MiB of unsent live events per watch. */
 const DEFAULT_MAX_WATCH_QUEUE_BYTES = 64 * 1024 * 1024;
 /** etcd's default request size limit, which kube-apiserver uses as its body limit (`MaxRequestBodyBytes`, 3 MiB). */
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
-/** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
-const RETURNS_DELETED_OBJECT = new Set(['/api/v1/pods', '/api/v1/services', '/api/v1/namespaces']);
-/** Name rules of the built-in kinds that are not RFC 1123 subdomains (`ValidateNamespaceName`, `ValidateServiceName`). */
-const BUILTIN_NAME_RULES: Readonly<Record<string, NameRule>> = { '/api/v1/namespaces': 'label', '/api/v1/services': 'label1035' };
-const KNOWN_FIELDS = ['metadata.name', 'metadata.namespace'] as const;
-
-/**
- * How the server answers a watch whose resourceVersion is older than its history (§4.2, checklist 13):
- * - `event`: HTTP 200, one ERROR `{code: 410, reason: "Expired"}`, clean close (kube-apiserver today);
- * - `event-gone`: the same with `reason: "Gone"` (servers up to 1.17);
- * - `http`: an HTTP 410 Status response, before any 200;
- * - `empty`: HTTP 200 then an immediate clean close with no event (the Events quirk, kubernetes#104171).
- *
- * @since 0.1.0
- */
-export type ExpiredStyle = 'event' | 'event-gone' | 'http' | 'empty';
-
-/**
- * Server behaviour that tests may change at any time through {@link FakeApiServer.config}.
- * @since 0.1.0
- */
-export interface FakeApiServerConfig {
-  /** Period of the periodic bookmarks sent to watches with `allowWatchBookmarks=true` (§3.2; real: 60 000). Default 60 000 ms; `0` disables. */
-  bookmarkIntervalMs: number;
-  /** How long before a watch's deadline its last bookmark goes out (§3.2; real: about 2 s). Default 2000 ms. */
-  bookmarkBeforeDeadlineMs: number;
-  /** `--min-request-timeout`: a watch without `timeoutSeconds` lives a random time in [min, 2·min) (§5). Default 1800 s. */
-  minRequestTimeoutSeconds: number;
-  /** How long a `sendInitialEvents` watch from a future RV waits before the in-stream 504 (§4.3; real: 3 s). Default 3000 ms. */
-  tooLargeResourceVersionWaitMs: number;
-  /**
-   * The server-side defaulting step (§1.3, checklist 5): with WatchList on, a watch with RV `""`/`"0"` and neither
-   * `sendInitialEvents` nor `resourceVersionMatch` is served as `sendInitialEvents=true`, so with bookmarks allowed
-   * its initial events end with the annotated bookmark. Default `true` (kube-apiserver 1.32, 1.34+).
-   */
-  watchListDefaulting: boolean;
-  /** The `WatchList` gate is off: any `sendInitialEvents` on a watch gets 422 (§1.3 rule 2; checklist 4). Default `false`. */
-  watchListDisabled: boolean;
-  /** Behave like a server older than 1.27: 422 on any `resourceVersionMatch` on a watch, `sendInitialEvents` ignored (§1.3). */
-  pre127: boolean;
-  /**
-   * A broken server (checklist 10, §7.5 pitfall): accepts `sendInitialEvents`/`resourceVersionMatch` with 200 but
-   * ignores them, serving a legacy watch, so the initial-events-end bookmark never comes. Default `false`.
-   */
-  ignoreSendInitialEvents: boolean;
-  /** How a too-old RV is answered. Default `event`. */
-  expiredStyle: ExpiredStyle;
-  /** How watch lines are cut into writes (checklist 7). Default `{ mode: 'line' }`. */
-  chunking: ChunkingMode;
-  /** The user named in injected 403 messages. Default `system:anonymous`. */
-  user: string;
-  /** Request bodies above this many bytes get 413 RequestEntityTooLarge. Default 3 MiB (3 145 728), kube-apiserver's. */
-  maxRequestBodyBytes: number;
-}
-
-/**
- * Options of {@link FakeApiServer.start}: any {@link FakeApiServerConfig} field, plus start-time settings.
- * @since 0.1.0
- */
-export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
-  /** Interface to bind. Default `127.0.0.1`. */
-  readonly host?: string;
-  /** Port. Default `0` (random). */
-  readonly port?: number;
-  /** The global resourceVersion before the first write; history starts here. Default 1000. */
-  readonly initialResourceVersion?: number;
-  /** How many events (all kinds together) the history keeps for watches resuming from an RV. Default 10 000. */
-  readonly historySize?: number;
-  /** Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment). Default `true`. */
-  readonly registerDefaults?: boolean;
-  /**
-   * More resource types to serve; `'v1.35'`: every built-in kind of the generated v1.35 models with a REST path
-   * ({@link allKinds}, loaded on demand), so discovery lists them all and `kubectl` can address any of them.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any codec type
-  readonly resources?: readonly Resource<any>[] | 'v1.35';
-  /**
-   * Serve HTTPS. `true`: a new test CA and a server certificate for the host, `localhost`, `127.0.0.1` and `::1`
-   * are made at start (needs the node-forge package); clients trust {@link FakeApiServer.ca} and get client
-   * certificates from {@link FakeApiServer.issueClientCertificate}. Or bring your own PEM `cert`/`key`, with the
-   * `ca` that signs accepted client certificates. Default: plain HTTP.
-   */
-  readonly tls?: boolean | FakeTlsOptions;
-  /**
-   * Authenticate requests (bearer tokens, basic auth, client certificates, anonymous) and authorize them, as
-   * kube-apiserver does: 401 for missing or wrong credentials, 403 when `authorize` says no. Impersonation headers
-   * are honoured and recorded ({@link RecordedRequest.auth}). Default: no authentication, everything is served.
-   */
-  readonly auth?: FakeAuthOptions;
-  /**
-   * Answer cross-origin requests, as kube-apiserver does with `--cors-allowed-origins` (its `WithCORS` filter), so a
-   * page in a browser can watch this server: `true` allows any origin; or list the allowed origins (exact strings or
-   * patterns). Preflight `OPTIONS` requests are answered 204 before authentication and are not recorded.
-   * Default: no CORS headers (browsers then refuse cross-origin calls, as they do with a default kube-apiserver).
-   */
-  readonly cors?:
-    | boolean
-    | {
-        /** The allowed `Origin` values: exact strings, or regular expressions the `Origin` header is tested with. */
-        readonly origins: readonly (string | RegExp)[];
-      };
-  /**
-   * Bound on each watch's unsent queue, in UTF-8 bytes of live event lines written by the server but not yet
-   * handed to the socket (a client that does not read, or reads slower than events come, makes it grow).
-   * Like the cacher, whose per-watcher buffer is bounded and which closes a watcher that stays full ("Forcing ...
-   * watcher close due to unresponsiveness", protocol sheet §5 and checklist 16): when queuing one more event would
-   * pass the bound, the watch is closed cleanly, with no ERROR event. Lines not yet written are discarded, the body
-   * ends at a line boundary after what was already written, and {@link WatchInfo.closeReason} is `unresponsive`
-   * (set at once, even while the client still has bytes to read). The client sees EOF and re-watches from its
-   * last resourceVersion, getting the discarded events again from the history.
-   *
-   * Only live events count. The initial events and the history replay a watch starts with are not counted (the
-   * real watcher pulls those from its cache), and a periodic bookmark that would pass the bound is skipped rather
-   * than evicting (the cacher offers bookmarks without blocking). A single event larger than the bound is still
-   * accepted when nothing else is queued. The bound also applies while {@link FakeApiServer.stallWatches} holds
-   * writes back: a stalled stream is an unresponsive one to the real cacher. To evict on demand, see
-   * {@link FakeApiServer.evictWatches}.
-   *
-   * A positive integer, or `false` for no bound (queues grow without limit). Anything else makes
-   * {@link FakeApiServer.start} reject with a `TypeError`. Default 64 MiB (67 108 864).
-   * @since 0.1.0
-   */
-  readonly maxWatchQueueBytes?: number | false;
-}
-
-/**
- * Bring-your-own TLS material for {@link FakeApiServerOptions.tls}.
- * @since 0.1.0
- */
-export interface FakeTlsOptions {
-  /** The server certificate (PEM). */
-  readonly cert: string;
-  /** Its private key (PEM). */
-  readonly key: string;
-  /** The CA (PEM) that signs client certificates the server accepts. */
-  readonly ca?: string;
-}
-
-/**
- * Options of {@link FakeApiServer.register}.
- * @since 0.1.0
- */
-export interface RegisterOptions {
-  /**
-   * Extra zero-valued fields of a BOOKMARK object for this kind (§3.1), e.g. `{ spec: { containers: null }, status: {} }`
-   * for Pod. Default: the built-in skeleton for known kinds, none for others (like unstructured CRDs).
-   */
-  readonly bookmarkSkeleton?: Readonly<Record<string, unknown>>;
-  /**
-   * What a DELETE that removes the object answers: `object` (the last state, like Pod, Service, Namespace, whose
-   * registries set `ReturnDeletedObject`) or `status` (a `Success` Status with `details.{name, group, kind, uid}`,
-   * like ConfigMap, Secret, Deployment, Node and custom resources). Default: `object` for pods, services and
-   * namespaces, `status` for everything else.
-   */
-  readonly deleteResponse?: 'object' | 'status';
-  /**
-   * Whether PATCH accepts `application/strategic-merge-patch+json`. Default: `true` for built-in groups (no dot, or
-   * ending in `.k8s.io`), `false` for others, which the real server serves as custom resources (415 on strategic merge).
-   */
-  readonly strategicMergePatch?: boolean;
-  /** The built-in `metadata.name` rule on create. Default: `label` for namespaces, `label1035` for services, else `subdomain`. */
-  readonly nameRule?: NameRule;
-}
-
-/**
- * A resource type as the server reports it (a `Resource` without its codec).
- * @since 0.1.0
- */
-export type ResourceRef = Omit<Resource<unknown>, 'codec'>;
-
-/**
- * One request as the server received it.
- * @since 0.1.0
- */
-export interface RecordedRequest {
-  /** The HTTP method, e.g. `GET`. */
-  readonly method: string;
-  /** Path and query string as sent. */
-  readonly url: string;
-  /** The path, without the query string. */
-  readonly path: string;
-  /** The parsed query string. */
-  readonly query: URLSearchParams;
-  /** The request headers, as Node parsed them (lower-cased names). */
-  readonly headers: IncomingHttpHeaders;
-  /** `Date.now()` at arrival. */
-  readonly at: number;
-  /**
-   * The request body as UTF-8 text, for methods other than GET and HEAD (read before the request is recorded);
-   * `undefined` for GET/HEAD and for bodies over {@link FakeApiServerConfig.maxRequestBodyBytes}.
-   */
-  readonly body?: string;
-  /**
-   * With {@link FakeApiServerOptions.auth}: how the request was authenticated and who it acts as (impersonation
-   * applied). `undefined` without `auth`, and for requests answered 401.
-   */
-  readonly auth?: RequestAuth;
-}
-
-/**
- * How a watch stream ended:
- * `client` (the client closed the socket), `timeout` (timeoutSeconds or the server default, §5), `ended`
- * ({@link FakeApiServer.endWatches}), `error` (after an ERROR event, or an expired/empty close), `dropped`
- * ({@link FakeApiServer.dropConnections}), `shutdown` ({@link FakeApiServer.close}), `unresponsive` (a slow
- * consumer evicted, cleanly and with no ERROR event, because its unsent events passed
- * {@link FakeApiServerOptions.maxWatchQueueBytes}, or by {@link FakeApiServer.evictWatches}; the cacher's
- * "Forcing ... watcher close due to unresponsiveness", §5).
- * @since 0.1.0
- */
-export type WatchCloseReason = 'client' | 'timeout' | 'ended' | 'error' | 'dropped' | 'shutdown' | 'unresponsive';
-
-/**
- * A watch the server accepted (HTTP 200 sent).
- * @since 0.1.0
- */
-export interface WatchInfo {
-  /** Increasing per server, from 1. */
-  readonly id: number;
-  /** The watch request as recorded. */
-  readonly request: RecordedRequest;
-  /** The resource type being watched. */
-  readonly resource: ResourceRef;
-  /** The namespace of the path; `undefined` for all namespaces and cluster-scoped kinds. */
-  readonly namespace: string | undefined;
-  /** The stream's lifetime in ms (timeoutSeconds, or the random server default). */
-  readonly timeoutMs: number;
-  /** `undefined` while open. */
-  readonly closeReason: WatchCloseReason | undefined;
-  /**
-   * Settles with the close reason when the server sees the stream end (`res` 'close'), or, for `unresponsive`, when
-   * the watch is evicted (the client may still be reading what was written before). Never rejects.
-   */
-  readonly closed: Promise<WatchCloseReason>;
-}
-
-/**
- * An HTTP error to answer instead of serving a request; see {@link FakeApiServer.failNext}. Bodies follow §4.4–§4.5
- * byte for byte (Status key order, trailing newline).
- *
- * - `TooManyRequests`: 429 JSON Status `Too many requests: <message>` with `details.retryAfterSeconds` and `Retry-After` (watch cache unready).
- * - `TooManyRequestsText`: 429 text/plain `Too many requests, please try again later.` with `Retry-After` (priority and fairness).
- * - `ShuttingDown`: 429 text/plain, `Retry-After: 5`, `Connection: close`.
- * - `Unauthorized`: 401; `Forbidden`: 403 with the "User ... cannot watch resource ..." message.
- * - `NotFound`: 404 Status with `details: {}`; `NotFoundText`: text/plain `404 page not found`.
- * - `NotAcceptable`: 406; `InternalError`: 500 `Internal error occurred: <message>`.
- * - `Gone`: HTTP 410 Status (reason `Expired` by default).
- * - `Status`: any Status you describe; `Reset`: destroy the socket without a response.
- *
- * @since 0.1.0
- */
-export type HttpFault =
-  | {
-      /** 429 JSON Status (watch cache not ready). */
-      readonly type: 'TooManyRequests';
-      /** `details.retryAfterSeconds` and the `Retry-After` header. Default 1. */
-      readonly retryAfterSeconds?: number;
-      /** Text after `Too many requests: `. Default `storage is (re)initializing`. */
-      readonly message?: string;
-    }
-  | {
-      /** 429 text/plain (priority and fairness). */
-      readonly type: 'TooManyRequestsText';
-      /** The `Retry-After` header. Default 1. */
-      readonly retryAfterSeconds?: number;
-    }
-  | {
-      /** 429 text/plain, `Retry-After: 5`, `Connection: close`. */
-      readonly type: 'ShuttingDown';
-    }
-  | {
-      /** 401 Status. */
-      readonly type: 'Unauthorized';
-    }
-  | {
-      /** 403 Status for the request's verb and resource. */
-      readonly type: 'Forbidden';
-      /** The user named in the message. Default {@link FakeApiServerConfig.user}. */
-      readonly user?: string;
-    }
-  | {
-      /** 404 Status with `details: {}`. */
-      readonly type: 'NotFound';
-    }
-  | {
-      /** 404 text/plain `404 page not found`. */
-      readonly type: 'NotFoundText';
-    }
-  | {
-      /** 406 Status. */
-      readonly type: 'NotAcceptable';
-    }
-  | {
-      /** 500 Status `Internal error occurred: <message>`. */
-      readonly type: 'InternalError';
-      /** The error text. Default `injected fault`. */
-      readonly message?: string;
-    }
-  | {
-      /** HTTP 410 Status. */
-      readonly type: 'Gone';
-      /** The Status reason. Default `Expired`. */
-      readonly reason?: 'Expired' | 'Gone';
-      /** The Status message. Default `The resourceVersion for the provided watch is too old.` */
-      readonly message?: string;
-    }
-  | {
-      /** A Status built by {@link makeStatus} from the fields below. */
-      readonly type: 'Status';
-      /** The HTTP status code, also the Status `code`. */
-      readonly code: number;
-      /** The Status `reason`. */
-      readonly reason?: string;
-      /** The Status `message`. */
-      readonly message?: string;
-      /** The Status `details`; a positive `retryAfterSeconds` also sets `Retry-After`. */
-      readonly details?: StatusDetailsBody;
-      /** Extra response headers (they override `Retry-After`). */
-      readonly headers?: Readonly<Record<string, string>>;
-    }
-  | {
-      /** Destroy the socket without a response. */
-      readonly type: 'Reset';
-    };
-
-/**
- * What {@link FakeApiServer.injectWatchError} sends: a full Status, or the parts of one. Default: 500 InternalError.
- * @since 0.1.0
- */
-export type WatchErrorInput =
-  | StatusBody
-  | {
-      /** The Status `code`. `500` alone (no reason, message or details) gives the InternalError `injected watch error`. */
-      readonly code: number;
-      /** The Status `reason`. */
-      readonly reason?: string;
-      /** The Status `message`. */
-      readonly message?: string;
-      /** The Status `details`. */
-      readonly details?: StatusDetailsBody;
-      /** Shortcut for `details.retryAfterSeconds`. */
-      readonly retryAfterSeconds?: number;
-    };
 
 /** The TLS material a server runs with. */
 interface ServerTls {
   readonly server: TestCertificate;
   readonly ca: string | undefined;
   readonly pki: TestPki | undefined;
-}
-
-interface Registered {
-  readonly resource: ResourceRef;
-  readonly store: StoreResource;
-  readonly skeleton: Readonly<Record<string, unknown>>;
-  readonly deleteReturnsObject: boolean;
-  readonly strategicMergePatch: boolean;
-  readonly nameRule: NameRule;
-  /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
-  readonly typeMetaPrefix: string;
-}
-
-interface Route {
-  readonly basePath: string;
-  readonly group: string;
-  readonly watchPrefix: boolean;
-  readonly namespace: string | undefined;
-  readonly plural: string | undefined;
-  readonly name: string | undefined;
-  readonly subresource: string | undefined;
-}
-
-interface ListOptions {
-  readonly watch: boolean;
-  readonly resourceVersion: string;
-  resourceVersionMatch: string;
-  sendInitialEvents: boolean | undefined;
-  readonly allowWatchBookmarks: boolean;
-  readonly timeoutSeconds: number | undefined;
-  readonly continue: string;
-  /** Page size of a list; 0 = everything. Ignored on watches. */
-  readonly limit: number;
-  readonly labelSelector: LabelSelector;
-  readonly fieldSelector: FieldSelector;
-}
-
-/** Kubernetes' bool query conversion: present and not `0`/`false` (any case) is true (§1.1). */
-function boolParam(q: URLSearchParams, name: string): boolean | undefined {
-  const v = q.get(name);
-  if (v === null) return undefined;
-  return !(v === '0' || v.toLowerCase() === 'false');
-}
-
-function timer(ms: number, fn: () => void): NodeJS.Timeout {
-  const t = setTimeout(fn, Math.max(0, ms));
-  t.unref();
-  return t;
-}
-
-const noop = (): void => undefined;
-
-/** A list of promises waiting for a value that passes a test. */
-class WaitList<T> {
-  private readonly items = new Set<{ test: (v: T) => boolean; resolve: (v: T) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-
-  wait(test: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-    const p = new Promise<T>((resolve, reject) => {
-      const item = {
-        test,
-        resolve,
-        reject,
-        timer: timer(timeoutMs, () => {
-          this.items.delete(item);
-          reject(new Error(`FakeApiServer: timed out after ${timeoutMs} ms waiting for ${what}`));
-        }),
-      };
-      this.items.add(item);
-    });
-    // Marked handled so a promise nobody awaits cannot fail a test run; awaiting it still sees the rejection.
-    p.catch(noop);
-    return p;
-  }
-
-  notify(v: T): void {
-    for (const item of [...this.items]) {
-      if (item.test(v)) {
-        this.items.delete(item);
-        clearTimeout(item.timer);
-        item.resolve(v);
-      }
-    }
-  }
-
-  rejectAll(err: Error): void {
-    for (const item of this.items) {
-      clearTimeout(item.timer);
-      item.reject(err);
-    }
-    this.items.clear();
-  }
-}
-
-/** One open watch. */
-class Watch implements WatchInfo {
-  closeReason: WatchCloseReason | undefined;
-  readonly closed: Promise<WatchCloseReason>;
-  /** RV of the last event sent (or the start RV): events at or below it are skipped (§6: strictly increasing). */
-  lastRV = 0;
-  /** Receives live events (after its initial phase). */
-  live = false;
-  private endCause: WatchCloseReason | undefined;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private resolveClosed!: (r: WatchCloseReason) => void;
-  readonly output: WatchOutput;
-
-  constructor(
-    readonly id: number,
-    readonly request: RecordedRequest,
-    private readonly reg: Registered,
-    readonly namespace: string | undefined,
-    /** The object name of a single-item watch through the deprecated `/watch/.../NAME` path. */
-    private readonly name: string | undefined,
-    readonly timeoutMs: number,
-    private readonly opts: ListOptions,
-    private readonly metadataOnly: boolean,
-    res: ServerResponse,
-    private readonly server: ServerInternals,
-    /** Table output (§8): each event's object is a one-row Table, column definitions on the first only. */
-    private readonly table?: IncludeObject,
-  ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.output = new WatchOutput(res, server, (by) => this.onClose(by));
-  }
-
-  get resource(): ResourceRef {
-    return this.reg.resource;
-  }
-
-  get allowBookmarks(): boolean {
-    return this.opts.allowWatchBookmarks;
-  }
-
-  addTimer(t: NodeJS.Timeout): void {
-    this.timers.push(t);
-  }
-
-  private onClose(by: OutputEnd): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.live = false;
-    this.closeReason =
-      by === 'client' ? 'client' : by === 'dropped' ? 'dropped' : by === 'evicted' ? 'unresponsive' : (this.endCause ?? 'ended');
-    this.server.watchClosed(this);
-    this.resolveClosed(this.closeReason);
-  }
-
-  matches(rec: ObjectRecord): boolean {
-    if (this.namespace !== undefined && rec.namespace !== this.namespace) return false;
-    if (this.name !== undefined && rec.name !== this.name) return false;
-    if (!this.opts.labelSelector.empty && !this.opts.labelSelector.matches(rec.labels)) return false;
-    if (!this.opts.fieldSelector.empty && !this.opts.fieldSelector.matches(rec.fields)) return false;
-    return true;
-  }
-
-  /** Whether the next Table event still carries the column definitions (only the first does, §8). */
-  private tableHeaders = true;
-
-  /** One event line: the object as stored, PartialObjectMetadata, or a one-row Table. */
-  private lineOf(rec: ObjectRecord, type: StoreEventType): string {
-    if (!this.table) return rec.line(type, this.metadataOnly);
-    const headers = this.tableHeaders;
-    this.tableHeaders = false;
-    return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers).trimEnd()}}\n`;
-  }
-
-  /**
-   * A live write, converted per §10: entering a selector is ADDED, leaving is DELETED with the event's RV.
-   * `initial`: part of the history replay a watch starts with (not counted toward the queue bound).
-   */
-  deliver(e: StoreEvent, initial = false): void {
-    if (!this.live || e.rv <= this.lastRV) return;
-    if (this.namespace !== undefined && e.current.namespace !== this.namespace) return;
-    let line: string | undefined;
-    if (e.type === 'MODIFIED') {
-      const now = this.matches(e.current);
-      const before = this.matches(e.previous!);
-      if (now) line = this.lineOf(e.current, before ? 'MODIFIED' : 'ADDED');
-      else if (before) line = this.lineOf(e.left, 'DELETED');
-    } else if (this.matches(e.current)) {
-      line = this.lineOf(e.current, e.type);
-    }
-    if (line === undefined) return;
-    this.lastRV = e.rv;
-    this.output.push(line, initial ? 'initial' : 'event');
-  }
-
-  /** The initial ADDED events, sorted by namespace/name, each with its own RV (§6, checklist 9). */
-  sendSnapshot(records: readonly ObjectRecord[]): void {
-    for (const rec of records) if (this.matches(rec)) this.output.push(this.lineOf(rec, 'ADDED'), 'initial');
-  }
-
-  /** A BOOKMARK of the watched kind carrying only `metadata.resourceVersion` (+ the end annotation) (§3.1). */
-  sendBookmark(rv: number, initialEventsEnd: boolean): void {
-    const metadata: JsonObject = { resourceVersion: String(rv) };
-    if (initialEventsEnd) metadata['annotations'] = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
-    const object = this.metadataOnly
-      ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
-      : { kind: this.reg.resource.kind, apiVersion: this.reg.resource.apiVersion, metadata, ...this.reg.skeleton };
-    let line: string;
-    if (this.table) {
-      const headers = this.tableHeaders;
-      this.tableHeaders = false;
-      line = `{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`;
-    } else {
-      line = `{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`;
-    }
-    // A periodic bookmark that does not fit under the queue bound is skipped (the cacher's nonblockingAdd).
-    if (this.output.push(line, initialEventsEnd ? 'initial' : 'bookmark')) this.lastRV = Math.max(this.lastRV, rv);
-  }
-
-  /** A periodic bookmark: only with allowWatchBookmarks, only when the global RV moved past what was sent (§3.2). */
-  maybeBookmark(): void {
-    if (!this.opts.allowWatchBookmarks || !this.live || this.output.terminal) return;
-    const rv = this.server.currentRV;
-    if (rv > this.lastRV) this.sendBookmark(rv, false);
-  }
-
-  /** One ERROR event, then a clean close; never more than one (§10, checklist 19). */
-  fail(status: StatusBody): void {
-    if (this.output.terminal) return;
-    this.live = false;
-    this.endCause = 'error';
-    this.output.pushFinal(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
-  }
-
-  end(cause: WatchCloseReason): void {
-    if (this.output.closed) return;
-    this.live = false;
-    this.endCause ??= cause;
-    this.output.end();
-  }
-
-  drop(midLine: boolean): void {
-    if (this.output.closed) return;
-    if (!midLine) this.live = false;
-    this.output.drop(midLine);
-  }
-
-  /** Closes the watch as unresponsive (see {@link WatchOutput.evict}); `false` if it was already ending. */
-  evict(): boolean {
-    return this.output.evict();
-  }
-}
-
-/** What a Watch needs from the server. */
-interface ServerInternals {
-  readonly chunking: ChunkingMode;
-  readonly stalled: boolean;
-  readonly maxQueueBytes: number | false;
-  readonly currentRV: number;
-  watchClosed(w: Watch): void;
 }
 
 /**
@@ -685,21 +97,17 @@ export class FakeApiServer {
   private readonly tlsMaterial: { readonly ca: string | undefined; readonly pki: TestPki | undefined } | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly store: FakeStore;
-  private readonly byBasePath = new Map<string, Map<string, Registered>>();
-  private readonly byKey = new Map<string, Registered>();
-  private readonly open = new Set<Watch>();
-  private readonly openByKey = new Map<string, Set<Watch>>();
+  private readonly registry = new ResourceRegistry();
+  private readonly open = new OpenWatches();
   private readonly requestWaiters = new WaitList<RecordedRequest>();
   private readonly openCountWaiters = new WaitList<number>();
   private readonly closeWaiters = new WaitList<WatchInfo>();
   private faults: { remaining: number; fault: HttpFault; match: (r: RecordedRequest) => boolean }[] = [];
   private isStalled = false;
-  private nextWatchId = 1;
   private closing: Promise<void> | undefined;
-  private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
   private readonly internals: ServerInternals;
   private baseUrl = '';
-  private readonly writes: WriteHandlers;
+  private readonly handler: RequestHandler;
   private readonly validators = new Map<string, ObjectValidator>();
 
   private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
@@ -718,11 +126,7 @@ export class FakeApiServer {
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
-    this.writes = new WriteHandlers(this.store);
-    this.store.onEvent = (e) => {
-      const watches = this.openByKey.get(e.resourceKey);
-      if (watches) for (const w of watches) w.deliver(e);
-    };
+    this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
     for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
     const self = this;
@@ -739,6 +143,38 @@ export class FakeApiServer {
       },
       watchClosed: (w) => this.onWatchClosed(w),
     };
+    const reads = new ReadHandlers(this.store, {
+      config: this.config,
+      internals: this.internals,
+      watchOpened: (w) => {
+        this.open.add(w);
+        this.watchLog.push(w);
+        this.openCountWaiters.notify(this.open.size);
+      },
+    });
+    this.handler = new RequestHandler(
+      {
+        config: this.config,
+        get auth() {
+          return self.auth;
+        },
+        get cors() {
+          return self.cors;
+        },
+        get shuttingDown() {
+          return self.closing !== undefined;
+        },
+        received: (r) => {
+          this.requests.push(r);
+          this.requestWaiters.notify(r);
+        },
+        takeFault: (r) => this.takeFault(r),
+      },
+      this.store,
+      this.registry,
+      reads,
+      this.validators,
+    );
     this.auth = options.auth ? new FakeAuth(options.auth, tls !== undefined) : undefined;
     this.cors = options.cors;
     this.tlsMaterial = tls ? { ca: tls.ca, pki: tls.pki } : undefined;
@@ -747,9 +183,9 @@ export class FakeApiServer {
     this.http = tls
       ? (createHttpsServer(
           { cert: tls.server.cert, key: tls.server.key, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: true, rejectUnauthorized: false },
-          (req, res) => this.handle(req, res),
+          (req, res) => this.handler.handle(req, res),
         ) as unknown as Server)
-      : createServer((req, res) => this.handle(req, res));
+      : createServer((req, res) => this.handler.handle(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -851,36 +287,11 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
-    const key = `${resource.basePath}/${resource.plural}`;
-    const existing = this.byKey.get(key);
-    if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
-      throw new Error(`FakeApiServer.register: ${key} is already registered as ${existing.resource.kind}`);
-    }
-    const { codec: _codec, ...ref } = resource;
-    const reg: Registered = {
-      resource: ref,
-      store: { key, apiVersion: resource.apiVersion, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
-      skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
-      deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),
-      strategicMergePatch:
-        options.strategicMergePatch ?? existing?.strategicMergePatch ?? (!resource.group.includes('.') || resource.group.endsWith('.k8s.io')),
-      nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
-      typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
-    };
-    this.byKey.set(key, reg);
-    let plurals = this.byBasePath.get(resource.basePath);
-    if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
-    plurals.set(resource.plural, reg);
+    this.registry.register(resource, options);
   }
 
   private registered<T>(resource: Resource<T>): Registered {
-    const reg = this.byKey.get(`${resource.basePath}/${resource.plural}`);
-    if (reg) {
-      if (reg.resource.kind !== resource.kind) throw new Error(`FakeApiServer: ${resource.basePath}/${resource.plural} is registered as ${reg.resource.kind}, not ${resource.kind}`);
-      return reg;
-    }
-    this.register(resource);
-    return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
+    return this.registry.registered(resource);
   }
 
   // ---------------------------------------------------------------- programmatic store access
@@ -1173,454 +584,8 @@ export class FakeApiServer {
 
   private onWatchClosed(w: Watch): void {
     this.open.delete(w);
-    this.openByKey.get(`${w.resource.basePath}/${w.resource.plural}`)?.delete(w);
     this.openCountWaiters.notify(this.open.size);
     this.closeWaiters.notify(w);
-  }
-
-  /**
-   * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
-   * `limitedReadBody` answers 413 RequestEntityTooLarge).
-   */
-  private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean }> {
-    const limit = this.config.maxRequestBodyBytes;
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > limit) tooLarge = true;
-        else chunks.push(c);
-      });
-      req.on('end', () => resolve({ text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
-      req.on('error', () => resolve({ text: undefined, tooLarge }));
-    });
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.cors && answerCors(this.cors, req, res)) return;
-    const method = req.method ?? 'GET';
-    if (method === 'GET' || method === 'HEAD') return this.handleRead(req, res, undefined, false);
-    void this.readBody(req).then(({ text, tooLarge }) => this.handleRead(req, res, text, tooLarge));
-  }
-
-  private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean): void {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
-    let route: Route | undefined;
-    let badPath = false;
-    try {
-      route = parsePath(url.pathname);
-    } catch {
-      badPath = true;
-    }
-    // Authentication, then impersonation, before anything else (kube-apiserver's filter chain, §2).
-    const checked = this.auth ? this.authenticateRequest(this.auth, req) : undefined;
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      at: Date.now(),
-      ...(body !== undefined ? { body } : {}),
-      ...(checked?.auth ? { auth: checked.auth } : {}),
-    };
-    this.requests.push(recorded);
-    this.requestWaiters.notify(recorded);
-    res.on('error', noop);
-    // Headers of the filter chain (§2): audit id, cache control, priority-and-fairness ids.
-    res.setHeader('Audit-Id', randomUUID());
-    res.setHeader('Cache-Control', 'no-cache, private');
-    res.setHeader('X-Kubernetes-Pf-Flowschema-Uid', this.pfUids.flowSchema);
-    res.setHeader('X-Kubernetes-Pf-Prioritylevel-Uid', this.pfUids.priorityLevel);
-
-    if (this.closing) return this.writeFault(req, res, { type: 'ShuttingDown' }, undefined, recorded);
-    if (checked?.denial) return this.writeStatus(res, checked.denial);
-    if (badPath) return this.writeStatus(res, badRequestStatus(`invalid path ${JSON.stringify(url.pathname)}`));
-    // Authorization of resource requests: 403 with the authorizer's message (§4.5).
-    const authorize = this.auth?.authorize;
-    if (checked?.auth && authorize && route?.plural !== undefined && route.plural !== '') {
-      const verb = verbOf(recorded, route);
-      const attributes: AuthorizationAttributes = {
-        user: checked.auth.user,
-        verb,
-        resource: route.plural,
-        group: route.group,
-        ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
-        ...(route.name !== undefined ? { name: route.name } : {}),
-      };
-      if (!authorize(attributes)) {
-        const status = forbiddenStatus({ user: checked.auth.user.username, verb, plural: route.plural, group: route.group, namespace: route.namespace, name: route.name });
-        return this.writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
-      }
-    }
-    const fault = this.takeFault(recorded);
-    if (fault) return this.writeFault(req, res, fault, route, recorded);
-    if (!route && (recorded.method === 'GET' || recorded.method === 'HEAD')) {
-      const found = serveDiscovery(url.pathname, req, this.discoveryResources());
-      if (found) return this.writeRaw(res, found.code, found.contentType, found.body);
-    }
-    // An unknown group or version falls through to Go's http.NotFound (§4.5).
-    if (!route || !this.byBasePath.has(route.basePath)) return this.writeText(res, 404, '404 page not found');
-
-    const method = recorded.method;
-    if (tooLarge) return this.writeStatus(res, requestEntityTooLargeStatus(this.config.maxRequestBodyBytes));
-    void this.serve(method, route, url.searchParams, req, res, recorded).catch((err: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (err instanceof HttpError) this.writeStatus(res, err.status);
-      else this.writeStatus(res, internalErrorStatus(err instanceof Error ? err.message : String(err)));
-    });
-  }
-
-  /**
-   * Authenticates a request and applies `Impersonate-*` headers (each impersonated attribute must be allowed by
-   * the authorizer as verb `impersonate`, as kube-apiserver's impersonation filter asks). Returns who the request
-   * acts as, or the Status to answer instead (401, 403, 400).
-   */
-  private authenticateRequest(auth: FakeAuth, req: IncomingMessage): { auth?: RequestAuth; denial?: StatusBody } {
-    const result = authenticate(auth, req);
-    if (!result.ok) return { denial: unauthorizedStatus() };
-    const impersonation = impersonationOf(req);
-    if (!impersonation) return { auth: { method: result.method, authenticated: result.user, user: result.user, impersonated: false } };
-    const base = { method: result.method, authenticated: result.user, user: result.user, impersonated: false };
-    if (impersonation.user === undefined) {
-      return { auth: base, denial: badRequestStatus('impersonating groups, a uid or extra fields requires Impersonate-User') };
-    }
-    const asks: { resource: string; name: string }[] = [
-      { resource: 'users', name: impersonation.user },
-      ...impersonation.groups.map((name) => ({ resource: 'groups', name })),
-      ...(impersonation.uid !== undefined ? [{ resource: 'uids', name: impersonation.uid }] : []),
-      ...Object.entries(impersonation.extra).flatMap(([key, values]) => values.map((name) => ({ resource: `userextras/${key}`, name }))),
-    ];
-    for (const ask of asks) {
-      if (auth.authorize && !auth.authorize({ user: result.user, verb: 'impersonate', resource: ask.resource, group: '', name: ask.name })) {
-        const status = forbiddenStatus({ user: result.user.username, verb: 'impersonate', plural: ask.resource, group: '', name: ask.name });
-        return { auth: base, denial: status };
-      }
-    }
-    const user: FakeUser = {
-      username: impersonation.user,
-      ...(impersonation.uid !== undefined ? { uid: impersonation.uid } : {}),
-      // An impersonated user (not a service account) is in system:authenticated, like any authenticated user.
-      groups: [...impersonation.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'],
-      ...(Object.keys(impersonation.extra).length > 0 ? { extra: impersonation.extra } : {}),
-    };
-    return { auth: { ...base, user, impersonated: true } };
-  }
-
-  /** Dispatch by route and verb. */
-  private async serve(method: string, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
-    if (route.plural === undefined) {
-      if (method !== 'GET') throw new HttpError(methodNotAllowed());
-      return this.writeRaw(res, 200, 'application/json', serveResourceList(route.basePath, this.discoveryResources()));
-    }
-    const reg = this.byBasePath.get(route.basePath)?.get(route.plural);
-    // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
-    // namespaced kind without namespace; subresources: all 404 with the generic Status (§4.5).
-    if (
-      !reg ||
-      route.subresource !== undefined ||
-      (route.namespace !== undefined && !reg.resource.namespaced) ||
-      (route.name !== undefined && route.namespace === undefined && reg.resource.namespaced)
-    ) {
-      throw new HttpError(resourceNotFoundStatus());
-    }
-    if (method !== 'GET') return this.serveWrite(method, reg, route, q, req, res, recorded);
-    // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
-    const isWatch = route.watchPrefix || (route.name === undefined && (boolParam(q, 'watch') ?? false));
-    const accept = negotiate(req.headers.accept);
-    if (!accept) throw new HttpError(notAcceptable());
-    const table = accept.table ? includeObjectOf(q) : undefined;
-    if (route.name !== undefined && !route.watchPrefix) return this.getItem(res, reg, route, accept.metadataOnly, table);
-    const opts = this.parseListOptions(q, isWatch, route);
-    if (isWatch) return this.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
-    return this.serveList(res, reg, route, opts, accept.metadataOnly, table);
-  }
-
-  /**
-   * POST (collection), PUT/PATCH/DELETE (item), DELETE (collection: deletecollection). Anything else, the `/watch/`
-   * prefix, and a namespaced kind's all-namespaces path, are 405 as go-restful answers routes without that verb.
-   */
-  private serveWrite(method: string, reg: Registered, route: Route, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
-    const item = route.name !== undefined;
-    const scoped = !reg.resource.namespaced || route.namespace !== undefined;
-    if (route.watchPrefix || !scoped) throw new HttpError(methodNotAllowed());
-    const target: WriteResource = {
-      kind: reg.resource.kind,
-      apiVersion: reg.resource.apiVersion,
-      group: reg.resource.group,
-      plural: reg.resource.plural,
-      namespaced: reg.resource.namespaced,
-      store: reg.store,
-      deleteReturnsObject: reg.deleteReturnsObject,
-      strategicMergePatch: reg.strategicMergePatch,
-      nameRule: reg.nameRule,
-      validator: this.validators.get(reg.store.key),
-    };
-    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
-    let out: WriteResponse;
-    if (method === 'POST' && !item) out = this.writes.create(target, request);
-    else if (method === 'PUT' && item) out = this.writes.replace(target, request);
-    else if (method === 'PATCH' && item) out = this.writes.patch(target, request);
-    else if (method === 'DELETE' && item) out = this.writes.delete(target, request);
-    else if (method === 'DELETE') {
-      const opts = this.parseListOptions(q, false, route);
-      out = this.writes.deleteCollection(target, request, this.matcher(route, opts, undefined), reg.typeMetaPrefix);
-    } else throw new HttpError(methodNotAllowed());
-    this.writeRaw(res, out.code, 'application/json', out.body);
-  }
-
-  private discoveryResources(): DiscoveryResource[] {
-    return [...this.byKey.values()].map(({ resource: r }) => ({
-      group: r.group,
-      version: r.version,
-      plural: r.plural,
-      kind: r.kind,
-      namespaced: r.namespaced,
-    }));
-  }
-
-  private getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean, table?: IncludeObject): void {
-    const rec = this.store.get(reg.store, route.name!, route.namespace);
-    if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
-    if (table) return this.writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table));
-    this.writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
-  }
-
-  /**
-   * Query decoding, defaulting and validation in kube-apiserver's order (§1.2, §1.3): selector syntax (400), the
-   * WatchList defaulting step, ListOptions validation (422), unknown field labels (400), name mismatch (400).
-   */
-  private parseListOptions(q: URLSearchParams, isWatch: boolean, route: Route): ListOptions {
-    const ts = q.get('timeoutSeconds');
-    let timeoutSeconds: number | undefined;
-    if (ts !== null && ts !== '') {
-      timeoutSeconds = Number(ts);
-      if (!Number.isFinite(timeoutSeconds)) throw new HttpError(badRequestStatus(`strconv.ParseInt: parsing ${JSON.stringify(ts)}: invalid syntax`));
-    }
-    let labelSelector: LabelSelector;
-    let fieldSelector: FieldSelector;
-    try {
-      labelSelector = parseLabelSelector(q.get('labelSelector') ?? '');
-      fieldSelector = parseFieldSelector(q.get('fieldSelector') ?? '');
-    } catch (err) {
-      if (err instanceof LabelSelectorError || err instanceof FieldSelectorError) throw new HttpError(badRequestStatus(err.message));
-      throw err;
-    }
-    const opts: ListOptions = {
-      watch: isWatch,
-      resourceVersion: q.get('resourceVersion') ?? '',
-      resourceVersionMatch: q.get('resourceVersionMatch') ?? '',
-      sendInitialEvents: boolParam(q, 'sendInitialEvents'),
-      allowWatchBookmarks: isWatch && (boolParam(q, 'allowWatchBookmarks') ?? false),
-      timeoutSeconds,
-      continue: q.get('continue') ?? '',
-      limit: Math.max(0, Math.floor(Number(q.get('limit') ?? 0)) || 0),
-      labelSelector,
-      fieldSelector,
-    };
-    const cfg = this.config;
-    const legacyServer = cfg.pre127 || cfg.ignoreSendInitialEvents;
-    const errors: FieldError[] = [];
-    if (isWatch) {
-      // The defaulting step runs before validation, only when the WatchList gate is on (§1.3, checklist 5).
-      if (
-        !legacyServer &&
-        !cfg.watchListDisabled &&
-        cfg.watchListDefaulting &&
-        opts.sendInitialEvents === undefined &&
-        opts.resourceVersionMatch === '' &&
-        (opts.resourceVersion === '' || opts.resourceVersion === '0')
-      ) {
-        opts.sendInitialEvents = true;
-        opts.resourceVersionMatch = 'NotOlderThan';
-      }
-      if (cfg.pre127) {
-        // Servers before 1.27 reject any resourceVersionMatch on a watch and do not know sendInitialEvents (§1.3).
-        if (opts.resourceVersionMatch) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch'));
-      } else if (!cfg.ignoreSendInitialEvents) {
-        errors.push(...validateWatchOptions(opts, !cfg.watchListDisabled));
-      }
-      if (legacyServer) {
-        opts.sendInitialEvents = undefined;
-        opts.resourceVersionMatch = '';
-      }
-    } else if (opts.sendInitialEvents !== undefined) {
-      errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
-    }
-    if (errors.length > 0) throw new HttpError(invalidListOptionsStatus(errors));
-    try {
-      fieldSelector.requireKnownFields(KNOWN_FIELDS);
-    } catch (err) {
-      if (err instanceof FieldSelectorError) throw new HttpError(badRequestStatus(err.message));
-      throw err;
-    }
-    if (route.name !== undefined && fieldSelector.equalityValues('metadata.name').some((n) => n !== route.name)) {
-      throw new HttpError(badRequestStatus("fieldSelector metadata.name doesn't match requested name"));
-    }
-    return opts;
-  }
-
-  /** A non-numeric RV reaches the handler as an untranslated storage error: HTTP 500, empty reason (§1.3). */
-  private parseResourceVersion(rv: string): number {
-    if (rv === '' || rv === '0') return 0;
-    if (!/^\d+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
-      const why = /^\d+$/.test(rv) ? 'value out of range' : 'invalid syntax';
-      throw new HttpError(
-        makeStatus({ code: 500, message: `resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: ${why}` }),
-      );
-    }
-    return Number(rv);
-  }
-
-  private matcher(route: Route, opts: ListOptions, nameFilter: string | undefined): (rec: ObjectRecord) => boolean {
-    return (rec) =>
-      (route.namespace === undefined || rec.namespace === route.namespace) &&
-      (nameFilter === undefined || rec.name === nameFilter) &&
-      (opts.labelSelector.empty || opts.labelSelector.matches(rec.labels)) &&
-      (opts.fieldSelector.empty || opts.fieldSelector.matches(rec.fields));
-  }
-
-  private async serveList(res: ServerResponse, reg: Registered, route: Route, opts: ListOptions, metadataOnly: boolean, table?: IncludeObject): Promise<void> {
-    const rv = this.parseResourceVersion(opts.resourceVersion);
-    // A list from a future RV waits, then answers HTTP 504 with Retry-After: 1 (§4.3).
-    if (rv > this.store.currentRV && !(await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs))) {
-      throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
-    }
-    const match = this.matcher(route, opts, undefined);
-    let items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
-    // Paging (`limit`/`continue`): the token carries the list's resourceVersion and the key to start after, as
-    // etcd's does. Later pages are cut from the current state (the real server reads them at the first page's
-    // revision); a token older than the history answers 410 Expired, as an etcd compaction would.
-    let listRV = this.store.currentRV;
-    if (opts.continue !== '') {
-      const token = decodeContinue(opts.continue);
-      if (token === undefined) throw new HttpError(badRequestStatus('continue key is not valid: illegal base64 data'));
-      if (token.rv < this.store.historyBoundaryRV) {
-        throw new HttpError(
-          makeStatus({
-            code: 410,
-            reason: 'Expired',
-            message:
-              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-          }),
-        );
-      }
-      listRV = token.rv;
-      items = items.filter((r) => r.key > token.start);
-    }
-    let next = '';
-    let remaining = 0;
-    if (opts.limit > 0 && items.length > opts.limit) {
-      remaining = items.length - opts.limit;
-      items = items.slice(0, opts.limit);
-      next = encodeContinue(listRV, items[items.length - 1]!.key);
-    }
-    if (table) {
-      const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
-      return this.writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));
-    }
-    const prefix = reg.typeMetaPrefix;
-    const itemJson = metadataOnly
-      ? items.map((r) => r.metadataJson())
-      : // List items carry no kind/apiVersion (§10); stored JSON always starts with them, then metadata.
-        items.map((r) => (r.json.startsWith(prefix) ? `{${r.json.slice(prefix.length)}` : r.json));
-    const head = metadataOnly
-      ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1"`
-      : `{"kind":${JSON.stringify(`${reg.resource.kind}List`)},"apiVersion":${JSON.stringify(reg.resource.apiVersion)}`;
-    const paging = next === '' ? '' : `,"continue":${JSON.stringify(next)},"remainingItemCount":${remaining}`;
-    this.writeRaw(res, 200, 'application/json', `${head},"metadata":{"resourceVersion":"${listRV}"${paging}},"items":[${itemJson.join(',')}]}\n`);
-  }
-
-  private async serveWatch(
-    res: ServerResponse,
-    reg: Registered,
-    route: Route,
-    opts: ListOptions,
-    metadataOnly: boolean,
-    recorded: RecordedRequest,
-    table?: IncludeObject,
-  ): Promise<void> {
-    const rv = this.parseResourceVersion(opts.resourceVersion);
-    const sie = opts.sendInitialEvents;
-    // The stream's lifetime counts from the start of the handler (§5).
-    const timeoutMs =
-      opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
-        ? opts.timeoutSeconds * 1000
-        : this.config.minRequestTimeoutSeconds * 1000 * (1 + Math.random());
-    const exact = sie !== true && rv > 0;
-    const expired = exact && rv < this.store.historyBoundaryRV;
-    const style = this.config.expiredStyle;
-    if (expired && style === 'http') {
-      throw new HttpError(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV));
-    }
-
-    // 200 and the headers go out at once, before any event (§2, checklist 6).
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    const w = new Watch(this.nextWatchId++, recorded, reg, route.namespace, route.name, timeoutMs, opts, metadataOnly, res, this.internals, table);
-    this.open.add(w);
-    this.watchLog.push(w);
-    let set = this.openByKey.get(reg.store.key);
-    if (!set) this.openByKey.set(reg.store.key, (set = new Set()));
-    set.add(w);
-    this.openCountWaiters.notify(this.open.size);
-    if (w.output.closed) return; // the client went away while we were setting up
-
-    w.addTimer(timer(timeoutMs, () => w.end('timeout')));
-
-    if (expired) {
-      // Too old: HTTP 200, exactly one ERROR, clean close (§4.2, checklist 13).
-      if (style === 'empty') w.end('error');
-      else w.fail(tooOldResourceVersionStatus(rv, this.store.historyBoundaryRV, style === 'event-gone' ? 'Gone' : 'Expired'));
-      return;
-    }
-    if (opts.allowWatchBookmarks) {
-      const before = this.config.bookmarkBeforeDeadlineMs;
-      if (timeoutMs > before) w.addTimer(timer(timeoutMs - before, () => w.maybeBookmark()));
-      const every = this.config.bookmarkIntervalMs;
-      if (every > 0) {
-        const interval = setInterval(() => w.maybeBookmark(), every);
-        interval.unref();
-        w.addTimer(interval);
-      }
-    }
-
-    if (sie === true) {
-      // Not older than N: wait (configurable, real 3 s) for the RV to exist, else the in-stream 504 (§4.3, checklist 14).
-      if (rv > this.store.currentRV) {
-        const reached = await this.store.waitForRV(rv, this.config.tooLargeResourceVersionWaitMs);
-        if (w.output.terminal) return;
-        if (!reached) return w.fail(tooLargeResourceVersionStatus(rv, this.store.currentRV));
-      }
-      this.startFromSnapshot(w, reg, route, true);
-    } else if (rv === 0 && sie === undefined) {
-      // Legacy RV unset/"0": synthetic ADDED for the current state, then changes (§6).
-      this.startFromSnapshot(w, reg, route, false);
-    } else if (rv === 0) {
-      // sendInitialEvents=false with RV unset/"0": start at the current RV, no initial state (§6).
-      w.lastRV = this.store.currentRV;
-      w.live = true;
-    } else {
-      // Start at exact N: every change after N, replayed from history; a future N simply waits (§4.3).
-      w.lastRV = rv;
-      w.live = true;
-      for (const e of this.store.eventsSince(rv)) if (e.resourceKey === reg.store.key) w.deliver(e, true);
-    }
-  }
-
-  private startFromSnapshot(w: Watch, reg: Registered, route: Route, watchList: boolean): void {
-    // Snapshot and going live happen in one synchronous step, so no write can fall between them.
-    w.sendSnapshot(this.store.snapshot(reg.store.key, route.namespace));
-    const rv = this.store.currentRV;
-    w.lastRV = rv;
-    w.live = true;
-    // The end of the initial events: annotated bookmark at the current global RV, only with bookmarks allowed (§3.3).
-    if (watchList && w.allowBookmarks) w.sendBookmark(rv, true);
   }
 
   // ---------------------------------------------------------------- responses
@@ -1633,228 +598,5 @@ export class FakeApiServer {
     return f.fault;
   }
 
-  private writeFault(req: IncomingMessage, res: ServerResponse, fault: HttpFault, route: Route | undefined, r: RecordedRequest): void {
-    switch (fault.type) {
-      case 'TooManyRequests':
-        return this.writeStatus(res, tooManyRequestsStatus(fault.message ?? 'storage is (re)initializing', fault.retryAfterSeconds ?? 1));
-      case 'TooManyRequestsText':
-        return this.writeText(res, 429, 'Too many requests, please try again later.', { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
-      case 'ShuttingDown':
-        return this.writeText(res, 429, 'The apiserver is shutting down, please try again later.', { 'Retry-After': '5', Connection: 'close' });
-      case 'Unauthorized':
-        return this.writeStatus(res, unauthorizedStatus());
-      case 'Forbidden': {
-        let name = route?.name;
-        try {
-          name ??= parseFieldSelector(r.query.get('fieldSelector') ?? '').equalityValues('metadata.name')[0];
-        } catch {
-          // an unparsable selector names nothing
-        }
-        const status = forbiddenStatus({
-          user: fault.user ?? this.config.user,
-          verb: verbOf(r, route),
-          plural: route?.plural ?? '',
-          group: route?.group ?? '',
-          namespace: route?.namespace,
-          name,
-        });
-        return this.writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
-      }
-      case 'NotFound':
-        return this.writeStatus(res, resourceNotFoundStatus());
-      case 'NotFoundText':
-        return this.writeText(res, 404, '404 page not found');
-      case 'NotAcceptable':
-        return this.writeStatus(res, notAcceptable());
-      case 'InternalError':
-        return this.writeStatus(res, internalErrorStatus(fault.message ?? 'injected fault'));
-      case 'Gone':
-        return this.writeStatus(
-          res,
-          makeStatus({ code: 410, reason: fault.reason ?? 'Expired', message: fault.message ?? 'The resourceVersion for the provided watch is too old.' }),
-        );
-      case 'Status':
-        return this.writeStatus(res, makeStatus(fault), fault.headers);
-      case 'Reset':
-        req.socket.destroy();
-        return;
-    }
-  }
-
-  /** A Status response: compact JSON plus `\n`; `Retry-After` copied from `details.retryAfterSeconds` (§4.3). */
-  private writeStatus(res: ServerResponse, status: StatusBody, headers: Readonly<Record<string, string>> = {}): void {
-    const retry = status.details?.retryAfterSeconds;
-    this.writeRaw(res, status.code ?? 500, 'application/json', `${JSON.stringify(status)}\n`, {
-      ...(retry && retry > 0 ? { 'Retry-After': String(retry) } : {}),
-      ...headers,
-    });
-  }
-
-  /** A text/plain answer as Go's `http.Error` writes it: `nosniff`, trailing newline. */
-  private writeText(res: ServerResponse, code: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
-    this.writeRaw(res, code, 'text/plain; charset=utf-8', `${text}\n`, { 'X-Content-Type-Options': 'nosniff', ...headers });
-  }
-
-  private writeJson(res: ServerResponse, code: number, body: unknown): void {
-    this.writeRaw(res, code, 'application/json', `${JSON.stringify(body)}\n`);
-  }
-
-  private writeRaw(res: ServerResponse, code: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
-    res.end(body);
-  }
 }
 
-function forbidden(field: string, detail: string): FieldError {
-  return { field, type: 'FieldValueForbidden', detail };
-}
-
-/** AM `validateWatchOptions`, rules 1–5 of §1.3, collecting every error as the real validator does. */
-function validateWatchOptions(o: ListOptions, watchListEnabled: boolean): FieldError[] {
-  const errors: FieldError[] = [];
-  const match = o.resourceVersionMatch;
-  if (o.sendInitialEvents !== undefined) {
-    if (match !== 'NotOlderThan') errors.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
-    if (!watchListEnabled) errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
-  }
-  if (match !== '') {
-    if (o.sendInitialEvents === undefined) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
-    if (match !== 'NotOlderThan') errors.push({ field: 'resourceVersionMatch', type: 'FieldValueNotSupported', detail: match, supported: ['NotOlderThan'] });
-    if (o.continue !== '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-  }
-  return errors;
-}
-
-function methodNotAllowed(): StatusBody {
-  return makeStatus({ code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {} });
-}
-
-function notAcceptable(): StatusBody {
-  return makeStatus({
-    code: 406,
-    reason: 'NotAcceptable',
-    message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-  });
-}
-
-/**
- * Picks the first JSON media range of `Accept` (§8): plain JSON, PartialObjectMetadata(List) of meta.k8s.io/v1,
- * or a Table of meta.k8s.io v1 or v1beta1 (answered as v1). Protobuf and other ranges are
- * skipped; nothing usable is a 406.
- */
-function negotiate(accept: string | undefined): { metadataOnly: boolean; table?: true } | undefined {
-  if (!accept || accept.trim() === '') return { metadataOnly: false };
-  for (const range of accept.split(',')) {
-    const [type = '', ...params] = range.split(';').map((s) => s.trim());
-    if (!['application/json', 'application/*', '*/*'].includes(type.toLowerCase())) continue;
-    const p = new Map(params.map((kv) => {
-      const i = kv.indexOf('=');
-      return i < 0 ? [kv, ''] : [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
-    }));
-    const as = p.get('as');
-    if (as === undefined) return { metadataOnly: false };
-    if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && p.get('g') === 'meta.k8s.io' && p.get('v') === 'v1') {
-      return { metadataOnly: true };
-    }
-    if (as === 'Table' && p.get('g') === 'meta.k8s.io' && (p.get('v') === 'v1' || p.get('v') === 'v1beta1')) {
-      return { metadataOnly: false, table: true };
-    }
-  }
-  return undefined;
-}
-
-/** The authorizer's verb word for a request (§4.5: `watch`, `list`, `get`, ...). */
-function verbOf(r: RecordedRequest, route: Route | undefined): string {
-  switch (r.method) {
-    case 'POST':
-      return 'create';
-    case 'PUT':
-      return 'update';
-    case 'PATCH':
-      return 'patch';
-    case 'DELETE':
-      return route?.name === undefined ? 'deletecollection' : 'delete';
-    default:
-      if (route?.watchPrefix) return 'watch';
-      if (route?.name !== undefined) return 'get';
-      return boolParam(r.query, 'watch') ? 'watch' : 'list';
-  }
-}
-
-/**
- * Splits `/api/v1/...` and `/apis/G/V/...` (§1.1), with the deprecated `/watch/` prefix (checklist 2).
- * `undefined` for anything else (Go's plain 404). Throws on malformed percent-encoding.
- */
-function parsePath(pathname: string): Route | undefined {
-  const seg = pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
-  let basePath: string;
-  let group = '';
-  let rest: string[];
-  if (seg[0] === 'api' && seg.length >= 2) {
-    basePath = `/api/${seg[1]}`;
-    rest = seg.slice(2);
-  } else if (seg[0] === 'apis' && seg.length >= 3) {
-    group = seg[1]!;
-    basePath = `/apis/${group}/${seg[2]}`;
-    rest = seg.slice(3);
-  } else {
-    return undefined;
-  }
-  const watchPrefix = rest[0] === 'watch';
-  if (watchPrefix) rest = rest.slice(1);
-  const route = (namespace: string | undefined, plural: string | undefined, name: string | undefined, sub: string[]): Route => ({
-    basePath,
-    group,
-    watchPrefix,
-    namespace,
-    plural,
-    name,
-    subresource: sub.length > 0 ? sub.join('/') : undefined,
-  });
-  if (rest.length === 0) return watchPrefix ? route(undefined, '', undefined, []) : route(undefined, undefined, undefined, []);
-  // `namespaces/NS/<plural>...` is a namespaced path; `namespaces` and `namespaces/NAME` are the Namespace kind.
-  if (rest[0] === 'namespaces' && rest.length >= 3) return route(rest[1], rest[2], rest[3], rest.slice(4));
-  return route(undefined, rest[0], rest[1], rest.slice(2));
-}
-
-/** A list continue token: base64 of `{"rv":N,"start":"<key>"}` (opaque to clients, like etcd's). */
-function encodeContinue(rv: number, start: string): string {
-  return Buffer.from(JSON.stringify({ rv, start })).toString('base64');
-}
-
-function decodeContinue(token: string): { rv: number; start: string } | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv?: unknown; start?: unknown };
-    return typeof value.rv === 'number' && typeof value.start === 'string' ? { rv: value.rv, start: value.start } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * CORS as kube-apiserver's `WithCORS` filter does it (k8s.io/apiserver/pkg/server/filters/cors.go): an allowed
- * `Origin` is echoed with credentials allowed; a preflight `OPTIONS` is answered 204 at once. Also exposes the headers
- * clients read (`Retry-After` of 429s, `Audit-Id`), which the real filter leaves to `Date`.
- * Returns whether the request was answered (a preflight).
- */
-function answerCors(cors: true | { readonly origins: readonly (string | RegExp)[] }, req: IncomingMessage, res: ServerResponse): boolean {
-  const origin = req.headers.origin;
-  const allowed =
-    origin !== undefined && (cors === true || cors.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin))));
-  res.setHeader('Vary', 'Origin');
-  if (!allowed) return false;
-  res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Access-Control-Allow-Credentials', 'true');
-  res.setHeader('Access-Control-Expose-Headers', 'Date, Retry-After, Audit-Id, Content-Type, Warning');
-  if (req.method !== 'OPTIONS') return false;
-  res.writeHead(204, {
-    'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE, PATCH',
-    'Access-Control-Allow-Headers':
-      req.headers['access-control-request-headers'] ??
-      'Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, Authorization, X-Requested-With, If-Modified-Since',
-    'Access-Control-Max-Age': '600',
-  });
-  res.end();
-  return true;
-}
