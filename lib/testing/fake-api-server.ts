@@ -298,8 +298,9 @@ export class FakeApiServer {
 
   /**
    * Creates an object (as a POST would) and returns a deep copy of what was stored. Fills `metadata.uid`,
-   * `resourceVersion` (the next global RV), `creationTimestamp`, `generation: 1`, a name from `generateName`,
-   * and `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event.
+   * `resourceVersion` (the next global RV), `creationTimestamp`, `generation: 1` for kinds whose strategy keeps a
+   * generation (Deployments, Pods, custom resources, ...; see `strategies.ts`), a name from `generateName`, and
+   * `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event.
    * @throws FakeStoreError `AlreadyExists`, or `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
    * @since 0.1.0
    */
@@ -309,8 +310,10 @@ export class FakeApiServer {
 
   /**
    * Replaces an existing object (as a PUT would); returns the stored copy. Keeps uid and creationTimestamp, takes the
-   * next RV, bumps `generation` when anything outside metadata/status changed. A `metadata.resourceVersion` that is set
-   * must be the current one. Open watches see MODIFIED (or ADDED/DELETED when it enters/leaves their selector).
+   * next RV, bumps `generation` (for kinds that keep one) when anything outside metadata/status changed. A
+   * `metadata.resourceVersion` that is set must be the current one. Open watches see MODIFIED (or ADDED/DELETED when it
+   * enters/leaves their selector). An update that changes nothing is not written, as on a real server (etcd3
+   * `GuaranteedUpdate`): the stored object comes back with its resourceVersion, and watches see nothing.
    * @throws FakeStoreError `NotFound`, `Conflict`, `Invalid`.
    * @since 0.1.0
    */
