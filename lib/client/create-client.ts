@@ -3,6 +3,7 @@ import type { ExecPluginConfig } from './exec-plugin.js';
 import { defaultFetch, type FetchLike } from './fetch.js';
 import { KubeClient } from './kube-client.js';
 import { createLog } from './log.js';
+import { nodeProcess } from './node-process.js';
 import type { Logger } from './logger.js';
 import { parseServerUrl } from './server-url.js';
 import { proxyFromEnvironment } from './proxy-env.js';
@@ -183,8 +184,7 @@ const NODE_OPTIONS = [
 export async function createClient(options: ClientOptions = {}): Promise<KubeClient> {
   const needsNode = options.server === undefined || NODE_OPTIONS.some((k) => options[k] !== undefined);
   if (!needsNode) return explicitClient(options);
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof proc?.versions?.node !== 'string') {
+  if (nodeProcess() === undefined) {
     throw new ConfigError('createClient: kubeconfig, in-cluster configuration and TLS options need Node.js; in a browser pass { server, token, fetch }');
   }
   // A specifier that bundlers cannot follow: resolve-config.js imports node:fs, node:https, node:child_process,
@@ -236,7 +236,7 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
 
 /** The environment variables in Node (`options.environment.env`, else `process.env`); `undefined` elsewhere. */
 function nodeEnvironment(options: ClientOptions): Readonly<Record<string, string | undefined>> | undefined {
-  const proc = (globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string | undefined> } }).process;
-  if (typeof proc?.versions?.node !== 'string') return undefined;
+  const proc = nodeProcess();
+  if (proc === undefined) return undefined;
   return options.environment?.env ?? proc.env;
 }

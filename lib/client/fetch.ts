@@ -2,6 +2,7 @@
  * The transport seam: the few parts of the WHATWG `fetch` API kubex-rx uses. node-fetch v3, the browser's
  * `fetch`, Node's global `fetch` (undici) and Angular's zone-patched `fetch` all satisfy it.
  */
+import { nodeProcess } from './node-process.js';
 
 /** A response body: a WHATWG `ReadableStream` (browsers) or an async iterable of bytes (node-fetch's `Readable`). @since 0.1.0 */
 export type BodyLike = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -52,8 +53,7 @@ export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchRespo
 
 /** Whether this runtime is Node.js (node-fetch is only loaded there). */
 function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof proc?.versions?.node === 'string';
+  return nodeProcess() !== undefined;
 }
 
 let nodeFetch: Promise<FetchLike> | undefined;

@@ -3,6 +3,7 @@
  * (`debug`, `info`, `warn`, `error`, `off`; default `warn`), so debugging needs no code change.
  */
 import type { Logger } from './logger.js';
+import { nodeProcess } from './node-process.js';
 
 /** The levels, least severe first. */
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -21,7 +22,6 @@ export interface Log {
   error(message: string): void;
 }
 
-const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 /** Calls a logger method, ignoring what it throws (a broken logger must not fail a request). */
 function safe(call: (message: string) => void): (message: string) => void {
@@ -40,7 +40,7 @@ export type ConsoleLike = Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
 /** The console from `minimum` up; in Node every level goes to stderr (stdout belongs to the program). */
 function consoleLog(minimum: LogLevel | 'off', out: ConsoleLike): Log {
   const enabled = (level: LogLevel): boolean => minimum !== 'off' && LEVELS.indexOf(level) >= LEVELS.indexOf(minimum);
-  const node = isNode();
+  const node = nodeProcess() !== undefined;
   const sink: Record<LogLevel, (line: string) => void> = {
     debug: (line) => (node ? out.error(line) : out.debug(line)),
     info: (line) => (node ? out.error(line) : out.info(line)),
@@ -79,6 +79,5 @@ export function createLog(logger: Logger | undefined, env: Readonly<Record<strin
 
 /** The process's environment in Node; `undefined` elsewhere. */
 export function processEnv(): Readonly<Record<string, string | undefined>> | undefined {
-  if (!isNode()) return undefined;
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return nodeProcess()?.env;
 }

@@ -1,11 +1,5 @@
+import { nodeProcess, type NodeProcessLike } from './node-process.js';
 import { VERSION } from './version.js';
-
-/** What is read of Node's `process` (a parameter, so that a test can play another runtime). */
-export interface NodeProcessLike {
-  readonly versions?: { readonly node?: string };
-  readonly platform?: string;
-  readonly arch?: string;
-}
 
 /**
  * The `User-Agent` kubex-rx sends by default in Node: `kubex-rx/0.2.0 (linux/x64) node/20.19.0`, client-go's
@@ -21,7 +15,7 @@ export interface NodeProcessLike {
  * need a preflight that kube-apiserver's default `Access-Control-Allow-Headers` does not allow
  * (k8s.io/apiserver `pkg/server/filters/cors.go`). A custom `X-` header would fail that preflight the same way.
  */
-export function defaultUserAgent(proc: NodeProcessLike | undefined = (globalThis as { process?: NodeProcessLike }).process): string | undefined {
+export function defaultUserAgent(proc: NodeProcessLike | undefined = nodeProcess()): string | undefined {
   const node = proc?.versions?.node;
   if (typeof node !== 'string') return undefined;
   return `kubex-rx/${VERSION} (${proc?.platform ?? 'unknown'}/${proc?.arch ?? 'unknown'}) node/${node}`;
