@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import type { Resource } from '../resource/define-resource.js';
 import { testResources } from './resources.js';
 import { internalErrorStatus, makeStatus } from './status.js';
-import { FakeStore, type ObjectInput } from './store.js';
+import { FakeStore, type JsonObject, type ObjectInput, type StoreResource } from './store.js';
 import { FakeAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { allKinds } from './all-kinds.js';
@@ -305,7 +305,16 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   create<T>(resource: Resource<T>, obj: ObjectInput): T {
-    return this.store.create(this.registered(resource).store, obj).copy() as T;
+    const r = this.registered(resource).store;
+    return this.store.create(r, FakeApiServer.defaulted(r, obj)).copy() as T;
+  }
+
+  /** The seeding path defaults as a real server's decoder would (`KindStrategy.defaults`), on a copy. */
+  private static defaulted(r: StoreResource, obj: ObjectInput): ObjectInput {
+    if (!r.strategy.defaults) return obj;
+    const copy = JSON.parse(JSON.stringify(obj)) as JsonObject;
+    r.strategy.defaults(copy);
+    return copy;
   }
 
   /**
@@ -318,7 +327,8 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   update<T>(resource: Resource<T>, obj: ObjectInput): T {
-    return this.store.update(this.registered(resource).store, obj).copy() as T;
+    const r = this.registered(resource).store;
+    return this.store.update(r, FakeApiServer.defaulted(r, obj)).copy() as T;
   }
 
   /**

@@ -9,6 +9,7 @@ import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
+import { strategyFor, type KindStrategy } from './strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
@@ -35,10 +36,11 @@ export class ResourceRegistry {
 
   /**
    * Serves a resource type (its group-version becomes served too). Re-registering the same path replaces the
-   * descriptor; a different kind or scope on the same path throws.
+   * descriptor; a different kind or scope on the same path throws. `strategy` replaces the kind's built-in strategy
+   * (custom resources get theirs from their CRD).
    * @internal
    */
-  register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy): void {
     const key = `${resource.basePath}/${resource.plural}`;
     const existing = this.byKey.get(key);
     if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
@@ -47,7 +49,14 @@ export class ResourceRegistry {
     const { codec: _codec, ...ref } = resource;
     const reg: Registered = {
       resource: ref,
-      store: { key, apiVersion: resource.apiVersion, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
+      store: {
+        key,
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        plural: resource.plural,
+        namespaced: resource.namespaced,
+        strategy: strategy ?? existing?.store.strategy ?? strategyFor(resource.apiVersion, resource.kind),
+      },
       skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
       deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),
       strategicMergePatch:

@@ -6,7 +6,7 @@
  * Internal to `lib/testing`; the public surface is {@link FakeApiServer}.
  */
 import { randomUUID } from 'node:crypto';
-import { strategyFor } from './strategies.js';
+import type { KindStrategy } from './strategies.js';
 
 /** A JSON object. @internal @since 0.1.0 */
 export type JsonObject = Record<string, unknown>;
@@ -37,6 +37,8 @@ export interface StoreResource {
   readonly kind: string;
   readonly plural: string;
   readonly namespaced: boolean;
+  /** The kind's strategy (`lib/testing/strategies.ts`): its generation rule and write hooks. */
+  readonly strategy: KindStrategy;
 }
 
 const METADATA_ORDER = [
@@ -394,7 +396,7 @@ export class FakeStore {
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);
     // The kind's PrepareForCreate sets generation 1, or leaves it as sent (lib/testing/strategies.ts).
-    if (strategyFor(r.apiVersion, r.kind).generation === 'spec') meta['generation'] = 1;
+    if (r.strategy.generation === 'spec') meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
     if (options.dryRun) return rec;
@@ -441,7 +443,7 @@ export class FakeStore {
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
     meta['creationTimestamp'] = prevMeta['creationTimestamp'];
-    if (strategyFor(r.apiVersion, r.kind).generation === 'spec') {
+    if (r.strategy.generation === 'spec') {
       // PrepareForUpdate: `if !apiequality.Semantic.DeepEqual(newX.Spec, oldX.Spec) { newX.Generation = oldX.Generation + 1 }`
       // (lib/testing/strategies.ts); everything but metadata and status counts as the spec.
       const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;

@@ -25,13 +25,42 @@
  * `generation > 0`) is in the store and needs no entry here.
  * @internal
  */
+import type { FieldError } from './status.js';
+import type { JsonObject } from './store.js';
 
 /** How a kind's `metadata.generation` is kept. @internal */
 export type GenerationRule = 'spec' | 'none';
 
-/** The strategy of one kind (see the module doc). @internal */
+/** What a validation hook of a strategy returns: the field errors (empty when valid). @internal */
+export type StrategyFieldErrors = readonly FieldError[];
+
+/**
+ * The strategy of one kind (see the module doc). Every hook is optional; the generic write path
+ * (`lib/testing/writes.ts`) calls them in kube-apiserver's order:
+ *
+ * 1. decode the body, then `defaults` (a real server defaults while decoding into the versioned type:
+ *    `pkg/apis/<group>/v1/defaults.go`, registered by `RegisterDefaults`), for create, update and patch results;
+ * 2. `prepareForCreate(obj)` / `prepareForUpdate(obj, old)` (`rest.BeforeCreate`/`BeforeUpdate` call the strategy's
+ *    `PrepareForCreate`/`PrepareForUpdate`: status reset, fields dropped);
+ * 3. `validateCreate(obj)` / `validateUpdate(obj, old)` (the strategy's `Validate`/`ValidateUpdate`), after the
+ *    generic `metadata.name` rule; any error is 422 Invalid with `details.causes`.
+ *
+ * The programmatic writes of {@link FakeApiServer} (`create`, `update`: the seeding path of tests) apply `defaults`
+ * and the generation rule but neither `prepareFor*` nor validation, so a test can seed any status it needs.
+ * @internal
+ */
 export interface KindStrategy {
   readonly generation: GenerationRule;
+  /** Fills the kind's defaults in place (`SetObjectDefaults_<Kind>` of `pkg/apis/<group>/v1`). */
+  readonly defaults?: (obj: JsonObject) => void;
+  /** `PrepareForCreate`: in place, before validation. */
+  readonly prepareForCreate?: (obj: JsonObject) => void;
+  /** `PrepareForUpdate`: in place, with the stored object (a copy) before validation. */
+  readonly prepareForUpdate?: (obj: JsonObject, old: JsonObject) => void;
+  /** `Validate`: the field errors of an object about to be created. */
+  readonly validateCreate?: (obj: JsonObject) => StrategyFieldErrors;
+  /** `ValidateUpdate`: the field errors of an update (immutable fields and the like). */
+  readonly validateUpdate?: (obj: JsonObject, old: JsonObject) => StrategyFieldErrors;
 }
 
 const SPEC_GENERATION: KindStrategy = { generation: 'spec' };

@@ -316,6 +316,7 @@ export class WriteHandlers {
       throw new HttpError(badRequestStatus(`${r.kind} in version ${JSON.stringify(r.apiVersion.split('/').pop())} cannot be handled as a ${r.kind}: metadata must be an object`));
     }
     this.checkTypeMeta(r, parsed);
+    r.store.strategy.defaults?.(parsed);
     return parsed;
   }
 
@@ -369,10 +370,18 @@ export class WriteHandlers {
     if (meta['namespace'] === '') delete meta['namespace'];
   }
 
-  /** Built-in name validation on create, then the resource's validator; 422 `<Kind> "<name>" is invalid: ...`. */
+  /**
+   * Built-in name validation on create, the kind strategy's `Validate`/`ValidateUpdate`, then the resource's
+   * validator; 422 `<Kind> "<name>" is invalid: ...`.
+   */
   private validate(r: WriteResource, obj: JsonObject, context: ValidationContext): void {
     const meta = WriteHandlers.meta(obj);
     const errs: FieldError[] = context.operation === 'CREATE' ? validateObjectMetaName(r.nameRule, meta) : [];
+    const strategy = r.store.strategy;
+    if (context.operation === 'CREATE' && strategy.validateCreate) errs.push(...strategy.validateCreate(obj));
+    if (context.operation === 'UPDATE' && strategy.validateUpdate && context.oldObject) {
+      errs.push(...strategy.validateUpdate(obj, JSON.parse(JSON.stringify(context.oldObject)) as JsonObject));
+    }
     if (r.validator) errs.push(...(r.validator(JSON.parse(JSON.stringify(obj)) as JsonObject, context) ?? []));
     if (errs.length > 0) throw new HttpError(invalidStatus(r.kind, r.group, typeof meta['name'] === 'string' ? meta['name'] : '', errs));
   }
@@ -410,6 +419,7 @@ export class WriteHandlers {
     if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string' && meta['generateName'] !== '') {
       meta['name'] = this.store.generateName(r.store, ns, meta['generateName']);
     }
+    r.store.strategy.prepareForCreate?.(obj);
     this.validate(r, obj, { operation: 'CREATE', dryRun });
     // etcd3 store.Create: a set resourceVersion is a plain error, so a 500 (AS:`storage/etcd3/store.go`).
     if (meta['resourceVersion'] !== undefined && meta['resourceVersion'] !== '' && meta['resourceVersion'] !== '0') {
@@ -428,6 +438,7 @@ export class WriteHandlers {
 
   /** The update path shared by PUT and PATCH: preconditions, validation, managedFields, then `store.update`. */
   private updateObject(r: WriteResource, req: WriteRequest, prev: ObjectRecord, obj: JsonObject, dryRun: boolean, managedFields: Json[] | undefined): WriteResponse {
+    r.store.strategy.prepareForUpdate?.(obj, prev.copy());
     this.validate(r, obj, { operation: 'UPDATE', oldObject: prev.copy(), dryRun });
     if (managedFields) WriteHandlers.meta(obj)['managedFields'] = managedFields;
     let rec: ObjectRecord;
@@ -506,6 +517,8 @@ export class WriteHandlers {
       const result = applyConfiguration(prev?.copy() as JsonMap | undefined, config as JsonMap, fieldManager, r.apiVersion, force);
       if (result.conflicts) throw new HttpError(applyConflictStatus(result.conflicts));
       const merged = result.object as JsonObject;
+      // Defaulting happens on the merged object; the applier does not own the defaulted fields.
+      r.store.strategy.defaults?.(merged);
       if (!prev) return this.createObject(r, req, merged, dryRun, () => undefined);
       return this.updateObject(r, req, prev, merged, dryRun, undefined);
     }
@@ -529,6 +542,8 @@ export class WriteHandlers {
     if (!isMap(patched)) throw new HttpError(badRequestStatus(`the patched object is a ${goJsonType(patched)}, not an object`));
     const obj = patched as JsonObject;
     this.checkTypeMeta(r, obj);
+    // The patched JSON is decoded again, so defaulted (patch.go `applyPatch` → `DecodeInto`).
+    r.store.strategy.defaults?.(obj);
     WriteHandlers.checkName(r, req, obj);
     WriteHandlers.ensureNamespace(r, req, obj);
     const managed = managedFieldsAfterUpdate(current, patched, this.manager(req), r.apiVersion);
