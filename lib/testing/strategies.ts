@@ -35,6 +35,40 @@ export type GenerationRule = 'spec' | 'none';
 export type StrategyFieldErrors = readonly FieldError[];
 
 /**
+ * The scale subresource of a kind: where `Scale.spec.replicas`, `status.replicas` and `status.selector` live in the
+ * object, as JSON paths (`.spec.replicas`), the form of a CRD's `subresources.scale` (built-in kinds:
+ * `pkg/registry/apps/deployment/storage/storage.go` `ScaleREST` and its kin).
+ * @internal
+ */
+export interface ScaleSubresource {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  readonly labelSelectorPath?: string;
+}
+
+/** The subresources a kind serves besides the main resource. @internal */
+export interface Subresources {
+  /** `/status`: status written only there; create and main-resource updates reset it (`StatusREST`). */
+  readonly status?: boolean;
+  readonly scale?: ScaleSubresource;
+}
+
+/**
+ * One column of the kind's Table output (`pkg/printers/internalversion/printers.go`, or a CRD's
+ * `additionalPrinterColumns`): the `columnDefinitions` entry and how a row's cell is computed.
+ * @internal
+ */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly format?: string;
+  readonly description: string;
+  readonly priority: number;
+  /** The cell of one object (`now` for ages). */
+  readonly cell: (obj: JsonObject, now: number) => unknown;
+}
+
+/**
  * The strategy of one kind (see the module doc). Every hook is optional; the generic write path
  * (`lib/testing/writes.ts`) calls them in kube-apiserver's order:
  *
@@ -61,6 +95,15 @@ export interface KindStrategy {
   readonly validateCreate?: (obj: JsonObject) => StrategyFieldErrors;
   /** `ValidateUpdate`: the field errors of an update (immutable fields and the like). */
   readonly validateUpdate?: (obj: JsonObject, old: JsonObject) => StrategyFieldErrors;
+  /** `/status` and `/scale`. */
+  readonly subresources?: Subresources;
+  /** Table columns after NAME (default: AGE only). */
+  readonly columns?: readonly PrinterColumn[];
+  /**
+   * Field selector labels besides `metadata.name` and `metadata.namespace` (the kind's `GetAttrs`/`ToSelectableFields`
+   * and the field label conversion funcs of `pkg/apis/<group>/v1/conversion.go`): label → value of an object.
+   */
+  readonly fieldLabels?: Readonly<Record<string, (obj: JsonObject) => string>>;
 }
 
 const SPEC_GENERATION: KindStrategy = { generation: 'spec' };

@@ -1,85 +1,35 @@
 /**
  * The FakeApiServer driven by a real `kubectl` (discovery, Table output, create/get/apply/delete, `get -w`).
- * Skipped, with a message, when no kubectl binary is found.
+ * Skipped, with a message, when no kubectl binary is found (kubectl-helpers.ts).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFile, spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { it, expect, beforeAll, afterAll } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
-
-function findKubectl(): string | undefined {
-  const fromEnv = process.env['KUBECTL'];
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  for (const candidate of ['/usr/bin/kubectl', '/usr/local/bin/kubectl']) if (existsSync(candidate)) return candidate;
-  try {
-    const path = execFileSync('which', ['kubectl'], { encoding: 'utf8' }).trim();
-    return path === '' ? undefined : path;
-  } catch {
-    return undefined;
-  }
-}
-
-const KUBECTL = findKubectl();
-if (!KUBECTL) {
-  // Without kubectl this file runs one test that says so; in CI (where .ci/run makes sure kubectl exists) it fails.
-  describe('kubectl against the FakeApiServer', () => {
-    it('needs kubectl (Debian: apt-get install -y kubernetes-client; or KUBECTL=/path/to/kubectl); required in CI', () => {
-      if (process.env['CI']) throw new Error('CI is set but no kubectl was found');
-      console.warn('kubectl.spec.ts: no kubectl binary found (set KUBECTL=/path/to/kubectl); the kubectl tests did not run');
-    });
-  });
-}
-/** The real suite, only where kubectl exists. */
-const describeIfKubectl = (name: string, fn: () => void): void => {
-  if (KUBECTL) describe(name, fn);
-};
+import { KUBECTL, describeWithKubectl, kubectlFor, type KubectlEnv } from './kubectl-helpers.js';
 
 let server: FakeApiServer;
+let env: KubectlEnv;
 let dir: string;
 let kubeconfig: string;
-
-function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      KUBECTL!,
-      ['--kubeconfig', kubeconfig, '--request-timeout=10s', ...args],
-      { timeout: 30_000, env: { ...process.env, HOME: dir, KUBECACHEDIR: join(dir, 'cache') } },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`kubectl ${args.join(' ')} failed: ${err.message}\n${stderr}`));
-        else resolve({ stdout, stderr });
-      },
-    );
-  });
-}
+const kubectl = (...args: string[]): Promise<{ stdout: string; stderr: string }> => env.kubectl(...args);
 
 function pod(name: string, labels: Record<string, string> = {}): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
 }
 
-describeIfKubectl('kubectl against the FakeApiServer', () => {
+describeWithKubectl('kubectl against the FakeApiServer', () => {
   beforeAll(async () => {
     server = await FakeApiServer.start({ resources: 'v1.35' });
-    dir = mkdtempSync(join(tmpdir(), 'kubex-kubectl-'));
-    kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'fake', cluster: { server: server.url } }],
-        users: [{ name: 'fake', user: {} }],
-        contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
-        'current-context': 'fake',
-      }),
-    );
+    env = kubectlFor(server);
+    ({ dir, kubeconfig } = env);
   });
 
   afterAll(async () => {
     if (process.env['KUBECTL_DEBUG']) console.log([...new Set(server.requests.map((r) => `${r.method} ${r.url} ${r.headers.accept ?? ''}`))].join('\n'));
     await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    env?.dispose();
   });
 
   it('version and api-resources read discovery', async () => {
