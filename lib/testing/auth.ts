@@ -60,6 +60,8 @@ export interface AuthorizationAttributes {
   readonly namespace?: string;
   /** The object name of the request path, or the impersonated name; absent for collection requests. */
   readonly name?: string;
+  /** The subresource of the request path (`status`, `scale`); absent for the main resource. */
+  readonly subresource?: string;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface DiscoveryResource {
   readonly kind: string;
   /** Namespaced (`true`) or cluster-scoped. */
   readonly namespaced: boolean;
+  /** The subresources served (`status`: the kind itself; `scale`: an `autoscaling/v1` Scale), listed by discovery. */
+  readonly subresources?: { readonly status?: boolean; readonly scale?: boolean };
 }
 
 /** A discovery answer: status code, Content-Type and body text. @internal */
@@ -32,6 +34,20 @@ export interface DiscoveryResponse {
 
 /** The verbs every served type lists (the fake serves all of them on every type). */
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+/** The verbs of the `status` and `scale` subresources (`StatusREST`, `ScaleREST`: Getter, Updater, Patcher). */
+const SUBRESOURCE_VERBS = ['get', 'patch', 'update'] as const;
+
+/**
+ * The subresources of a served type, sorted by name as kube-apiserver's installer lists paths: `scale` (responding
+ * with `autoscaling/v1` Scale) and `status` (responding with the kind).
+ */
+function subresourcesOf(r: DiscoveryResource): { name: string; group: string; version: string; kind: string }[] {
+  const out: { name: string; group: string; version: string; kind: string }[] = [];
+  if (r.subresources?.scale) out.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  if (r.subresources?.status) out.push({ name: 'status', group: r.group, version: r.version, kind: r.kind });
+  return out;
+}
 
 /** The aggregated-discovery media type (`apidiscovery.k8s.io/v2`). */
 const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -150,17 +166,30 @@ export function apiResourceList(group: string, version: string, resources: reado
     groupVersion: groupVersion(group, version),
     resources: resources
       .filter((r) => r.group === group && r.version === version)
-      .map((r) => {
+      .flatMap((r) => {
         const sn = shortNames(r);
-        return {
-          name: r.plural,
-          singularName: r.kind.toLowerCase(),
+        // A subresource is an entry of its own: `deployments/scale` names the group and version of its kind when
+        // they differ from the list's (`APIResource.group`/`version`), and has no singular name.
+        const subs = subresourcesOf(r).map((s) => ({
+          name: `${r.plural}/${s.name}`,
+          singularName: '',
           namespaced: r.namespaced,
-          kind: r.kind,
-          verbs: [...VERBS],
-          ...(sn ? { shortNames: [...sn] } : {}),
-          ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
-        };
+          ...(s.group !== r.group || s.version !== r.version ? { group: s.group, version: s.version } : {}),
+          kind: s.kind,
+          verbs: [...SUBRESOURCE_VERBS],
+        }));
+        return [
+          {
+            name: r.plural,
+            singularName: r.kind.toLowerCase(),
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: [...VERBS],
+            ...(sn ? { shortNames: [...sn] } : {}),
+            ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+          },
+          ...subs,
+        ];
       }),
   };
 }
@@ -204,6 +233,11 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
           .filter((r) => r.group === group && r.version === version)
           .map((r) => {
             const sn = shortNames(r);
+            const subs = subresourcesOf(r).map((s) => ({
+              subresource: s.name,
+              responseKind: { group: s.group, version: s.version, kind: s.kind },
+              verbs: [...SUBRESOURCE_VERBS],
+            }));
             return {
               resource: r.plural,
               responseKind: { group, version, kind: r.kind },
@@ -212,6 +246,7 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
               verbs: [...VERBS],
               ...(sn ? { shortNames: [...sn] } : {}),
               ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+              ...(subs.length > 0 ? { subresources: subs } : {}),
             };
           }),
         freshness: 'Current',

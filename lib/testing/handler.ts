@@ -18,6 +18,7 @@ import { matcher, parseListOptions } from './list-options.js';
 import { writeFault, writeRaw, writeStatus, writeText } from './responses.js';
 import { answerCors, authenticateRequest } from './filters.js';
 import { noop } from './wait-list.js';
+import { servesSubresource, SubresourceHandlers } from './subresources.js';
 import type { Registered, ResourceRegistry } from './registry.js';
 import type { ReadHandlers } from './reads.js';
 import type { FakeApiServerConfig, FakeApiServerOptions, HttpFault, RecordedRequest } from './server-types.js';
@@ -39,6 +40,7 @@ export interface HandlerServer {
 export class RequestHandler {
   private readonly pfUids = { flowSchema: randomUUID(), priorityLevel: randomUUID() };
   private readonly writes: WriteHandlers;
+  private readonly subresources: SubresourceHandlers;
 
   constructor(
     private readonly server: HandlerServer,
@@ -49,6 +51,7 @@ export class RequestHandler {
     private readonly validators: ReadonlyMap<string, ObjectValidator>,
   ) {
     this.writes = new WriteHandlers(store);
+    this.subresources = new SubresourceHandlers(store, this.writes);
   }
 
   /**
@@ -122,9 +125,18 @@ export class RequestHandler {
         group: route.group,
         ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
         ...(route.name !== undefined ? { name: route.name } : {}),
+        ...(route.subresource !== undefined ? { subresource: route.subresource } : {}),
       };
       if (!authorize(attributes)) {
-        const status = forbiddenStatus({ user: checked.auth.user.username, verb, plural: route.plural, group: route.group, namespace: route.namespace, name: route.name });
+        const status = forbiddenStatus({
+          user: checked.auth.user.username,
+          verb,
+          plural: route.plural,
+          group: route.group,
+          namespace: route.namespace,
+          name: route.name,
+          ...(route.subresource !== undefined ? { subresource: route.subresource } : {}),
+        });
         return writeStatus(res, status, { 'X-Content-Type-Options': 'nosniff' });
       }
     }
@@ -157,14 +169,22 @@ export class RequestHandler {
     }
     const reg = this.registry.lookup(route.basePath, route.plural);
     // Unknown resource in a served group-version; namespace path on a cluster-scoped kind; item path of a
-    // namespaced kind without namespace; subresources: all 404 with the generic Status (§4.5).
+    // namespaced kind without namespace; subresources the kind does not serve: all 404 with the generic Status (§4.5).
     if (
       !reg ||
-      route.subresource !== undefined ||
+      (route.subresource !== undefined && !servesSubresource(reg.store.strategy, route.subresource)) ||
       (route.namespace !== undefined && !reg.resource.namespaced) ||
       (route.name !== undefined && route.namespace === undefined && reg.resource.namespaced)
     ) {
       throw new HttpError(resourceNotFoundStatus());
+    }
+    if (route.subresource !== undefined) {
+      const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
+      return this.subresources.serve(method, route, this.writeTarget(reg), request, res, () => {
+        const accept = negotiate(req.headers.accept);
+        if (!accept) throw new HttpError(notAcceptable());
+        this.reads.getItem(res, reg, route, accept.metadataOnly, accept.table ? includeObjectOf(q) : undefined);
+      });
     }
     if (method !== 'GET') return this.serveWrite(method, reg, route, q, req, res, recorded);
     // `?watch` on an item path is a plain GET (§1.1); only the deprecated /watch/ prefix watches one item.
@@ -186,18 +206,7 @@ export class RequestHandler {
     const item = route.name !== undefined;
     const scoped = !reg.resource.namespaced || route.namespace !== undefined;
     if (route.watchPrefix || !scoped) throw new HttpError(methodNotAllowed());
-    const target: WriteResource = {
-      kind: reg.resource.kind,
-      apiVersion: reg.resource.apiVersion,
-      group: reg.resource.group,
-      plural: reg.resource.plural,
-      namespaced: reg.resource.namespaced,
-      store: reg.store,
-      deleteReturnsObject: reg.deleteReturnsObject,
-      strategicMergePatch: reg.strategicMergePatch,
-      nameRule: reg.nameRule,
-      validator: this.validators.get(reg.store.key),
-    };
+    const target = this.writeTarget(reg);
     const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
     let out: WriteResponse;
     if (method === 'POST' && !item) out = this.writes.create(target, request);
@@ -209,5 +218,21 @@ export class RequestHandler {
       out = this.writes.deleteCollection(target, request, matcher(route, opts, undefined), reg.typeMetaPrefix);
     } else throw new HttpError(methodNotAllowed());
     writeRaw(res, out.code, 'application/json', out.body);
+  }
+
+  /** What the write handlers need of a registered resource. */
+  private writeTarget(reg: Registered): WriteResource {
+    return {
+      kind: reg.resource.kind,
+      apiVersion: reg.resource.apiVersion,
+      group: reg.resource.group,
+      plural: reg.resource.plural,
+      namespaced: reg.resource.namespaced,
+      store: reg.store,
+      deleteReturnsObject: reg.deleteReturnsObject,
+      strategicMergePatch: reg.strategicMergePatch,
+      nameRule: reg.nameRule,
+      validator: this.validators.get(reg.store.key),
+    };
   }
 }

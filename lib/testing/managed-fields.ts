@@ -206,9 +206,10 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function entryFor(entries: Entry[], manager: string, operation: string, apiVersion: string): Entry {
-  let e = entries.find((x) => x.manager === manager && x.operation === operation && x.subresource === undefined);
-  if (!e) entries.push((e = { manager, operation, apiVersion, time: undefined, subresource: undefined, fields: new Map() }));
+/** The entry of `manager`, `operation` and `subresource` (a manager writing `/status` has an entry of its own). */
+function entryFor(entries: Entry[], manager: string, operation: string, apiVersion: string, subresource: string | undefined): Entry {
+  let e = entries.find((x) => x.manager === manager && x.operation === operation && x.subresource === subresource);
+  if (!e) entries.push((e = { manager, operation, apiVersion, time: undefined, subresource, fields: new Map() }));
   return e;
 }
 
@@ -229,7 +230,7 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
  * @internal
  * @since 0.1.0
  */
-export function managedFieldsAfterUpdate(old: JsonMap | undefined, next: JsonMap, manager: string, apiVersion: string): Json[] {
+export function managedFieldsAfterUpdate(old: JsonMap | undefined, next: JsonMap, manager: string, apiVersion: string, subresource?: string): Json[] {
   const entries = readEntries(old);
   const before = old ? fieldSet(old) : new Map<string, Owned>();
   const after = fieldSet(next);
@@ -243,7 +244,7 @@ export function managedFieldsAfterUpdate(old: JsonMap | undefined, next: JsonMap
     for (const o of changed) e.fields.delete(keyOf(o.path));
   }
   if (changed.length > 0) {
-    const mine = entryFor(entries, manager, 'Update', apiVersion);
+    const mine = entryFor(entries, manager, 'Update', apiVersion, subresource);
     for (const o of changed) mine.fields.set(keyOf(o.path), o);
     mine.time = now();
     mine.apiVersion = apiVersion;
@@ -288,14 +289,14 @@ function printManager(e: Entry): string {
  * @internal
  * @since 0.1.0
  */
-export function applyConfiguration(live: JsonMap | undefined, config: JsonMap, manager: string, apiVersion: string, force: boolean): ApplyResult {
+export function applyConfiguration(live: JsonMap | undefined, config: JsonMap, manager: string, apiVersion: string, force: boolean, subresource?: string): ApplyResult {
   const entries = readEntries(live);
   const applied = fieldSet(config);
   const conflicts: { entry: Entry; owned: Owned }[] = [];
   for (const [k, o] of applied) {
     if (!o.leaf) continue;
     for (const e of entries) {
-      if (e.manager === manager || !e.fields.has(k)) continue;
+      if ((e.manager === manager && e.subresource === subresource) || !e.fields.has(k)) continue;
       if (!jsonEqual(valueAt(live, o.path), valueAt(config, o.path))) conflicts.push({ entry: e, owned: o });
     }
   }
@@ -304,7 +305,7 @@ export function applyConfiguration(live: JsonMap | undefined, config: JsonMap, m
   }
   for (const c of conflicts) c.entry.fields.delete(keyOf(c.owned.path));
   const merged = strategicMergePatch(live ?? {}, config) as JsonMap;
-  const mine = entryFor(entries, manager, 'Apply', apiVersion);
+  const mine = entryFor(entries, manager, 'Apply', apiVersion, subresource);
   const dropped = [...mine.fields.values()].filter((o) => !applied.has(keyOf(o.path)) && !entries.some((e) => e !== mine && e.fields.has(keyOf(o.path))));
   // Deepest first, so removing a list item never shifts a path still to be removed.
   for (const o of dropped.sort((a, b) => b.path.length - a.path.length)) removePath(merged, o.path);

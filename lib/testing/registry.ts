@@ -93,12 +93,16 @@ export class ResourceRegistry {
 
   /** Every served resource, as discovery lists it. */
   discoveryResources(): DiscoveryResource[] {
-    return [...this.byKey.values()].map(({ resource: r }) => ({
-      group: r.group,
-      version: r.version,
-      plural: r.plural,
-      kind: r.kind,
-      namespaced: r.namespaced,
-    }));
+    return [...this.byKey.values()].map(({ resource: r, store }) => {
+      const sub = store.strategy.subresources;
+      return {
+        group: r.group,
+        version: r.version,
+        plural: r.plural,
+        kind: r.kind,
+        namespaced: r.namespaced,
+        ...(sub?.status || sub?.scale ? { subresources: { ...(sub.status ? { status: true } : {}), ...(sub.scale ? { scale: true } : {}) } } : {}),
+      };
+    });
   }
 }

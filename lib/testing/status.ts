@@ -182,6 +182,11 @@ export interface ForbiddenInput {
   readonly namespace?: string;
   /** The object name, if the request named one. */
   readonly name?: string;
+  /**
+   * The subresource (`status`): the message names `pods/status` while `details.kind` stays the resource
+   * (AS:`endpoints/handlers/responsewriters/errors.go` `forbiddenMessage`).
+   */
+  readonly subresource?: string;
 }
 
 /**
@@ -191,7 +196,8 @@ export interface ForbiddenInput {
  */
 export function forbiddenStatus(i: ForbiddenInput): StatusBody {
   const scope = i.namespace ? `in the namespace ${JSON.stringify(i.namespace)}` : 'at the cluster scope';
-  const reason = `User ${JSON.stringify(i.user)} cannot ${i.verb} resource ${JSON.stringify(i.plural)} in API group ${JSON.stringify(i.group)} ${scope}`;
+  const resource = i.subresource ? `${i.plural}/${i.subresource}` : i.plural;
+  const reason = `User ${JSON.stringify(i.user)} cannot ${i.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(i.group)} ${scope}`;
   const subject = i.name ? `${qualified(i.plural, i.group)} ${JSON.stringify(i.name)}` : qualified(i.plural, i.group);
   return makeStatus({
     code: 403,

@@ -27,6 +27,7 @@
  */
 import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
+import { withStatusRules } from './status-strategies.js';
 
 /** How a kind's `metadata.generation` is kept. @internal */
 export type GenerationRule = 'spec' | 'none';
@@ -97,6 +98,16 @@ export interface KindStrategy {
   readonly validateUpdate?: (obj: JsonObject, old: JsonObject) => StrategyFieldErrors;
   /** `/status` and `/scale`. */
   readonly subresources?: Subresources;
+  /**
+   * The status strategy's `PrepareForUpdate` for a `/status` write: in place, with the stored object (a copy); keeps
+   * the spec and whatever else the kind's status strategy keeps (`lib/testing/status-strategies.ts`).
+   */
+  readonly prepareForStatusUpdate?: (obj: JsonObject, old: JsonObject) => void;
+  /**
+   * Top-level fields the strategy resets on main-resource writes (`GetResetFields`, e.g. `status`): an apply
+   * configuration's values there are dropped before merging, so the applier neither sets nor owns them.
+   */
+  readonly resetFields?: readonly string[];
   /** Table columns after NAME (default: AGE only). */
   readonly columns?: readonly PrinterColumn[];
   /**
@@ -146,5 +157,6 @@ export function isBuiltInGroup(group: string): boolean {
 export function strategyFor(apiVersion: string, kind: string): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
-  return BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
+  // Status reset, the status strategy and /status, /scale: lib/testing/status-strategies.ts.
+  return withStatusRules(BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION, group, kind, apiVersion);
 }

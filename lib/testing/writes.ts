@@ -89,6 +89,12 @@ export interface WriteResource {
   readonly strategicMergePatch: boolean;
   readonly nameRule: NameRule;
   readonly validator: ObjectValidator | undefined;
+  /**
+   * The subresource written (`status`), else the main resource: its managedFields entries carry it, and an apply
+   * never creates (`StatusREST.Update` passes `forceAllowCreate=false`). `store.strategy.prepareForUpdate` is then
+   * the subresource's (lib/testing/subresources.ts).
+   */
+  readonly subresource?: string;
 }
 
 /**
@@ -436,11 +442,15 @@ export class WriteHandlers {
     return json(201, rec.json);
   }
 
-  /** The update path shared by PUT and PATCH: preconditions, validation, managedFields, then `store.update`. */
-  private updateObject(r: WriteResource, req: WriteRequest, prev: ObjectRecord, obj: JsonObject, dryRun: boolean, managedFields: Json[] | undefined): WriteResponse {
+  /**
+   * The update path shared by PUT and PATCH: preconditions, validation, managedFields, then `store.update`. The
+   * managedFields are computed from the prepared object, so fields the strategy resets (status on the main resource,
+   * spec on `/status`) are not claimed by the writer (the field manager's reset-fields filter).
+   */
+  private updateObject(r: WriteResource, req: WriteRequest, prev: ObjectRecord, obj: JsonObject, dryRun: boolean, managedFields: ((prepared: JsonObject) => Json[]) | undefined): WriteResponse {
     r.store.strategy.prepareForUpdate?.(obj, prev.copy());
     this.validate(r, obj, { operation: 'UPDATE', oldObject: prev.copy(), dryRun });
-    if (managedFields) WriteHandlers.meta(obj)['managedFields'] = managedFields;
+    if (managedFields) WriteHandlers.meta(obj)['managedFields'] = managedFields(obj);
     let rec: ObjectRecord;
     try {
       rec = this.store.update(r.store, obj, { dryRun });
@@ -458,7 +468,10 @@ export class WriteHandlers {
     WriteHandlers.ensureNamespace(r, req, obj);
     const manager = this.manager(req);
     return this.createObject(r, req, obj, dryRun, (o) => {
-      WriteHandlers.meta(o)['managedFields'] = managedFieldsAfterUpdate(undefined, o as JsonMap, manager, r.apiVersion);
+      // Fields the strategy resets (the status PrepareForCreate sets) are not the creator's (reset-fields filter).
+      const owned = { ...o };
+      for (const f of r.store.strategy.resetFields ?? []) delete owned[f];
+      WriteHandlers.meta(o)['managedFields'] = managedFieldsAfterUpdate(undefined, owned as JsonMap, manager, r.apiVersion);
     });
   }
 
@@ -470,7 +483,8 @@ export class WriteHandlers {
     WriteHandlers.checkName(r, req, obj);
     WriteHandlers.ensureNamespace(r, req, obj);
     const prev = this.get(r, req);
-    const managed = managedFieldsAfterUpdate(prev.copy() as JsonMap, obj as JsonMap, this.manager(req), r.apiVersion);
+    const manager = this.manager(req);
+    const managed = (o: JsonObject): Json[] => managedFieldsAfterUpdate(prev.copy() as JsonMap, o as JsonMap, manager, r.apiVersion, r.subresource);
     return this.updateObject(r, req, prev, obj, dryRun, managed);
   }
 
@@ -514,7 +528,11 @@ export class WriteHandlers {
       const config = patch as JsonObject;
       WriteHandlers.checkName(r, req, config);
       WriteHandlers.ensureNamespace(r, req, config);
-      const result = applyConfiguration(prev?.copy() as JsonMap | undefined, config as JsonMap, fieldManager, r.apiVersion, force);
+      // An apply on a subresource never creates (StatusREST.Update: forceAllowCreate=false).
+      if (!prev && r.subresource !== undefined) throw new HttpError(objectNotFoundStatus(r.plural, r.group, req.name!));
+      // Fields the strategy resets are neither applied nor owned (the field manager's reset-fields filter).
+      for (const f of r.store.strategy.resetFields ?? []) delete config[f];
+      const result = applyConfiguration(prev?.copy() as JsonMap | undefined, config as JsonMap, fieldManager, r.apiVersion, force, r.subresource);
       if (result.conflicts) throw new HttpError(applyConflictStatus(result.conflicts));
       const merged = result.object as JsonObject;
       // Defaulting happens on the merged object; the applier does not own the defaulted fields.
@@ -546,7 +564,8 @@ export class WriteHandlers {
     r.store.strategy.defaults?.(obj);
     WriteHandlers.checkName(r, req, obj);
     WriteHandlers.ensureNamespace(r, req, obj);
-    const managed = managedFieldsAfterUpdate(current, patched, this.manager(req), r.apiVersion);
+    const manager = this.manager(req);
+    const managed = (o: JsonObject): Json[] => managedFieldsAfterUpdate(current, o as JsonMap, manager, r.apiVersion, r.subresource);
     return this.updateObject(r, req, prev, obj, dryRun, managed);
   }
 

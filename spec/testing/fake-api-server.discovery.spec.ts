@@ -65,7 +65,12 @@ describe('FakeApiServer discovery (default resources)', () => {
     expect(short['secrets']).toBeUndefined();
     const apps = await getJson(`${server.url}/apis/apps/v1`);
     expect(apps.body.groupVersion).toBe('apps/v1');
-    expect(apps.body.resources).toEqual([expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] })]);
+    // Subresources are entries of their own, after their resource (kube-apiserver lists them so).
+    expect(apps.body.resources).toEqual([
+      expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] }),
+      { name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+      { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
+    ]);
   });
 
   it('aggregated discovery v2 on /api and /apis when asked for', async () => {
@@ -84,6 +89,7 @@ describe('FakeApiServer discovery (default resources)', () => {
       singularResource: 'node',
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['no'],
+      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Node' }, verbs: ['get', 'patch', 'update'] }],
     });
     const apis = await getJson(`${server.url}/apis`, AGGREGATED);
     expect(apis.contentType).toBe(AGGREGATED);
@@ -149,7 +155,7 @@ describe("FakeApiServer resources: 'v1.35'", () => {
     expect(resourceGroup.versions.map((v) => v.version)).toEqual(['v1', 'v1beta2', 'v1beta1', 'v1alpha3']);
     expect(resourceGroup.preferredVersion.version).toBe('v1');
     const batch = (await getJson(`${server.url}/apis/batch/v1`)).body.resources as { name: string; shortNames?: string[] }[];
-    expect(batch.map((r) => r.name).sort()).toEqual(['cronjobs', 'jobs']);
+    expect(batch.map((r) => r.name).sort()).toEqual(['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']);
     expect(batch.find((r) => r.name === 'cronjobs')?.shortNames).toEqual(['cj']);
     const core = (await getJson(`${server.url}/api/v1`)).body.resources as { name: string }[];
     expect(core.map((r) => r.name)).toEqual(expect.arrayContaining(['pods', 'services', 'persistentvolumeclaims', 'serviceaccounts', 'events']));
