@@ -10,6 +10,7 @@ import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
 import { strategyFor, type KindStrategy } from './strategies.js';
+import { customResourceStrategy } from './status-strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
@@ -55,7 +56,11 @@ export class ResourceRegistry {
         kind: resource.kind,
         plural: resource.plural,
         namespaced: resource.namespaced,
-        strategy: strategy ?? existing?.store.strategy ?? strategyFor(resource.apiVersion, resource.kind),
+        strategy:
+          strategy ??
+          (options.subresources ? customResourceStrategy(options.subresources) : undefined) ??
+          existing?.store.strategy ??
+          strategyFor(resource.apiVersion, resource.kind),
       },
       skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
       deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),

@@ -165,6 +165,20 @@ export interface RegisterOptions {
   readonly strategicMergePatch?: boolean;
   /** The built-in `metadata.name` rule on create. Default: `label` for namespaces, `label1035` for services, else `subdomain`. */
   readonly nameRule?: NameRule;
+  /**
+   * The subresources of a custom resource, as its CRD version's `subresources` declares them: with `status`, create
+   * and main-resource updates keep `status` out (the stored one stays) and `/status` writes only `status`; with
+   * `scale`, `/scale` serves an `autoscaling/v1` Scale over the given JSON paths (e.g. `.spec.replicas`). Built-in
+   * kinds have theirs already. Default: none.
+   * @example
+   * ```ts
+   * server.register(Widget, { subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } } });
+   * ```
+   */
+  readonly subresources?: {
+    readonly status?: boolean;
+    readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
+  };
 }
 
 /**

@@ -15,7 +15,7 @@
  * @internal
  */
 import type { ServerResponse } from 'node:http';
-import { badRequestStatus, invalidStatus, objectNotFoundStatus, unsupportedMediaTypeStatus } from './status.js';
+import { badRequestStatus, invalidStatus, makeStatus, objectNotFoundStatus, unsupportedMediaTypeStatus } from './status.js';
 import type { FakeStore, JsonObject, ObjectRecord } from './store.js';
 import type { KindStrategy, ScaleSubresource } from './strategies.js';
 import { customResourceStatusUpdate } from './status-strategies.js';
@@ -264,6 +264,10 @@ export class SubresourceHandlers {
       else patched = type === MERGE_PATCH ? mergePatch(current as JsonMap, patch) : strategicMergePatch(current as JsonMap, patch);
     } catch (err) {
       if (!(err instanceof PatchError)) throw err;
+      // A failing JSON-patch operation is the generic 422 (AS:`handlers/patch.go` `applyJSPatch`), as on the object.
+      if (err.kind === 'unprocessable') {
+        throw new HttpError(makeStatus({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} }));
+      }
       throw new HttpError(badRequestStatus(err.message));
     }
     if (!isMap(patched)) throw new HttpError(badRequestStatus('the patched Scale is not an object'));

@@ -146,7 +146,8 @@ describe('metadata.generation per kind (lib/testing/strategies.ts)', () => {
     const labelled = body(await call('PATCH', `${DEPLOYS}/web`, { metadata: { labels: { x: 'y' } } }, MERGE));
     expect(labelled.metadata.generation).toBe(1);
     expect(Number(labelled.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
-    const status = body(await call('PATCH', `${DEPLOYS}/web`, { status: { observedGeneration: 1 } }, MERGE));
+    const status = body(await call('PATCH', `${DEPLOYS}/web/status`, { status: { observedGeneration: 1 } }, MERGE));
+    expect(status.status).toEqual({ observedGeneration: 1 });
     expect(status.metadata.generation).toBe(1);
     const spec = body(await call('PATCH', `${DEPLOYS}/web`, { spec: { replicas: 3 } }, MERGE));
     expect(spec.metadata.generation).toBe(2);
