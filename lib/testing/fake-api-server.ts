@@ -10,6 +10,7 @@
  *   `list-options.ts` (query parsing and validation);
  * - `registry.ts`: the served resource types and their per-kind rules;
  * - `reads.ts` (get, list, watch) and `writes.ts` (create, update, patch, delete) over `store.ts`;
+ * - `subresources.ts` (`/status`, `/scale`) and `status-strategies.ts` (status reset and status writes per kind);
  * - `watch.ts`: one watch (events, bookmarks, snapshot, ERROR, eviction, close reasons) and the fan-out;
  * - `responses.ts`: Status, text and fault answers; `wait-list.ts`: timers and waits.
  */

@@ -110,10 +110,14 @@ export function podQosClass(pod: JsonObject): 'BestEffort' | 'Burstable' | 'Guar
 
 /** `group/Kind` → the kind's status rules (every kind with a `/status` path in the v1.35 OpenAPI spec). */
 const STATUS_RULES: Readonly<Record<string, StatusRule>> = {
-  // core/pod: PrepareForCreate `Status = PodStatus{Phase: Pending, QOSClass: qos.GetPodQOS(pod)}`; status strategy
-  // keeps spec and ownerReferences, clears a sent deletionTimestamp, backfills an empty qosClass.
+  // core/pod: PrepareForCreate `Status = PodStatus{Phase: Pending, QOSClass: qos.GetPodQOS(pod)}`, where GetPodQOS
+  // answers the sent `status.qosClass` when there is one (it is evaluated before the status is replaced), else
+  // ComputePodQOS; the status strategy keeps spec and ownerReferences, backfills an empty qosClass.
   '/Pod': {
-    create: (pod) => ({ phase: 'Pending', qosClass: podQosClass(pod) }),
+    create: (pod) => {
+      const sent = isObject(pod['status']) ? pod['status']['qosClass'] : undefined;
+      return { phase: 'Pending', qosClass: typeof sent === 'string' && sent !== '' ? sent : podQosClass(pod) };
+    },
     statusKeepsMeta: ['ownerReferences', 'deletionTimestamp'],
     onStatusUpdate: (pod, old) => {
       const status = isObject(pod['status']) ? pod['status'] : (pod['status'] = {});

@@ -86,6 +86,9 @@ describe('status on create and on main-resource writes (pkg/registry/<group>/<ki
     expect(guaranteed.status.qosClass).toBe('Guaranteed');
     expect(podQosClass(pod('r', { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }))).toBe('Burstable');
     expect(podQosClass(pod('z', { requests: { cpu: '0' } }))).toBe('BestEffort');
+    // GetPodQOS answers a sent status.qosClass as is (PrepareForCreate evaluates it before replacing the status).
+    const sent = body(await call('POST', PODS, { ...pod('s'), status: { phase: 'Running', qosClass: 'Guaranteed' } }));
+    expect(sent.status).toEqual({ phase: 'Pending', qosClass: 'Guaranteed' });
   });
 
   it('a PUT of the main resource keeps the stored status and takes the rest', async () => {
