@@ -11,7 +11,7 @@ import { FakeApiServer, allKinds, testResources } from '../../lib/testing/index.
 import { defineResource } from '../../lib/resource/define-resource.js';
 import { strategyFor } from '../../lib/testing/strategies.js';
 import { podQosClass } from '../../lib/testing/status-strategies.js';
-import { OPENAPI_DIR } from '../../vendor/index.js';
+import { OPENAPI_DIR, readFixture } from '../../vendor/index.js';
 import { fetchRaw, type RawResponse } from './http-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
@@ -143,6 +143,10 @@ describe('/status', () => {
     const entry = patched.metadata.managedFields.find((e: any) => e.manager === 'kubelet');
     expect(entry).toMatchObject({ operation: 'Update', apiVersion: 'v1', subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {}, 'f:podIP': {} } } });
     expect(entry.fieldsV1).not.toHaveProperty('f:spec');
+    // Key order of a status entry as a real v1.35 server writes it (the kube-controller-manager entry of the
+    // recorded Deployment in vendor/fixtures).
+    const recorded = (readFixture('deployment.json') as any).metadata.managedFields.find((e: any) => e.subresource === 'status');
+    expect(Object.keys(entry)).toEqual(Object.keys(recorded));
   });
 
   it('PUT writes status; a stale resourceVersion is 409; a write that changes nothing keeps the resourceVersion', async () => {
