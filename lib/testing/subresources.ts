@@ -238,7 +238,8 @@ export class SubresourceHandlers {
    */
   private patchScale(r: WriteResource, scale: ScaleSubresource, req: WriteRequest): WriteResponse {
     const type = mediaType(req);
-    const supported = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_PATCH];
+    // Custom resources take no strategic merge patch, on /scale neither (apiextensions-apiserver `crdHandler.serveScale`).
+    const supported = [JSON_PATCH, MERGE_PATCH, ...(r.strategicMergePatch ? [STRATEGIC_PATCH] : []), APPLY_PATCH];
     if (!supported.includes(type)) throw new HttpError(unsupportedMediaTypeStatus(supported));
     const prev = this.get(r, req);
     const current = scaleOf(r, scale, prev.copy());

@@ -272,6 +272,7 @@ describe('/scale (autoscaling/v1 Scale)', () => {
     await call('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } });
     await call('PATCH', `${WIDGETS}/w/status`, { status: { size: 1, selector: 'app=w' } }, MERGE);
     expect(body(await call('GET', `${WIDGETS}/w/scale`))).toMatchObject({ spec: { replicas: 1 }, status: { replicas: 1, selector: 'app=w' } });
+    expect((await call('PATCH', `${WIDGETS}/w/scale`, { spec: { replicas: 4 } }, STRATEGIC)).status).toBe(415);
     await call('PATCH', `${WIDGETS}/w/scale`, { spec: { replicas: 4 } }, MERGE);
     expect(body(await call('GET', `${WIDGETS}/w`)).spec).toEqual({ size: 4 });
   });
