@@ -18,6 +18,8 @@ export interface DiscoveryResource {
   readonly kind: string;
   /** Namespaced (`true`) or cluster-scoped. */
   readonly namespaced: boolean;
+  /** The verbs served; default every verb of a stored kind (the review APIs serve only `create`). */
+  readonly verbs?: readonly string[];
 }
 
 /** A discovery answer: status code, Content-Type and body text. @internal */
@@ -157,7 +159,7 @@ export function apiResourceList(group: string, version: string, resources: reado
           singularName: r.kind.toLowerCase(),
           namespaced: r.namespaced,
           kind: r.kind,
-          verbs: [...VERBS],
+          verbs: [...(r.verbs ?? VERBS)],
           ...(sn ? { shortNames: [...sn] } : {}),
           ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
         };
@@ -209,7 +211,7 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
               responseKind: { group, version, kind: r.kind },
               scope: r.namespaced ? 'Namespaced' : 'Cluster',
               singularResource: r.kind.toLowerCase(),
-              verbs: [...VERBS],
+              verbs: [...(r.verbs ?? VERBS)],
               ...(sn ? { shortNames: [...sn] } : {}),
               ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
             };

@@ -81,9 +81,17 @@ export class ResourceRegistry {
     return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
   }
 
+  /** Resources served outside the store (the review APIs), listed in discovery only. */
+  private readonly discoveryOnly: DiscoveryResource[] = [];
+
+  /** Lists resources served outside the store (e.g. the review APIs) in discovery; their group-versions are served. */
+  addDiscovery(resources: readonly DiscoveryResource[]): void {
+    this.discoveryOnly.push(...resources);
+  }
+
   /** Whether a group-version (`/api/v1`, `/apis/G/V`) is served. */
   servesGroupVersion(basePath: string): boolean {
-    return this.byBasePath.has(basePath);
+    return this.byBasePath.has(basePath) || this.discoveryOnly.some((r) => basePath === `/apis/${r.group}/${r.version}`);
   }
 
   /** The resource type served at `basePath/plural`, if any. */
@@ -99,6 +107,6 @@ export class ResourceRegistry {
       plural: r.plural,
       kind: r.kind,
       namespaced: r.namespaced,
-    }));
+    })).concat(this.discoveryOnly);
   }
 }
