@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import type { Resource } from '../resource/define-resource.js';
 import { testResources } from './resources.js';
 import { internalErrorStatus, makeStatus } from './status.js';
-import { FakeStore, type JsonObject, type ObjectInput, type StoreResource } from './store.js';
+import { FakeStore, recordFor, type JsonObject, type ObjectInput, type StoreResource } from './store.js';
 import { FakeAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { allKinds } from './all-kinds.js';
@@ -360,7 +360,8 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   list<T>(resource: Resource<T>, namespace?: string): T[] {
-    return this.store.snapshot(this.registered(resource).store.key, namespace).map((r) => r.copy() as T);
+    const r = this.registered(resource).store;
+    return this.store.snapshot(r.key, namespace).map((rec) => recordFor(r, rec).copy() as T);
   }
 
   /**

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeApiServer } from '../../lib/testing/index.js';
 import { V1_35_DEFAULT_GROUP_VERSIONS } from '../../lib/testing/all-kinds.js';
 import { readDiscoveryFixture } from '../../vendor/index.js';
-import { fetchRaw } from './http-helpers.js';
+import { fetchRaw, openWatch } from './http-helpers.js';
+import { HorizontalPodAutoscaler as HorizontalPodAutoscalerV2 } from '../../lib/k8s/v1_35/autoscaling/v2.js';
 
 type Group = { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { version: string } };
 
@@ -47,5 +48,119 @@ describe("resources: 'v1.35' serves the default group-versions of kube-apiserver
     } finally {
       await all.close();
     }
+  });
+});
+
+const V1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
+const V2 = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
+const TARGET = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+
+async function send(server: FakeApiServer, method: string, path: string, body: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetchRaw(`${server.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body });
+  return { status: res.status, body: JSON.parse(res.body) };
+}
+
+describe('one store for the versions of a group-resource: HorizontalPodAutoscaler autoscaling/v2 and v1', () => {
+  let server: FakeApiServer;
+  beforeAll(async () => {
+    server = await FakeApiServer.start({ resources: 'v1.35' });
+  });
+  afterAll(() => server.close());
+
+  const v2Metrics = [
+    { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+    { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '10' } } },
+  ];
+
+  it('an HPA created as v2 is served as v1 with converted fields, and as v2 unchanged', async () => {
+    const created = await send(server, 'POST', V2, {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', annotations: { team: 'a' } },
+      spec: { scaleTargetRef: TARGET, minReplicas: 1, maxReplicas: 5, metrics: v2Metrics },
+    });
+    expect(created.status).toBe(201);
+    const v1 = await getJson(`${server.url}${V1}/web`);
+    expect(v1.status).toBe(200);
+    expect(v1.body).toMatchObject({ kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v1', spec: { scaleTargetRef: TARGET, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } });
+    expect(v1.body.spec.metrics).toBeUndefined();
+    // The metric v1 cannot express rides in the annotation, in v1's metric shape.
+    expect(v1.body.metadata.annotations).toEqual({
+      team: 'a',
+      'autoscaling.alpha.kubernetes.io/metrics': JSON.stringify([{ type: 'Pods', pods: { metricName: 'qps', targetAverageValue: '10' } }]),
+    });
+    expect(v1.body.metadata.resourceVersion).toBe(created.body.metadata.resourceVersion);
+    expect(v1.body.metadata.uid).toBe(created.body.metadata.uid);
+    const v2 = await getJson(`${server.url}${V2}/web`);
+    expect(v2.body.apiVersion).toBe('autoscaling/v2');
+    expect(v2.body.spec.metrics).toEqual(v2Metrics);
+    expect(v2.body.metadata.annotations).toEqual({ team: 'a' });
+    // Lists at both versions hold the same object.
+    expect((await getJson(`${server.url}${V1}`)).body).toMatchObject({ kind: 'HorizontalPodAutoscalerList', apiVersion: 'autoscaling/v1', items: [{ metadata: { name: 'web' }, spec: { targetCPUUtilizationPercentage: 50 } }] });
+  });
+
+  it('an HPA created as v1 is served as v2 with a CPU Utilization metric (80% when none is set)', async () => {
+    await send(server, 'POST', V1, { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api' }, spec: { scaleTargetRef: TARGET, maxReplicas: 3, targetCPUUtilizationPercentage: 70 } });
+    await send(server, 'POST', V1, { metadata: { name: 'bare' }, spec: { scaleTargetRef: TARGET, maxReplicas: 2 } });
+    const api = await getJson(`${server.url}${V2}/api`);
+    expect(api.body).toMatchObject({ apiVersion: 'autoscaling/v2', spec: { scaleTargetRef: TARGET, maxReplicas: 3 } });
+    expect(api.body.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect(api.body.spec.targetCPUUtilizationPercentage).toBeUndefined();
+    expect((await getJson(`${server.url}${V2}/bare`)).body.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+  });
+
+  it('a v1 update of a v2 object keeps what v1 cannot show (the annotations round-trip)', async () => {
+    const v1 = (await getJson(`${server.url}${V1}/web`)).body;
+    v1.spec.maxReplicas = 9;
+    v1.spec.targetCPUUtilizationPercentage = 60;
+    const put = await send(server, 'PUT', `${V1}/web`, v1);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ apiVersion: 'autoscaling/v1', spec: { maxReplicas: 9, targetCPUUtilizationPercentage: 60 } });
+    const v2 = (await getJson(`${server.url}${V2}/web`)).body;
+    expect(v2.spec.maxReplicas).toBe(9);
+    expect(v2.spec.metrics).toEqual([
+      { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '10' } } },
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+    ]);
+    expect(v2.metadata.annotations).toEqual({ team: 'a' });
+  });
+
+  it('a watch at v1 sees a write made at v2, in v1; a watch at v2 sees a write made at v1, in v2', async () => {
+    const rv = server.resourceVersion;
+    const w1 = await openWatch(`${server.url}${V1}?watch=1&resourceVersion=${rv}`);
+    const w2 = await openWatch(`${server.url}${V2}?watch=1&resourceVersion=${rv}`);
+    try {
+      await send(server, 'POST', V2, { metadata: { name: 'w' }, spec: { scaleTargetRef: TARGET, maxReplicas: 4, metrics: [v2Metrics[0]] } });
+      const patched = await fetchRaw(`${server.url}${V1}/w`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: { spec: { maxReplicas: 6 } } });
+      expect(patched.status).toBe(200);
+      const [added1, modified1] = await w1.events$(2);
+      expect(added1).toMatchObject({ type: 'ADDED', object: { apiVersion: 'autoscaling/v1', metadata: { name: 'w' }, spec: { maxReplicas: 4, targetCPUUtilizationPercentage: 50 } } });
+      expect(modified1).toMatchObject({ type: 'MODIFIED', object: { apiVersion: 'autoscaling/v1', spec: { maxReplicas: 6, targetCPUUtilizationPercentage: 50 } } });
+      const [added2, modified2] = await w2.events$(2);
+      expect(added2).toMatchObject({ type: 'ADDED', object: { apiVersion: 'autoscaling/v2', spec: { maxReplicas: 4, metrics: [v2Metrics[0]] } } });
+      expect(modified2).toMatchObject({ type: 'MODIFIED', object: { apiVersion: 'autoscaling/v2', spec: { maxReplicas: 6, metrics: [v2Metrics[0]] } } });
+      expect(modified2!.object.metadata.resourceVersion).toBe(modified1!.object.metadata.resourceVersion);
+    } finally {
+      w1.close();
+      w2.close();
+    }
+  });
+
+  it('status round-trips: v2 current metrics and conditions show in v1 as currentCPUUtilizationPercentage and annotations', async () => {
+    const v2 = (await getJson(`${server.url}${V2}/api`)).body;
+    v2.status = {
+      currentReplicas: 2,
+      desiredReplicas: 3,
+      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 42, averageValue: '120m' } } }],
+      conditions: [{ type: 'AbleToScale', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ReadyForNewScale' }],
+    };
+    // Seeded as the HPA controller would write it (through the store, not the main resource's PUT).
+    server.update(HorizontalPodAutoscalerV2, v2);
+    const v1 = (await getJson(`${server.url}${V1}/api`)).body;
+    expect(v1.status).toEqual({ currentReplicas: 2, desiredReplicas: 3, currentCPUUtilizationPercentage: 42 });
+    expect(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/current-metrics'])).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 42, currentAverageValue: '120m' } },
+    ]);
+    expect(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/conditions'])).toEqual(v2.status.conditions);
   });
 });
