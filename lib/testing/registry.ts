@@ -52,8 +52,11 @@ export class ResourceRegistry {
     const builtin = BUILTIN_SHARED_STORAGE[key];
     let shared = storage ?? this.shared.get(key) ?? (builtin ? { key, ...builtin } : undefined);
     if (!shared && others.length > 0) shared = { key, apiVersion: others[0]!.resource.apiVersion, convert: rewriteApiVersion };
-    if (shared) this.shared.set(key, shared);
-    return shared ? { key, storage: shared } : { key };
+    if (!shared) return { key };
+    this.shared.set(key, shared);
+    // The versions registered before now convert too (they stored in their own version until a second one came).
+    for (const r of others) if (r.store.storage !== shared) this.put({ ...r, store: { ...r.store, storage: shared } });
+    return { key, storage: shared };
   }
 
   /**
@@ -89,10 +92,14 @@ export class ResourceRegistry {
       nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
       typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
     };
-    this.byKey.set(key, reg);
-    let plurals = this.byBasePath.get(resource.basePath);
-    if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
-    plurals.set(resource.plural, reg);
+    this.put(reg);
+  }
+
+  private put(reg: Registered): void {
+    this.byKey.set(`${reg.resource.basePath}/${reg.resource.plural}`, reg);
+    let plurals = this.byBasePath.get(reg.resource.basePath);
+    if (!plurals) this.byBasePath.set(reg.resource.basePath, (plurals = new Map()));
+    plurals.set(reg.resource.plural, reg);
   }
 
   /** The registration of `resource`, registering it first if needed; throws if its path serves another kind. */

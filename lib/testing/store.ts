@@ -296,7 +296,8 @@ export type ObjectInput = {
 };
 
 /**
- * The in-memory store: collections keyed by `basePath/plural`, the global RV, the history ring buffer.
+ * The in-memory store: collections keyed by group-resource (`group/plural`, shared by its served versions, see
+ * `versions.ts`), the global RV, the history ring buffer.
  * @internal
  * @since 0.1.0
  */

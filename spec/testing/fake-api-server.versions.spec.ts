@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeApiServer } from '../../lib/testing/index.js';
+import { defineResource } from '../../lib/resource/define-resource.js';
 import { V1_35_DEFAULT_GROUP_VERSIONS } from '../../lib/testing/all-kinds.js';
 import { readDiscoveryFixture } from '../../vendor/index.js';
 import { fetchRaw, openWatch } from './http-helpers.js';
@@ -162,5 +163,36 @@ describe('one store for the versions of a group-resource: HorizontalPodAutoscale
       { type: 'Resource', resource: { name: 'cpu', currentAverageUtilization: 42, currentAverageValue: '120m' } },
     ]);
     expect(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/conditions'])).toEqual(v2.status.conditions);
+  });
+});
+
+describe('a kind registered in two versions with one schema', () => {
+  it('shares one store; each version serves the objects with its own apiVersion, and watches see them so', async () => {
+    const server = await FakeApiServer.start();
+    try {
+      const v1 = defineResource({ apiVersion: 'example.com/v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+      const v2 = defineResource({ apiVersion: 'example.com/v2', kind: 'Widget', plural: 'widgets', namespaced: true });
+      server.register(v1);
+      server.create(v1, { metadata: { name: 'before', namespace: 'default' }, spec: { size: 1 } });
+      server.register(v2);
+      const w = await openWatch(`${server.url}/apis/example.com/v2/namespaces/default/widgets?watch=1`);
+      try {
+        await send(server, 'POST', '/apis/example.com/v2/namespaces/default/widgets', { apiVersion: 'example.com/v2', kind: 'Widget', metadata: { name: 'after' }, spec: { size: 2 } });
+        const events = await w.events$(2);
+        expect(events.map((e) => [e.type, e.object.apiVersion, e.object.metadata.name])).toEqual([
+          ['ADDED', 'example.com/v2', 'before'],
+          ['ADDED', 'example.com/v2', 'after'],
+        ]);
+      } finally {
+        w.close();
+      }
+      const list = (await getJson(`${server.url}/apis/example.com/v1/namespaces/default/widgets`)).body;
+      expect(list).toMatchObject({ apiVersion: 'example.com/v1', kind: 'WidgetList' });
+      expect(list.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['after', 'before']);
+      expect(server.get(v1, 'after', 'default')).toMatchObject({ apiVersion: 'example.com/v1', spec: { size: 2 } });
+      expect(server.list(v2, 'default').map((o) => (o as { apiVersion: string }).apiVersion)).toEqual(['example.com/v2', 'example.com/v2']);
+    } finally {
+      await server.close();
+    }
   });
 });
