@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { V1_35_DEFAULT_GROUP_VERSIONS } from './all-kinds.js';
 
 /** One served resource type, as discovery sees it. @since 0.1.0 */
 export interface DiscoveryResource {
@@ -121,7 +122,18 @@ export function compareKubeVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `plural` → `{group, versions (sorted by priority)}`, groups in first-seen order with core first. */
+/**
+ * The order of the built-in groups in a v1.35 server's `/apis` (the recorded answer of
+ * vendor/fixtures/discovery/apis-v1.35.json; kube-apiserver orders them by their APIService group priority).
+ */
+const BUILTIN_GROUP_ORDER: ReadonlyMap<string, number> = new Map(
+  [...new Set([...V1_35_DEFAULT_GROUP_VERSIONS].map((gv) => (gv.includes('/') ? gv.slice(0, gv.lastIndexOf('/')) : '')))].map((g, i) => [g, i]),
+);
+
+/**
+ * `plural` → `{group, versions (sorted by priority)}`: the core group, the built-in groups in a real server's order,
+ * then the others in first-seen order.
+ */
 function groupsOf(resources: readonly DiscoveryResource[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const r of resources) {
@@ -130,7 +142,8 @@ function groupsOf(resources: readonly DiscoveryResource[]): Map<string, string[]
     if (!versions.includes(r.version)) versions.push(r.version);
   }
   for (const v of groups.values()) v.sort(compareKubeVersions);
-  return groups;
+  const rank = (g: string): number => BUILTIN_GROUP_ORDER.get(g) ?? BUILTIN_GROUP_ORDER.size;
+  return new Map([...groups].sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 function groupVersion(group: string, version: string): string {

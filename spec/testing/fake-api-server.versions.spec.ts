@@ -30,6 +30,8 @@ describe("resources: 'v1.35' serves the default group-versions of kube-apiserver
     const served = (await getJson(`${server.url}/apis`)).body.groups as Group[];
     const byName = (gs: Group[]) => Object.fromEntries(gs.map((g) => [g.name, { versions: g.versions, preferred: g.preferredVersion.version }]));
     expect(byName(served)).toEqual(byName(recorded));
+    // In the same order, and each group's versions too (preferred first).
+    expect(served).toEqual(recorded);
     expect(new Set(['v1', ...recorded.flatMap((g) => g.versions.map((v) => v.groupVersion))])).toEqual(V1_35_DEFAULT_GROUP_VERSIONS);
   });
 
