@@ -35,6 +35,14 @@ export function readFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as Record<string, unknown>;
 }
 
+/** `vendor/fixtures/discovery/`: discovery documents recorded from real kube-apiservers (not objects: not in {@link fixtureFiles}). */
+export const DISCOVERY_FIXTURES_DIR = join(FIXTURES_DIR, 'discovery');
+
+/** Parses one discovery document of {@link DISCOVERY_FIXTURES_DIR}, e.g. `apis-v1.35.json`. */
+export function readDiscoveryFixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(DISCOVERY_FIXTURES_DIR, name), 'utf8')) as Record<string, unknown>;
+}
+
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     try {

@@ -1,6 +1,6 @@
 /**
- * `kubex-rx fake-server`: runs a {@link FakeApiServer} serving every v1.35 built-in kind, for `kubectl`, client
- * libraries or a browser to talk to.
+ * `kubex-rx fake-server`: runs a {@link FakeApiServer} serving every built-in kind a default kube-apiserver v1.35
+ * serves (its GA group-versions), for `kubectl`, client libraries or a browser to talk to.
  *
  * ```sh
  * kubex-rx fake-server [--port N] [--host 127.0.0.1] [--seed FILE...] [--cors] [--max-watch-queue-bytes N|false]
@@ -200,7 +200,7 @@ export async function runFakeServer(args: readonly string[], options: RunFakeSer
   let server: FakeApiServer | undefined;
   try {
     const kinds = await allKinds();
-    server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: kinds, ...(flags.cors ? { cors: true } : {}),
+    server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: 'v1.35', ...(flags.cors ? { cors: true } : {}),
       ...(flags.maxWatchQueueBytes !== undefined ? { maxWatchQueueBytes: flags.maxWatchQueueBytes } : {}),
     });
     const seeded = seed(server, flags.seeds, kinds);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { V1_35_DEFAULT_GROUP_VERSIONS } from './all-kinds.js';
 
 /** One served resource type, as discovery sees it. @since 0.1.0 */
 export interface DiscoveryResource {
@@ -20,6 +21,8 @@ export interface DiscoveryResource {
   readonly namespaced: boolean;
   /** The subresources served (`status`: the kind itself; `scale`: an `autoscaling/v1` Scale), listed by discovery. */
   readonly subresources?: { readonly status?: boolean; readonly scale?: boolean };
+  /** The verbs served; default every verb of a stored kind (the review APIs serve only `create`). */
+  readonly verbs?: readonly string[];
 }
 
 /** A discovery answer: status code, Content-Type and body text. @internal */
@@ -135,7 +138,18 @@ export function compareKubeVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `plural` → `{group, versions (sorted by priority)}`, groups in first-seen order with core first. */
+/**
+ * The order of the built-in groups in a v1.35 server's `/apis` (the recorded answer of
+ * vendor/fixtures/discovery/apis-v1.35.json; kube-apiserver orders them by their APIService group priority).
+ */
+const BUILTIN_GROUP_ORDER: ReadonlyMap<string, number> = new Map(
+  [...new Set([...V1_35_DEFAULT_GROUP_VERSIONS].map((gv) => (gv.includes('/') ? gv.slice(0, gv.lastIndexOf('/')) : '')))].map((g, i) => [g, i]),
+);
+
+/**
+ * `plural` → `{group, versions (sorted by priority)}`: the core group, the built-in groups in a real server's order,
+ * then the others in first-seen order.
+ */
 function groupsOf(resources: readonly DiscoveryResource[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const r of resources) {
@@ -144,7 +158,8 @@ function groupsOf(resources: readonly DiscoveryResource[]): Map<string, string[]
     if (!versions.includes(r.version)) versions.push(r.version);
   }
   for (const v of groups.values()) v.sort(compareKubeVersions);
-  return groups;
+  const rank = (g: string): number => BUILTIN_GROUP_ORDER.get(g) ?? BUILTIN_GROUP_ORDER.size;
+  return new Map([...groups].sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 function groupVersion(group: string, version: string): string {
@@ -184,7 +199,7 @@ export function apiResourceList(group: string, version: string, resources: reado
             singularName: r.kind.toLowerCase(),
             namespaced: r.namespaced,
             kind: r.kind,
-            verbs: [...VERBS],
+            verbs: [...(r.verbs ?? VERBS)],
             ...(sn ? { shortNames: [...sn] } : {}),
             ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
           },
@@ -243,7 +258,7 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
               responseKind: { group, version, kind: r.kind },
               scope: r.namespaced ? 'Namespaced' : 'Cluster',
               singularResource: r.kind.toLowerCase(),
-              verbs: [...VERBS],
+              verbs: [...(r.verbs ?? VERBS)],
               ...(sn ? { shortNames: [...sn] } : {}),
               ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
               ...(subs.length > 0 ? { subresources: subs } : {}),

@@ -21,10 +21,11 @@ import type { AddressInfo } from 'node:net';
 import type { Resource } from '../resource/define-resource.js';
 import { testResources } from './resources.js';
 import { internalErrorStatus, makeStatus } from './status.js';
-import { FakeStore, type JsonObject, type ObjectInput, type StoreResource } from './store.js';
+import { FakeStore, recordFor, type JsonObject, type ObjectInput, type StoreResource } from './store.js';
 import { FakeAuth } from './auth.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { allKinds } from './all-kinds.js';
+import { REVIEW_DISCOVERY } from './review-apis.js';
 import type { ObjectValidator } from './writes.js';
 import type {
   FakeApiServerConfig,
@@ -129,7 +130,7 @@ export class FakeApiServer {
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
-    for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
+    for (const r of typeof options.resources === 'string' ? [] : (options.resources ?? [])) this.register(r);
     const self = this;
     this.internals = {
       get chunking() {
@@ -211,7 +212,10 @@ export class FakeApiServer {
     } else if (options.tls) {
       tls = { server: { cert: options.tls.cert, key: options.tls.key }, ca: options.tls.ca, pki: undefined };
     }
-    const server = new FakeApiServer(options.resources === 'v1.35' ? { ...options, resources: await allKinds() } : options, tls);
+    const which = options.resources === 'v1.35-all' ? 'all' : 'default';
+    const server = new FakeApiServer(typeof options.resources === 'string' ? { ...options, resources: await allKinds(which) } : options, tls);
+    // The v1.35 built-ins include the create-only review APIs (served always, listed in discovery with the built-ins).
+    if (typeof options.resources === 'string') server.registry.addDiscovery(REVIEW_DISCOVERY);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
       server.http.listen(options.port ?? 0, host, () => {
@@ -357,7 +361,8 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   list<T>(resource: Resource<T>, namespace?: string): T[] {
-    return this.store.snapshot(this.registered(resource).store.key, namespace).map((r) => r.copy() as T);
+    const r = this.registered(resource).store;
+    return this.store.snapshot(r.key, namespace).map((rec) => recordFor(r, rec).copy() as T);
   }
 
   /**

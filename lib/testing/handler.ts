@@ -17,6 +17,7 @@ import { boolParam, methodNotAllowed, negotiate, notAcceptable, parsePath, verbO
 import { matcher, parseListOptions } from './list-options.js';
 import { writeFault, writeRaw, writeStatus, writeText } from './responses.js';
 import { answerCors, authenticateRequest } from './filters.js';
+import { isReviewRoute, serveReview, unauthenticatedUser } from './review-apis.js';
 import { noop } from './wait-list.js';
 import { servesSubresource, SubresourceHandlers } from './subresources.js';
 import type { Registered, ResourceRegistry } from './registry.js';
@@ -58,7 +59,7 @@ export class RequestHandler {
    * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
    * `limitedReadBody` answers 413 RequestEntityTooLarge).
    */
-  private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean }> {
+  private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean; raw: Buffer }> {
     const limit = this.server.config.maxRequestBodyBytes;
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
@@ -69,8 +70,11 @@ export class RequestHandler {
         if (size > limit) tooLarge = true;
         else chunks.push(c);
       });
-      req.on('end', () => resolve({ text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
-      req.on('error', () => resolve({ text: undefined, tooLarge }));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ text: tooLarge ? undefined : raw.toString('utf8'), tooLarge, raw });
+      });
+      req.on('error', () => resolve({ text: undefined, tooLarge, raw: Buffer.alloc(0) }));
     });
   }
 
@@ -79,10 +83,10 @@ export class RequestHandler {
     if (this.server.cors && answerCors(this.server.cors, req, res)) return;
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD') return this.handleRead(req, res, undefined, false);
-    void this.readBody(req).then(({ text, tooLarge }) => this.handleRead(req, res, text, tooLarge));
+    void this.readBody(req).then(({ text, tooLarge, raw }) => this.handleRead(req, res, text, tooLarge, raw));
   }
 
-  private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean): void {
+  private handleRead(req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean, raw?: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     let route: Route | undefined;
     let badPath = false;
@@ -142,6 +146,12 @@ export class RequestHandler {
     }
     const fault = this.server.takeFault(recorded);
     if (fault) return writeFault(req, res, fault, route, recorded, this.server.config.user);
+    // The create-only review APIs (SelfSubjectAccessReview, SelfSubjectReview, ...), answered from the auth settings.
+    if (route && isReviewRoute(route)) {
+      const user = checked?.auth?.user ?? unauthenticatedUser(this.server.config.user);
+      const ctx = { user, auth: this.server.auth, method: recorded.method, contentType: req.headers['content-type'], body: raw, tooLarge, maxBodyBytes: this.server.config.maxRequestBodyBytes };
+      return serveReview(res, route, ctx);
+    }
     if (!route && (recorded.method === 'GET' || recorded.method === 'HEAD')) {
       const found = serveDiscovery(url.pathname, req, this.registry.discoveryResources());
       if (found) return writeRaw(res, found.code, found.contentType, found.body);

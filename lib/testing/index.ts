@@ -22,7 +22,7 @@ export { type ChunkingMode } from './watch-output.js';
 export { type ObjectValidator, type ValidationContext, type NameRule } from './writes.js';
 export { FakeStoreError, type ObjectInput } from './store.js';
 export { testResources } from './resources.js';
-export { allKinds } from './all-kinds.js';
+export { allKinds, type KindSet } from './all-kinds.js';
 export {
   parseLabelSelector,
   LabelSelectorError,

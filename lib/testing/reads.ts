@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { objectNotFoundStatus, makeStatus, badRequestStatus, tooLargeResourceVersionStatus, tooOldResourceVersionStatus } from './status.js';
-import type { FakeStore } from './store.js';
+import { recordFor, type FakeStore } from './store.js';
 import { tableJson, type IncludeObject } from './table.js';
 import { HttpError } from './writes.js';
 import type { Route } from './routing.js';
@@ -78,6 +78,8 @@ export class ReadHandlers {
       items = items.slice(0, opts.limit);
       next = encodeContinue(listRV, items[items.length - 1]!.key);
     }
+    // Stored in the storage version; listed in the request's (versions.ts).
+    items = items.map((rec) => recordFor(reg.store, rec));
     if (table) {
       const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
       return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));

@@ -12,6 +12,7 @@ import type { NameRule } from './writes.js';
 import { strategyFor, type KindStrategy } from './strategies.js';
 import { customResourceStrategy } from './status-strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
+import { BUILTIN_SHARED_STORAGE, groupResourceKey, rewriteApiVersion, type SharedStorage } from './versions.js';
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
 const RETURNS_DELETED_OBJECT = new Set(['/api/v1/pods', '/api/v1/services', '/api/v1/namespaces']);
@@ -35,23 +36,50 @@ export class ResourceRegistry {
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
   private readonly byKey = new Map<string, Registered>();
 
+  /** The shared storage of each group-resource served in several versions (`group/plural` → storage). */
+  private readonly shared = new Map<string, SharedStorage>();
+
+  /**
+   * The store of a registration: one per group-resource (`group/plural`), whatever the version. When the
+   * group-resource is served in a second version, every registration of it converts to and from one storage version:
+   * `storage` if given (a CRD's storage version and converter), else the built-in one (`BUILTIN_SHARED_STORAGE`),
+   * else the first registered version with only `apiVersion` rewritten. A different kind or scope under the same
+   * group-resource keeps a store of its own (keyed by path).
+   */
+  private storageOf(resource: ResourceRef, pathKey: string, storage: SharedStorage | undefined): { key: string; storage?: SharedStorage } {
+    const key = storage?.key ?? groupResourceKey(resource.group, resource.plural);
+    const others = [...this.byKey.values()].filter((r) => r.store.key === key && `${r.resource.basePath}/${r.resource.plural}` !== pathKey);
+    if (others.some((r) => r.resource.kind !== resource.kind || r.resource.namespaced !== resource.namespaced)) return { key: pathKey };
+    const builtin = BUILTIN_SHARED_STORAGE[key];
+    let shared = storage ?? this.shared.get(key) ?? (builtin ? { key, ...builtin } : undefined);
+    if (!shared && others.length > 0) shared = { key, apiVersion: others[0]!.resource.apiVersion, convert: rewriteApiVersion };
+    if (!shared) return { key };
+    this.shared.set(key, shared);
+    // The versions registered before now convert too (they stored in their own version until a second one came).
+    for (const r of others) if (r.store.storage !== shared) this.put({ ...r, store: { ...r.store, storage: shared } });
+    return { key, storage: shared };
+  }
+
   /**
    * Serves a resource type (its group-version becomes served too). Re-registering the same path replaces the
    * descriptor; a different kind or scope on the same path throws. `strategy` replaces the kind's built-in strategy
-   * (custom resources get theirs from their CRD).
+   * (custom resources get theirs from their CRD). `storage` names the store shared with the other versions of the
+   * group-resource and its converter (a CRD's); by default versions share one store (see {@link storageOf}).
    * @internal
    */
-  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy): void {
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, storage?: SharedStorage): void {
     const key = `${resource.basePath}/${resource.plural}`;
     const existing = this.byKey.get(key);
     if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
       throw new Error(`FakeApiServer.register: ${key} is already registered as ${existing.resource.kind}`);
     }
     const { codec: _codec, ...ref } = resource;
+    const stored = this.storageOf(ref, key, storage);
     const reg: Registered = {
       resource: ref,
       store: {
-        key,
+        key: stored.key,
+        ...(stored.storage ? { storage: stored.storage } : {}),
         apiVersion: resource.apiVersion,
         kind: resource.kind,
         plural: resource.plural,
@@ -69,10 +97,14 @@ export class ResourceRegistry {
       nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
       typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
     };
-    this.byKey.set(key, reg);
-    let plurals = this.byBasePath.get(resource.basePath);
-    if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
-    plurals.set(resource.plural, reg);
+    this.put(reg);
+  }
+
+  private put(reg: Registered): void {
+    this.byKey.set(`${reg.resource.basePath}/${reg.resource.plural}`, reg);
+    let plurals = this.byBasePath.get(reg.resource.basePath);
+    if (!plurals) this.byBasePath.set(reg.resource.basePath, (plurals = new Map()));
+    plurals.set(reg.resource.plural, reg);
   }
 
   /** The registration of `resource`, registering it first if needed; throws if its path serves another kind. */
@@ -86,9 +118,17 @@ export class ResourceRegistry {
     return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
   }
 
+  /** Resources served outside the store (the review APIs), listed in discovery only. */
+  private readonly discoveryOnly: DiscoveryResource[] = [];
+
+  /** Lists resources served outside the store (e.g. the review APIs) in discovery; their group-versions are served. */
+  addDiscovery(resources: readonly DiscoveryResource[]): void {
+    this.discoveryOnly.push(...resources);
+  }
+
   /** Whether a group-version (`/api/v1`, `/apis/G/V`) is served. */
   servesGroupVersion(basePath: string): boolean {
-    return this.byBasePath.has(basePath);
+    return this.byBasePath.has(basePath) || this.discoveryOnly.some((r) => basePath === `/apis/${r.group}/${r.version}`);
   }
 
   /** The resource type served at `basePath/plural`, if any. */
@@ -98,16 +138,18 @@ export class ResourceRegistry {
 
   /** Every served resource, as discovery lists it. */
   discoveryResources(): DiscoveryResource[] {
-    return [...this.byKey.values()].map(({ resource: r, store }) => {
-      const sub = store.strategy.subresources;
-      return {
-        group: r.group,
-        version: r.version,
-        plural: r.plural,
-        kind: r.kind,
-        namespaced: r.namespaced,
-        ...(sub?.status || sub?.scale ? { subresources: { ...(sub.status ? { status: true } : {}), ...(sub.scale ? { scale: true } : {}) } } : {}),
-      };
-    });
+    return [...this.byKey.values()]
+      .map(({ resource: r, store }): DiscoveryResource => {
+        const sub = store.strategy.subresources;
+        return {
+          group: r.group,
+          version: r.version,
+          plural: r.plural,
+          kind: r.kind,
+          namespaced: r.namespaced,
+          ...(sub?.status || sub?.scale ? { subresources: { ...(sub.status ? { status: true } : {}), ...(sub.scale ? { scale: true } : {}) } } : {}),
+        };
+      })
+      .concat(this.discoveryOnly);
   }
 }

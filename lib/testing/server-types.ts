@@ -74,11 +74,13 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   /** Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment). Default `true`. */
   readonly registerDefaults?: boolean;
   /**
-   * More resource types to serve; `'v1.35'`: every built-in kind of the generated v1.35 models with a REST path
-   * ({@link allKinds}, loaded on demand), so discovery lists them all and `kubectl` can address any of them.
+   * More resource types to serve; `'v1.35'`: every built-in kind that a default kube-apiserver v1.35 serves (its
+   * GA group-versions; no alpha or beta version is on by default), from the generated v1.35 models
+   * ({@link allKinds}, loaded on demand), so discovery lists what a real cluster lists and `kubectl` can address any
+   * of them; `'v1.35-all'`: every generated kind, alpha and beta versions included (as `--runtime-config=api/all=true`).
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any codec type
-  readonly resources?: readonly Resource<any>[] | 'v1.35';
+  readonly resources?: readonly Resource<any>[] | 'v1.35' | 'v1.35-all';
   /**
    * Serve HTTPS. `true`: a new test CA and a server certificate for the host, `localhost`, `127.0.0.1` and `::1`
    * are made at start (needs the node-forge package); clients trust {@link FakeApiServer.ca} and get client

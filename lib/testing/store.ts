@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KindStrategy } from './strategies.js';
+import type { SharedStorage } from './versions.js';
 
 /** A JSON object. @internal @since 0.1.0 */
 export type JsonObject = Record<string, unknown>;
@@ -39,6 +40,32 @@ export interface StoreResource {
   readonly namespaced: boolean;
   /** The kind's strategy (`lib/testing/strategies.ts`): its generation rule and write hooks. */
   readonly strategy: KindStrategy;
+  /**
+   * Set when the group-resource is served in several versions sharing one store (`lib/testing/versions.ts`): objects
+   * are stored in `storage.apiVersion` and converted to and from `apiVersion` on every read and write.
+   */
+  readonly storage?: Pick<SharedStorage, 'apiVersion' | 'convert'>;
+}
+
+const views = new WeakMap<ObjectRecord, Map<string, ObjectRecord>>();
+
+/**
+ * A stored record as `r` serves it: itself when stored in `r`'s version, else converted to it (cached per record
+ * and version, so N watchers of one event convert it once).
+ * @internal
+ */
+export function recordFor(r: StoreResource, rec: ObjectRecord): ObjectRecord {
+  if (!r.storage || rec.object['apiVersion'] === r.apiVersion) return rec;
+  let cache = views.get(rec);
+  if (!cache) views.set(rec, (cache = new Map()));
+  let view = cache.get(r.apiVersion);
+  if (!view) {
+    const converted = r.storage.convert(JSON.parse(rec.json) as JsonObject, r.apiVersion);
+    const obj = normalize(r.kind, r.apiVersion, converted, (converted['metadata'] as JsonObject | undefined) ?? {});
+    view = new ObjectRecord(rec.resourceKey, rec.namespace, rec.name, rec.rv, obj, JSON.stringify(obj));
+    cache.set(r.apiVersion, view);
+  }
+  return view;
 }
 
 const METADATA_ORDER = [
@@ -269,7 +296,8 @@ export type ObjectInput = {
 };
 
 /**
- * The in-memory store: collections keyed by `basePath/plural`, the global RV, the history ring buffer.
+ * The in-memory store: collections keyed by group-resource (`group/plural`, shared by its served versions, see
+ * `versions.ts`), the global RV, the history ring buffer.
  * @internal
  * @since 0.1.0
  */
@@ -319,6 +347,16 @@ export class FakeStore {
     return { obj, meta: meta as JsonObject };
   }
 
+  /** The input as stored: type-checked against `r`'s version, then converted to the storage version. */
+  private static storedInput(r: StoreResource, input: ObjectInput): { obj: JsonObject; meta: JsonObject } {
+    const { obj, meta } = FakeStore.copyInput(input);
+    FakeStore.checkTypeMeta(r, obj);
+    if (!r.storage || r.storage.apiVersion === r.apiVersion) return { obj, meta };
+    obj['metadata'] = meta;
+    const converted = r.storage.convert({ ...obj, kind: r.kind, apiVersion: r.apiVersion }, r.storage.apiVersion);
+    return { obj: converted, meta: (converted['metadata'] as JsonObject | undefined) ?? {} };
+  }
+
   private static checkTypeMeta(r: StoreResource, obj: JsonObject): void {
     if (obj['kind'] !== undefined && obj['kind'] !== r.kind) {
       throw new FakeStoreError('Invalid', `kind ${JSON.stringify(obj['kind'])} does not match the resource kind ${JSON.stringify(r.kind)}`);
@@ -352,7 +390,7 @@ export class FakeStore {
   }
 
   private record(r: StoreResource, namespace: string, name: string, rv: number, obj: JsonObject, meta: JsonObject): ObjectRecord {
-    const normalized = normalize(r.kind, r.apiVersion, obj, meta);
+    const normalized = normalize(r.kind, r.storage?.apiVersion ?? r.apiVersion, obj, meta);
     return new ObjectRecord(r.key, namespace, name, rv, normalized, JSON.stringify(normalized));
   }
 
@@ -374,8 +412,7 @@ export class FakeStore {
   }
 
   create(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
-    const { obj, meta } = FakeStore.copyInput(input);
-    FakeStore.checkTypeMeta(r, obj);
+    const { obj, meta } = FakeStore.storedInput(r, input);
     const namespace = FakeStore.scope(r, meta['namespace']);
     const items = this.collection(r.key);
     let name = meta['name'];
@@ -399,10 +436,10 @@ export class FakeStore {
     if (r.strategy.generation === 'spec') meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
-    if (options.dryRun) return rec;
+    if (options.dryRun) return recordFor(r, rec);
     items.set(key, rec);
     this.commit('ADDED', r, rec, undefined);
-    return rec;
+    return recordFor(r, rec);
   }
 
   /**
@@ -413,8 +450,7 @@ export class FakeStore {
    * deletion RV, and the returned record is the requested state with that RV.
    */
   update(r: StoreResource, input: ObjectInput, options: StoreWriteOptions = {}): ObjectRecord {
-    const { obj, meta } = FakeStore.copyInput(input);
-    FakeStore.checkTypeMeta(r, obj);
+    const { obj, meta } = FakeStore.storedInput(r, input);
     const namespace = FakeStore.scope(r, meta['namespace']);
     const name = meta['name'];
     if (typeof name !== 'string' || name === '') throw new FakeStoreError('Invalid', 'metadata.name is required for an update');
@@ -455,19 +491,19 @@ export class FakeStore {
     // never differs on a real server (Go encodes structs in field order and maps sorted), hence a canonical compare.
     meta['resourceVersion'] = prevMeta['resourceVersion'];
     const unchanged = this.record(r, namespace, name, prev.rv, obj, meta);
-    if (!finalize && canonicalJson(unchanged.object) === canonicalJson(prev.object)) return prev;
+    if (!finalize && canonicalJson(unchanged.object) === canonicalJson(prev.object)) return recordFor(r, prev);
     const rv = options.dryRun ? Number(prevMeta['resourceVersion']) : ++this.rv;
     meta['resourceVersion'] = String(rv);
     const rec = this.record(r, namespace, name, rv, obj, meta);
-    if (options.dryRun) return rec;
+    if (options.dryRun) return recordFor(r, rec);
     if (finalize) {
       items.delete(key);
       this.commit('DELETED', r, prev.withResourceVersion(rv), prev);
-      return rec;
+      return recordFor(r, rec);
     }
     items.set(key, rec);
     this.commit('MODIFIED', r, rec, prev);
-    return rec;
+    return recordFor(r, rec);
   }
 
   /** Deletes an object, honouring finalizers (see {@link FakeStore.remove}); returns the resulting record. */
@@ -490,7 +526,7 @@ export class FakeStore {
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
     if (hasFinalizers(prevMeta)) {
-      if (prevMeta['deletionTimestamp'] !== undefined) return { record: prev, deleted: false };
+      if (prevMeta['deletionTimestamp'] !== undefined) return { record: recordFor(r, prev), deleted: false };
       const obj = prev.copy();
       const meta = obj['metadata'] as JsonObject;
       meta['deletionTimestamp'] = timestamp();
@@ -499,23 +535,24 @@ export class FakeStore {
       const rv = options.dryRun ? prev.rv : ++this.rv;
       meta['resourceVersion'] = String(rv);
       const rec = this.record(r, ns, name, rv, obj, meta);
-      if (options.dryRun) return { record: rec, deleted: false };
+      if (options.dryRun) return { record: recordFor(r, rec), deleted: false };
       items.set(key, rec);
       this.commit('MODIFIED', r, rec, prev);
-      return { record: rec, deleted: false };
+      return { record: recordFor(r, rec), deleted: false };
     }
-    if (options.dryRun) return { record: prev, deleted: true };
+    if (options.dryRun) return { record: recordFor(r, prev), deleted: true };
     items.delete(key);
     const rv = ++this.rv;
     // DELETED carries the last state with the deletion revision as its RV (protocol sheet §10).
     const rec = prev.withResourceVersion(rv);
     this.commit('DELETED', r, rec, prev);
-    return { record: rec, deleted: true };
+    return { record: recordFor(r, rec), deleted: true };
   }
 
   get(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord | undefined {
     const ns = FakeStore.scope(r, namespace);
-    return this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
+    const rec = this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
+    return rec && recordFor(r, rec);
   }
 
   /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */

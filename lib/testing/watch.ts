@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
 import type { StatusBody } from './status.js';
-import type { JsonObject, ObjectRecord, StoreEvent, StoreEventType } from './store.js';
+import { recordFor, type JsonObject, type ObjectRecord, type StoreEvent, type StoreEventType } from './store.js';
 import { WatchOutput, type ChunkingMode, type OutputEnd } from './watch-output.js';
 import { bookmarkTableJson, tableJson, type IncludeObject } from './table.js';
 import type { ListOptions } from './list-options.js';
@@ -50,6 +50,11 @@ export class Watch implements WatchInfo {
     return this.reg.resource;
   }
 
+  /** The store key of the watched kind, shared by all its served versions. */
+  get storeKey(): string {
+    return this.reg.store.key;
+  }
+
   get allowBookmarks(): boolean {
     return this.opts.allowWatchBookmarks;
   }
@@ -79,7 +84,9 @@ export class Watch implements WatchInfo {
   private tableHeaders = true;
 
   /** One event line: the object as stored, PartialObjectMetadata, or a one-row Table. */
-  private lineOf(rec: ObjectRecord, type: StoreEventType): string {
+  private lineOf(stored: ObjectRecord, type: StoreEventType): string {
+    // Events are stored in the storage version; a watch sees them in its own (versions.ts).
+    const rec = recordFor(this.reg.store, stored);
     if (!this.table) return rec.line(type, this.metadataOnly);
     const headers = this.tableHeaders;
     this.tableHeaders = false;
@@ -211,7 +218,7 @@ export class OpenWatches implements Iterable<Watch> {
   }
 }
 
-/** The store key of a watch's resource type (`/apis/G/V/plural`). */
+/** The store key of a watch's resource type (`group/plural`, shared by its versions). */
 function keyOf(w: Watch): string {
-  return `${w.resource.basePath}/${w.resource.plural}`;
+  return w.storeKey;
 }

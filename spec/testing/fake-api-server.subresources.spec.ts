@@ -323,7 +323,8 @@ describe('the table of subresources matches the vendored kube-apiserver v1.35 Op
       if (m && !p.includes('/watch/')) inSpec.add(`${m[1]}/${m[2]}/${m[3]}`);
     }
     const inTable = new Set<string>();
-    for (const k of await allKinds()) {
+    // Every generated kind (alpha and beta too: the spec documents them all), not only the default-served ones.
+    for (const k of await allKinds('all')) {
       const sub = strategyFor(k.apiVersion, k.kind).subresources;
       if (sub?.status) inTable.add(`${k.basePath}/${k.plural}/status`);
       if (sub?.scale) inTable.add(`${k.basePath}/${k.plural}/scale`);
