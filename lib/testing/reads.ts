@@ -38,7 +38,7 @@ export class ReadHandlers {
   getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean, table?: IncludeObject): void {
     const rec = this.store.get(reg.store, route.name!, route.namespace);
     if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
-    if (table) return writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table));
+    if (table) return writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table, true, Date.now(), reg.store.strategy.columns));
     writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
   }
 
@@ -80,7 +80,7 @@ export class ReadHandlers {
     }
     if (table) {
       const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
-      return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));
+      return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table, true, Date.now(), reg.store.strategy.columns));
     }
     const prefix = reg.typeMetaPrefix;
     const itemJson = metadataOnly
