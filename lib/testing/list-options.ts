@@ -92,8 +92,8 @@ export function parseListOptions(q: URLSearchParams, isWatch: boolean, route: Ro
       opts.sendInitialEvents = undefined;
       opts.resourceVersionMatch = '';
     }
-  } else if (opts.sendInitialEvents !== undefined) {
-    errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  } else {
+    errors.push(...validateListOnlyOptions(opts));
   }
   if (errors.length > 0) throw new HttpError(invalidListOptionsStatus(errors));
   requireSupportedFieldLabels(fieldSelector, kind);
@@ -126,6 +126,26 @@ export function matcher(route: Route, opts: ListOptions, nameFilter: string | un
 
 function forbidden(field: string, detail: string): FieldError {
   return { field, type: 'FieldValueForbidden', detail };
+}
+
+/**
+ * AM:`apis/meta/internalversion/validation/validation.go` `ValidateListOptions` for a list: `resourceVersionMatch`
+ * needs a `resourceVersion` and no `continue`, is `Exact` or `NotOlderThan`, and `Exact` is not for RV `"0"`;
+ * `sendInitialEvents` is watch-only. Every error is collected (422 Invalid).
+ */
+function validateListOnlyOptions(o: ListOptions): FieldError[] {
+  const errors: FieldError[] = [];
+  const match = o.resourceVersionMatch;
+  if (match !== '') {
+    if (o.resourceVersion === '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (o.continue !== '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      errors.push({ field: 'resourceVersionMatch', type: 'FieldValueNotSupported', detail: match, supported: ['Exact', 'NotOlderThan', ''] });
+    }
+    if (match === 'Exact' && o.resourceVersion === '0') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (o.sendInitialEvents !== undefined) errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errors;
 }
 
 /** AM `validateWatchOptions`, rules 1–5 of §1.3, collecting every error as the real validator does. */
