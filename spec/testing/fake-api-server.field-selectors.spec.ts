@@ -39,6 +39,8 @@ describe('field selectors per kind', () => {
     // Defaults of ToSelectableFields: hostNetwork is "false" when unset; status.podIPs is accepted but never set.
     expect(await names('/api/v1/pods', 'spec.hostNetwork=false,spec.nodeName=n2')).toEqual(['d-other']);
     expect(await names('/api/v1/pods', 'status.podIPs=')).toHaveLength(5);
+    // spec.host, the label of old v1 clients, is converted to spec.nodeName.
+    expect(await names('/api/v1/pods', 'spec.host=n2')).toEqual(['d-other']);
   });
 
   it('an unsupported label is 400 BadRequest: the kind’s conversion func message, or the default one', async () => {

@@ -166,8 +166,11 @@ function serviceExternalIP(o: JsonObject): string {
 
 /** `printService`: TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE, wide: SELECTOR. */
 const SERVICE: readonly PrinterColumn[] = [
-  column('Type', 'string', 'ServiceSpec.type', (o) => str(path(o, 'spec', 'type'))),
-  column('Cluster-IP', 'string', 'ServiceSpec.clusterIP', (o) => noneIfEmpty(str((path(o, 'spec', 'clusterIPs') as unknown[] | undefined)?.[0]))),
+  // SetDefaults_Service: type ClusterIP when unset, clusterIPs from clusterIP (for objects seeded without defaults).
+  column('Type', 'string', 'ServiceSpec.type', (o) => str(path(o, 'spec', 'type') ?? 'ClusterIP')),
+  column('Cluster-IP', 'string', 'ServiceSpec.clusterIP', (o) =>
+    noneIfEmpty(str((path(o, 'spec', 'clusterIPs') as unknown[] | undefined)?.[0] ?? path(o, 'spec', 'clusterIP'))),
+  ),
   column('External-IP', 'string', 'ServiceSpec.externalIPs', serviceExternalIP),
   column('Port(s)', 'string', 'ServiceSpec.ports', (o) =>
     noneIfEmpty(

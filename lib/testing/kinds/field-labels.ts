@@ -33,6 +33,8 @@ const POD: Labels = {
   'status.podIP': (o) => str(path((path(o, 'status', 'podIPs') as unknown[] | undefined)?.[0], 'ip')),
   'status.podIPs': () => '',
   'status.nominatedNodeName': at('status', 'nominatedNodeName'),
+  // The conversion func maps the old v1 client label `spec.host` to `spec.nodeName`.
+  'spec.host': at('spec', 'nodeName'),
 };
 
 /** `pkg/registry/core/event/strategy.go` `ToSelectableFields`. */
