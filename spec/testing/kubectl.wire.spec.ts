@@ -5,7 +5,10 @@
  */
 import { it, expect, beforeAll, afterAll } from '@jest/globals';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
+import { defineResource } from '../../lib/resource/define-resource.js';
 import { describeWithKubectl, kubectlFor, type KubectlEnv } from './kubectl-helpers.js';
+
+const Event = defineResource({ apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true });
 
 let server: FakeApiServer;
 let env: KubectlEnv;
@@ -77,6 +80,26 @@ describeWithKubectl('kubectl: per-kind columns and field selectors', () => {
     expect(lines[1]).toMatch(/^web\s+1\/2\s+2\s+1\s+\d+s$/);
     const wide = await env.kubectl('get', 'deploy', '-o', 'wide', '--no-headers');
     expect(wide.stdout.trim()).toMatch(/^web\s+1\/2\s+2\s+1\s+\d+s\s+app\s+nginx\s+app=web$/);
+  });
+
+  it('get events: LAST SEEN TYPE REASON OBJECT MESSAGE (Name is a wide column at the end)', async () => {
+    server.create(Event, {
+      metadata: { name: 'web-1.1', namespace: 'default' },
+      involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'default' },
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      source: { component: 'kubelet', host: 'n1' },
+      firstTimestamp: ago(2 * 3_600_000),
+      lastTimestamp: ago(20 * 60_000),
+      count: 7,
+    });
+    const { stdout } = await env.kubectl('get', 'events');
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(lines[1]).toMatch(/^20m\s+Warning\s+BackOff\s+pod\/web-1\s+Back-off restarting failed container$/);
+    const wide = await env.kubectl('get', 'events', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME$/);
   });
 
   it('describe node lists the node’s non-terminated pods (field selector spec.nodeName, status.phase!=)', async () => {
