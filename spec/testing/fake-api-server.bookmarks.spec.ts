@@ -47,6 +47,8 @@ describe('bookmark skeletons per kind', () => {
     ['/apis/discovery.k8s.io/v1/endpointslices', 'EndpointSlice', 'discovery.k8s.io/v1', '"addressType":"","endpoints":null,"ports":null'],
     ['/apis/autoscaling/v2/horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'autoscaling/v2', '"spec":{"scaleTargetRef":{"kind":"","name":""},"maxReplicas":0},"status":{"desiredReplicas":0}'],
     ['/apis/coordination.k8s.io/v1/leases', 'Lease', 'coordination.k8s.io/v1', '"spec":{}'],
+    ['/apis/rbac.authorization.k8s.io/v1/clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io/v1', '"rules":null'],
+    ['/apis/rbac.authorization.k8s.io/v1/rolebindings', 'RoleBinding', 'rbac.authorization.k8s.io/v1', '"roleRef":{"apiGroup":"","kind":"","name":""}'],
   ])('%s: %s', async (collection, kind, apiVersion, rest) => {
     const line = await bookmarkLine(collection);
     expect(line).toBe(`{"type":"BOOKMARK","object":{"kind":"${kind}","apiVersion":"${apiVersion}",${meta()}${rest === '' ? '' : `,${rest}`}}}`);
