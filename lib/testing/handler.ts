@@ -203,7 +203,7 @@ export class RequestHandler {
     if (!accept) throw new HttpError(notAcceptable());
     const table = accept.table ? includeObjectOf(q) : undefined;
     if (route.name !== undefined && !route.watchPrefix) return this.reads.getItem(res, reg, route, accept.metadataOnly, table);
-    const opts = parseListOptions(q, isWatch, route, this.server.config);
+    const opts = parseListOptions(q, isWatch, route, this.server.config, { strategy: reg.store.strategy, namespaced: reg.resource.namespaced });
     if (isWatch) return this.reads.serveWatch(res, reg, route, opts, accept.metadataOnly, recorded, table);
     return this.reads.serveList(res, reg, route, opts, accept.metadataOnly, table);
   }
@@ -224,7 +224,7 @@ export class RequestHandler {
     else if (method === 'PATCH' && item) out = this.writes.patch(target, request);
     else if (method === 'DELETE' && item) out = this.writes.delete(target, request);
     else if (method === 'DELETE') {
-      const opts = parseListOptions(q, false, route, this.server.config);
+      const opts = parseListOptions(q, false, route, this.server.config, { strategy: reg.store.strategy, namespaced: reg.resource.namespaced });
       out = this.writes.deleteCollection(target, request, matcher(route, opts, undefined), reg.typeMetaPrefix);
     } else throw new HttpError(methodNotAllowed());
     writeRaw(res, out.code, 'application/json', out.body);

@@ -11,8 +11,7 @@ import type { ObjectRecord } from './store.js';
 import { HttpError } from './writes.js';
 import { boolParam, type Route } from './routing.js';
 import type { FakeApiServerConfig } from './server-types.js';
-
-const KNOWN_FIELDS = ['metadata.name', 'metadata.namespace'] as const;
+import { requireSupportedFieldLabels, selectableFields, type KindFieldLabels } from './field-labels.js';
 
 /** @internal */
 export interface ListOptions {
@@ -27,6 +26,8 @@ export interface ListOptions {
   readonly limit: number;
   readonly labelSelector: LabelSelector;
   readonly fieldSelector: FieldSelector;
+  /** The selectable fields of a record for this request's kind (`lib/testing/field-labels.ts`). */
+  readonly fieldsOf: (rec: ObjectRecord) => Readonly<Record<string, string>>;
 }
 
 /** The switches of {@link FakeApiServerConfig} that decide how list and watch options are defaulted and validated. @internal */
@@ -37,7 +38,7 @@ export type ListOptionsConfig = Pick<FakeApiServerConfig, 'pre127' | 'ignoreSend
  * WatchList defaulting step, ListOptions validation (422), unknown field labels (400), name mismatch (400).
  * @internal
  */
-export function parseListOptions(q: URLSearchParams, isWatch: boolean, route: Route, cfg: ListOptionsConfig): ListOptions {
+export function parseListOptions(q: URLSearchParams, isWatch: boolean, route: Route, cfg: ListOptionsConfig, kind?: KindFieldLabels): ListOptions {
   const ts = q.get('timeoutSeconds');
   let timeoutSeconds: number | undefined;
   if (ts !== null && ts !== '') {
@@ -64,6 +65,7 @@ export function parseListOptions(q: URLSearchParams, isWatch: boolean, route: Ro
     limit: Math.max(0, Math.floor(Number(q.get('limit') ?? 0)) || 0),
     labelSelector,
     fieldSelector,
+    fieldsOf: (rec) => selectableFields(rec, kind),
   };
   const legacyServer = cfg.pre127 || cfg.ignoreSendInitialEvents;
   const errors: FieldError[] = [];
@@ -90,16 +92,11 @@ export function parseListOptions(q: URLSearchParams, isWatch: boolean, route: Ro
       opts.sendInitialEvents = undefined;
       opts.resourceVersionMatch = '';
     }
-  } else if (opts.sendInitialEvents !== undefined) {
-    errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  } else {
+    errors.push(...validateListOnlyOptions(opts));
   }
   if (errors.length > 0) throw new HttpError(invalidListOptionsStatus(errors));
-  try {
-    fieldSelector.requireKnownFields(KNOWN_FIELDS);
-  } catch (err) {
-    if (err instanceof FieldSelectorError) throw new HttpError(badRequestStatus(err.message));
-    throw err;
-  }
+  requireSupportedFieldLabels(fieldSelector, kind);
   if (route.name !== undefined && fieldSelector.equalityValues('metadata.name').some((n) => n !== route.name)) {
     throw new HttpError(badRequestStatus("fieldSelector metadata.name doesn't match requested name"));
   }
@@ -124,11 +121,31 @@ export function matcher(route: Route, opts: ListOptions, nameFilter: string | un
     (route.namespace === undefined || rec.namespace === route.namespace) &&
     (nameFilter === undefined || rec.name === nameFilter) &&
     (opts.labelSelector.empty || opts.labelSelector.matches(rec.labels)) &&
-    (opts.fieldSelector.empty || opts.fieldSelector.matches(rec.fields));
+    (opts.fieldSelector.empty || opts.fieldSelector.matches(opts.fieldsOf(rec)));
 }
 
 function forbidden(field: string, detail: string): FieldError {
   return { field, type: 'FieldValueForbidden', detail };
+}
+
+/**
+ * AM:`apis/meta/internalversion/validation/validation.go` `ValidateListOptions` for a list: `resourceVersionMatch`
+ * needs a `resourceVersion` and no `continue`, is `Exact` or `NotOlderThan`, and `Exact` is not for RV `"0"`;
+ * `sendInitialEvents` is watch-only. Every error is collected (422 Invalid).
+ */
+function validateListOnlyOptions(o: ListOptions): FieldError[] {
+  const errors: FieldError[] = [];
+  const match = o.resourceVersionMatch;
+  if (match !== '') {
+    if (o.resourceVersion === '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (o.continue !== '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      errors.push({ field: 'resourceVersionMatch', type: 'FieldValueNotSupported', detail: match, supported: ['Exact', 'NotOlderThan', ''] });
+    }
+    if (match === 'Exact' && o.resourceVersion === '0') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (o.sendInitialEvents !== undefined) errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errors;
 }
 
 /** AM `validateWatchOptions`, rules 1–5 of §1.3, collecting every error as the real validator does. */

@@ -12,6 +12,7 @@ import { HttpError } from './writes.js';
 import type { Route } from './routing.js';
 import { decodeContinue, encodeContinue, matcher, parseResourceVersion, type ListOptions } from './list-options.js';
 import { writeRaw } from './responses.js';
+import { listTooOldStatus, snapshotAt } from './exact-list.js';
 import { timer } from './wait-list.js';
 import type { Registered } from './registry.js';
 import { Watch, type ServerInternals } from './watch.js';
@@ -38,7 +39,7 @@ export class ReadHandlers {
   getItem(res: ServerResponse, reg: Registered, route: Route, metadataOnly: boolean, table?: IncludeObject): void {
     const rec = this.store.get(reg.store, route.name!, route.namespace);
     if (!rec) throw new HttpError(objectNotFoundStatus(reg.resource.plural, reg.resource.group, route.name!));
-    if (table) return writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table));
+    if (table) return writeRaw(res, 200, 'application/json', tableJson([rec], { resourceVersion: String(rec.rv) }, table, true, Date.now(), reg.store.strategy.columns));
     writeRaw(res, 200, 'application/json', `${metadataOnly ? rec.metadataJson() : rec.json}\n`);
   }
 
@@ -50,11 +51,12 @@ export class ReadHandlers {
       throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
     }
     const match = matcher(route, opts, undefined);
-    let items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
     // Paging (`limit`/`continue`): the token carries the list's resourceVersion and the key to start after, as
-    // etcd's does. Later pages are cut from the current state (the real server reads them at the first page's
-    // revision); a token older than the history answers 410 Expired, as an etcd compaction would.
+    // etcd's does; later pages are read at that revision, like `resourceVersionMatch=Exact` (lib/testing/exact-list.ts).
+    // A token older than the history answers 410 Expired, as an etcd compaction would.
     let listRV = this.store.currentRV;
+    let at = opts.resourceVersionMatch === 'Exact' ? rv : undefined;
+    let start: string | undefined;
     if (opts.continue !== '') {
       const token = decodeContinue(opts.continue);
       if (token === undefined) throw new HttpError(badRequestStatus('continue key is not valid: illegal base64 data'));
@@ -68,9 +70,14 @@ export class ReadHandlers {
           }),
         );
       }
-      listRV = token.rv;
-      items = items.filter((r) => r.key > token.start);
+      at = token.rv;
+      start = token.start;
     }
+    const snapshot = at === undefined ? this.store.snapshot(reg.store.key, route.namespace) : snapshotAt(this.store, reg.store.key, route.namespace, at);
+    if (snapshot === undefined) throw new HttpError(listTooOldStatus());
+    if (at !== undefined) listRV = at;
+    let items = snapshot.filter(match);
+    if (start !== undefined) items = items.filter((r) => r.key > start);
     let next = '';
     let remaining = 0;
     if (opts.limit > 0 && items.length > opts.limit) {
@@ -82,7 +89,7 @@ export class ReadHandlers {
     items = items.map((rec) => recordFor(reg.store, rec));
     if (table) {
       const listMeta = { resourceVersion: String(listRV), ...(next === '' ? {} : { continue: next, remainingItemCount: remaining }) };
-      return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table));
+      return writeRaw(res, 200, 'application/json', tableJson(items, listMeta, table, true, Date.now(), reg.store.strategy.columns));
     }
     const prefix = reg.typeMetaPrefix;
     const itemJson = metadataOnly

@@ -1,4 +1,5 @@
 import { defineResource, type Resource } from '../resource/define-resource.js';
+import { BOOKMARK_SKELETONS } from './kinds/bookmark-skeletons.js';
 
 /**
  * The resource types a {@link FakeApiServer} serves out of the box, with the generic codec.
@@ -31,18 +32,10 @@ export const testResources = {
 /**
  * The zero-valued fields a typed built-in kind serializes in a BOOKMARK object besides `metadata`
  * (protocol sheet §3.1: a Pod bookmark is `..."spec":{"containers":null},"status":{}`; a Deployment bookmark has
- * `spec.selector: null`). Keyed by `basePath/plural`. Kinds not listed (and custom resources) get only
- * `kind`, `apiVersion` and `metadata`, like unstructured objects.
+ * `spec.selector: null`), for every commonly watched built-in kind (`lib/testing/kinds/bookmark-skeletons.ts`).
+ * Keyed by `basePath/plural`. Kinds not listed (and custom resources) get only `kind`, `apiVersion` and `metadata`,
+ * like unstructured objects.
  * @internal
  * @since 0.1.0
  */
-export const BUILTIN_BOOKMARK_SKELETONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  '/api/v1/pods': { spec: { containers: null }, status: {} },
-  '/api/v1/services': { spec: {}, status: { loadBalancer: {} } },
-  '/api/v1/namespaces': { spec: {}, status: {} },
-  '/api/v1/nodes': { spec: {}, status: { daemonEndpoints: { kubeletEndpoint: { Port: 0 } }, nodeInfo: {} } },
-  '/apis/apps/v1/deployments': {
-    spec: { selector: null, template: { metadata: {}, spec: { containers: null } }, strategy: {} },
-    status: {},
-  },
-};
+export const BUILTIN_BOOKMARK_SKELETONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = BOOKMARK_SKELETONS;

@@ -4,6 +4,7 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { parseFieldSelector } from './field-selector.js';
 import { forbiddenStatus, internalErrorStatus, makeStatus, resourceNotFoundStatus, tooManyRequestsStatus, unauthorizedStatus, type StatusBody } from './status.js';
 import { notAcceptable, verbOf, type Route } from './routing.js';
@@ -23,11 +24,44 @@ export function writeText(res: ServerResponse, code: number, text: string, heade
   writeRaw(res, code, 'text/plain; charset=utf-8', `${text}\n`, { 'X-Content-Type-Options': 'nosniff', ...headers });
 }
 
-/** A body as is, unless the response is already answered or gone. @internal */
+/**
+ * AS:`endpoints/handlers/responsewriters/writers.go` `defaultGzipThresholdBytes`: a response body larger than this
+ * is gzip-compressed for a client that accepts gzip (feature APIResponseCompression, on by default).
+ * @internal
+ */
+export const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
+/**
+ * AS:`writers.go` `negotiateContentEncoding`: `gzip` when one comma-separated token of `Accept-Encoding`, trimmed, is
+ * exactly `gzip` (a token with parameters such as `gzip;q=1` does not count).
+ * @internal
+ */
+export function acceptsGzip(acceptEncoding: string | string[] | undefined): boolean {
+  const value = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
+  return value.split(',').some((token) => token.trim() === 'gzip');
+}
+
+/**
+ * A body as is, unless the response is already answered or gone. As kube-apiserver's `deferredResponseWriter`
+ * does for every serialized object (not for watch streams, which have their own writer): a body of more than
+ * {@link GZIP_THRESHOLD_BYTES} to a request accepting gzip goes out gzip-compressed with `Content-Encoding: gzip`
+ * and `Vary: Accept-Encoding` added.
+ * @internal
+ */
 export function writeRaw(res: ServerResponse, code: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  const bytes = Buffer.from(body, 'utf8');
+  if (bytes.length > GZIP_THRESHOLD_BYTES && acceptsGzip((res as ServerResponse & { req?: IncomingMessage }).req?.headers['accept-encoding'])) {
+    const zipped = gzipSync(bytes);
+    const vary = res.getHeader('Vary');
+    res.setHeader('Vary', vary === undefined || vary === '' ? 'Accept-Encoding' : `${String(vary)}, Accept-Encoding`);
+    // Go streams the compressed body chunked (no Content-Length).
+    res.writeHead(code, { 'Content-Type': contentType, 'Content-Encoding': 'gzip', ...headers });
+    res.end(zipped);
+    return;
+  }
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
+  res.end(bytes);
 }
 
 /** Answers a request with an injected fault; `user` is who a Forbidden names when the fault does not say. @internal */

@@ -28,6 +28,7 @@
 import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
 import { withStatusRules } from './status-strategies.js';
+import { withBuiltInKindHooks } from './kinds/printing.js';
 
 /** How a kind's `metadata.generation` is kept. @internal */
 export type GenerationRule = 'spec' | 'none';
@@ -108,11 +109,17 @@ export interface KindStrategy {
    * configuration's values there are dropped before merging, so the applier neither sets nor owns them.
    */
   readonly resetFields?: readonly string[];
-  /** Table columns after NAME (default: AGE only). */
+  /**
+   * Table columns after NAME (default: AGE only). When one of them is the `format: 'name'` column, they are the whole
+   * list in order (Event puts Name last, at priority 1). Built-in kinds: `lib/testing/kinds/columns-*.ts`.
+   */
   readonly columns?: readonly PrinterColumn[];
   /**
    * Field selector labels besides `metadata.name` and `metadata.namespace` (the kind's `GetAttrs`/`ToSelectableFields`
    * and the field label conversion funcs of `pkg/apis/<group>/v1/conversion.go`): label → value of an object.
+   * With this hook the kind has a conversion func: it accepts these labels, `metadata.name`, and for a namespaced
+   * kind `metadata.namespace`, and answers any other with 400 `field label not supported: <label>`
+   * (`lib/testing/field-labels.ts`). Built-in kinds: `lib/testing/kinds/field-labels.ts`.
    */
   readonly fieldLabels?: Readonly<Record<string, (obj: JsonObject) => string>>;
 }
@@ -157,6 +164,8 @@ export function isBuiltInGroup(group: string): boolean {
 export function strategyFor(apiVersion: string, kind: string): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
-  // Status reset, the status strategy and /status, /scale: lib/testing/status-strategies.ts.
-  return withStatusRules(BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION, group, kind, apiVersion);
+  const base = BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
+  // Status reset, the status strategy and /status, /scale: lib/testing/status-strategies.ts; printer columns and
+  // field labels: lib/testing/kinds/printing.ts.
+  return withBuiltInKindHooks(group, kind, withStatusRules(base, group, kind, apiVersion));
 }

@@ -1,9 +1,12 @@
 /**
- * `meta.k8s.io/v1` Table output (what `kubectl get` asks for with `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`),
- * as kube-apiserver's default table convertor makes it: a Name and an Age column, one row per object, the row's
- * object as PartialObjectMetadata unless `includeObject` says otherwise.
+ * `meta.k8s.io/v1` Table output (what `kubectl get` asks for with `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`):
+ * the kind's printer columns (its strategy's `columns`, `lib/testing/kinds/columns-*.ts`, as kube-apiserver's
+ * `pkg/printers/internalversion/printers.go` defines them), else a Name and an Age column; one row per object with
+ * every column's cell (the server prints with `Wide: true`, `pkg/printers/storage/storage.go`; kubectl drops
+ * priority-1 columns unless `-o wide`), the row's object as PartialObjectMetadata unless `includeObject` says otherwise.
  */
 import type { JsonObject, ObjectRecord } from './store.js';
+import type { PrinterColumn } from './strategies.js';
 
 /** `includeObject` of a Table request: row objects as nothing, PartialObjectMetadata (default), or the full object. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -68,34 +71,81 @@ export function includeObjectOf(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
+/** The cell of the Name column. */
+function nameCell(obj: JsonObject): unknown {
+  const name = (obj['metadata'] as JsonObject | undefined)?.['name'];
+  return typeof name === 'string' ? name : '';
+}
+
+/** The cell of the Age column (`translateTimestampSince`). */
+function ageCell(obj: JsonObject, now: number): unknown {
+  const created = (obj['metadata'] as JsonObject | undefined)?.['creationTimestamp'];
+  const t = typeof created === 'string' ? Date.parse(created) : NaN;
+  return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+}
+
+const [NAME_DEFINITION, AGE_DEFINITION] = TABLE_COLUMNS;
+const NAME_COLUMN: PrinterColumn = { ...NAME_DEFINITION, cell: nameCell };
+const DEFAULT_COLUMNS: readonly PrinterColumn[] = [NAME_COLUMN, { ...AGE_DEFINITION, cell: ageCell }];
+
+/**
+ * The full column list of a kind: NAME then the strategy's columns, or those alone when they hold the name column
+ * (see `KindStrategy.columns`); NAME and AGE without any.
+ * @internal
+ */
+export function tableColumnsOf(columns: readonly PrinterColumn[] | undefined): readonly PrinterColumn[] {
+  if (!columns) return DEFAULT_COLUMNS;
+  return columns.some((c) => c.format === 'name') ? columns : [NAME_COLUMN, ...columns];
+}
+
+/** The `columnDefinitions` JSON (`TableColumnDefinition`: name, type, format, description, priority; none omitted). */
+function definitionsJson(columns: readonly PrinterColumn[]): string {
+  return JSON.stringify(columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority })));
+}
+
+function cellsJson(columns: readonly PrinterColumn[], obj: JsonObject, now: number): string {
+  return JSON.stringify(columns.map((c) => c.cell(obj, now)));
+}
+
 /**
  * A Table of `records` (one row each) with the given list metadata, as JSON text with a trailing newline.
  * Without `headers` (watch events after the first, the server's `NoHeaders`), `columnDefinitions` is `null`.
+ * `columns`: the kind strategy's (see {@link tableColumnsOf}).
  * @internal
  */
-export function tableJson(records: readonly ObjectRecord[], listMeta: JsonObject, includeObject: IncludeObject, headers = true, now = Date.now()): string {
+export function tableJson(
+  records: readonly ObjectRecord[],
+  listMeta: JsonObject,
+  includeObject: IncludeObject,
+  headers = true,
+  now = Date.now(),
+  columns?: readonly PrinterColumn[],
+): string {
+  const all = tableColumnsOf(columns);
   const rows = records.map((rec) => {
-    const meta = (rec.object['metadata'] ?? {}) as JsonObject;
-    const created = typeof meta['creationTimestamp'] === 'string' ? Date.parse(meta['creationTimestamp']) : NaN;
-    const age = Number.isNaN(created) ? '<unknown>' : humanDuration(now - created);
     const object = includeObject === 'None' ? '' : `,"object":${includeObject === 'Object' ? rec.json : rec.metadataJson()}`;
-    return `{"cells":[${JSON.stringify(rec.name)},${JSON.stringify(age)}]${object}}`;
+    return `{"cells":${cellsJson(all, rec.object, now)}${object}}`;
   });
-  return tableText(listMeta, rows, headers);
+  return tableText(listMeta, rows, headers ? all : undefined);
 }
 
 /** The Table envelope around row JSON texts. */
-function tableText(listMeta: JsonObject, rows: readonly string[], headers: boolean): string {
-  const columns = headers ? JSON.stringify(TABLE_COLUMNS) : 'null';
-  return `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(listMeta)},"columnDefinitions":${columns},"rows":[${rows.join(',')}]}\n`;
+function tableText(listMeta: JsonObject, rows: readonly string[], columns: readonly PrinterColumn[] | undefined): string {
+  const definitions = columns ? definitionsJson(columns) : 'null';
+  return `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(listMeta)},"columnDefinitions":${definitions},"rows":[${rows.join(',')}]}\n`;
 }
 
 /**
- * The Table of a watch BOOKMARK (§8): one row for the bookmark object, whose row object is always
- * PartialObjectMetadata so the initial-events-end annotation survives.
+ * The Table of a watch BOOKMARK (§8): one row for the bookmark object (cells of the typed zero object `bookmark`),
+ * whose row object is always PartialObjectMetadata so the initial-events-end annotation survives.
  * @internal
  */
-export function bookmarkTableJson(metadata: JsonObject, headers: boolean): string {
+export function bookmarkTableJson(metadata: JsonObject, headers: boolean, columns?: readonly PrinterColumn[], bookmark: JsonObject = { metadata }): string {
+  const all = tableColumnsOf(columns);
   const object = JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata });
-  return tableText({ resourceVersion: metadata['resourceVersion'] ?? '' }, [`{"cells":["","<unknown>"],"object":${object}}`], headers);
+  return tableText(
+    { resourceVersion: metadata['resourceVersion'] ?? '' },
+    [`{"cells":${cellsJson(all, bookmark, Date.now())},"object":${object}}`],
+    headers ? all : undefined,
+  );
 }

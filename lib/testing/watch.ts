@@ -76,7 +76,7 @@ export class Watch implements WatchInfo {
     if (this.namespace !== undefined && rec.namespace !== this.namespace) return false;
     if (this.name !== undefined && rec.name !== this.name) return false;
     if (!this.opts.labelSelector.empty && !this.opts.labelSelector.matches(rec.labels)) return false;
-    if (!this.opts.fieldSelector.empty && !this.opts.fieldSelector.matches(rec.fields)) return false;
+    if (!this.opts.fieldSelector.empty && !this.opts.fieldSelector.matches(this.opts.fieldsOf(rec))) return false;
     return true;
   }
 
@@ -90,7 +90,7 @@ export class Watch implements WatchInfo {
     if (!this.table) return rec.line(type, this.metadataOnly);
     const headers = this.tableHeaders;
     this.tableHeaders = false;
-    return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers).trimEnd()}}\n`;
+    return `{"type":"${type}","object":${tableJson([rec], { resourceVersion: String(rec.rv) }, this.table, headers, Date.now(), this.reg.store.strategy.columns).trimEnd()}}\n`;
   }
 
   /**
@@ -130,7 +130,7 @@ export class Watch implements WatchInfo {
     if (this.table) {
       const headers = this.tableHeaders;
       this.tableHeaders = false;
-      line = `{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers).trimEnd()}}\n`;
+      line = `{"type":"BOOKMARK","object":${bookmarkTableJson(metadata, headers, this.reg.store.strategy.columns, object).trimEnd()}}\n`;
     } else {
       line = `{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`;
     }

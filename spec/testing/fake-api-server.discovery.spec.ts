@@ -193,12 +193,20 @@ describe('Table output', () => {
     expect(body.kind).toBe('Table');
     expect(body.apiVersion).toBe('meta.k8s.io/v1');
     expect(body.metadata).toEqual({ resourceVersion: server.resourceVersion });
-    expect(body.columnDefinitions.map((c: { name: string; type: string; format: string }) => [c.name, c.type, c.format])).toEqual([
-      ['Name', 'string', 'name'],
-      ['Age', 'string', ''],
+    // The Pod printer's columns (pkg/printers/internalversion/printers.go); per-kind details in fake-api-server.tables.spec.ts.
+    expect(body.columnDefinitions.map((c: { name: string; type: string; format: string; priority: number }) => [c.name, c.type, c.format, c.priority])).toEqual([
+      ['Name', 'string', 'name', 0],
+      ['Ready', 'string', '', 0],
+      ['Status', 'string', '', 0],
+      ['Restarts', 'string', '', 0],
+      ['Age', 'string', '', 0],
+      ['IP', 'string', '', 1],
+      ['Node', 'string', '', 1],
+      ['Nominated Node', 'string', '', 1],
+      ['Readiness Gates', 'string', '', 1],
     ]);
     expect(body.rows).toHaveLength(2);
-    expect(body.rows[0].cells).toEqual(['a', expect.stringMatching(/^\d+s$/)]);
+    expect(body.rows[0].cells).toEqual(['a', '0/0', '', '0', expect.stringMatching(/^\d+s$/), '<none>', '<none>', '<none>', '<none>']);
     expect(body.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'a', namespace: 'ns', labels: { x: '1' } } });
   });
 
@@ -207,7 +215,7 @@ describe('Table output', () => {
     expect(selected.body.rows).toHaveLength(1);
     expect(selected.body.rows[0].object).toMatchObject({ kind: 'Pod', apiVersion: 'v1', metadata: { name: 'a' } });
     const paged = await getJson(`${server.url}/api/v1/namespaces/ns/pods?limit=1&includeObject=None`, KUBECTL_TABLE);
-    expect(paged.body.rows).toEqual([{ cells: ['a', expect.any(String)] }]);
+    expect(paged.body.rows).toEqual([{ cells: ['a', '0/0', '', '0', expect.any(String), '<none>', '<none>', '<none>', '<none>'] }]);
     expect(paged.body.metadata).toMatchObject({ continue: expect.any(String), remainingItemCount: 1 });
   });
 
@@ -227,9 +235,9 @@ describe('Table output', () => {
     const events = res.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'BOOKMARK']);
     expect(events.map((e) => e.object.kind)).toEqual(['Table', 'Table', 'Table']);
-    expect(events[0].object.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(['Name', 'Age']);
+    expect(events[0].object.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age', 'IP', 'Node', 'Nominated Node', 'Readiness Gates']);
     expect(events[1].object.columnDefinitions).toBeNull();
-    expect(events[0].object.rows).toEqual([{ cells: ['a', expect.any(String)], object: expect.objectContaining({ kind: 'PartialObjectMetadata' }) }]);
+    expect(events[0].object.rows).toEqual([{ cells: ['a', '0/0', '', '0', expect.any(String), '<none>', '<none>', '<none>', '<none>'], object: expect.objectContaining({ kind: 'PartialObjectMetadata' }) }]);
     expect(events[0].object.metadata.resourceVersion).toBe(events[0].object.rows[0].object.metadata.resourceVersion);
     // The initial-events-end bookmark's row object is PartialObjectMetadata, carrying the annotation.
     expect(events[2].object.rows[0].object).toEqual({
@@ -252,7 +260,7 @@ describe('Table output', () => {
       ['ADDED', 'c', 'Pod'],
       ['DELETED', 'c', 'Pod'],
     ]);
-    expect(events[0].object.columnDefinitions).toHaveLength(2);
+    expect(events[0].object.columnDefinitions).toHaveLength(9);
     expect(events[1].object.columnDefinitions).toBeNull();
   });
 });

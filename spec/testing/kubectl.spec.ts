@@ -46,10 +46,12 @@ describeWithKubectl('kubectl against the FakeApiServer', () => {
     server.create(testResources.Pod, pod('table-b'));
     const { stdout } = await kubectl('get', 'pods');
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+AGE$/);
+    // The Pod printer's columns (kubectl.wire.spec.ts covers them with real values).
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['table-a', 'table-b']));
     const short = await kubectl('get', 'po', 'table-a', '--no-headers');
-    expect(short.stdout).toMatch(/^table-a\s+\d+s$/m);
+    // Seeded without status: no phase, so the STATUS cell is empty.
+    expect(short.stdout).toMatch(/^table-a\s+0\/1\s+0\s+\d+s$/m);
   });
 
   it('get pods -o json prints a List of full objects', async () => {
