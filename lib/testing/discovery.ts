@@ -18,6 +18,12 @@ export interface DiscoveryResource {
   readonly kind: string;
   /** Namespaced (`true`) or cluster-scoped. */
   readonly namespaced: boolean;
+  /** The `singularName` when it is not the lower-case kind (a CRD's `spec.names.singular`). */
+  readonly singular?: string;
+  /** Short names (a CRD's `spec.names.shortNames`); default: the built-in table. */
+  readonly shortNames?: readonly string[];
+  /** Categories (a CRD's `spec.names.categories`); default: `all` for the built-in kinds in it. */
+  readonly categories?: readonly string[];
 }
 
 /** A discovery answer: status code, Content-Type and body text. @internal */
@@ -136,7 +142,13 @@ function groupVersion(group: string, version: string): string {
 }
 
 function shortNames(r: DiscoveryResource): readonly string[] | undefined {
-  return SHORT_NAMES[`${r.group}/${r.plural}`];
+  const sn = r.shortNames ?? SHORT_NAMES[`${r.group}/${r.plural}`];
+  return sn && sn.length > 0 ? sn : undefined;
+}
+
+function categories(r: DiscoveryResource): readonly string[] | undefined {
+  const c = r.categories ?? (CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? ['all'] : undefined);
+  return c && c.length > 0 ? c : undefined;
 }
 
 /**
@@ -152,14 +164,15 @@ export function apiResourceList(group: string, version: string, resources: reado
       .filter((r) => r.group === group && r.version === version)
       .map((r) => {
         const sn = shortNames(r);
+        const cats = categories(r);
         return {
           name: r.plural,
-          singularName: r.kind.toLowerCase(),
+          singularName: r.singular ?? r.kind.toLowerCase(),
           namespaced: r.namespaced,
           kind: r.kind,
           verbs: [...VERBS],
           ...(sn ? { shortNames: [...sn] } : {}),
-          ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+          ...(cats ? { categories: [...cats] } : {}),
         };
       }),
   };
@@ -204,14 +217,15 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
           .filter((r) => r.group === group && r.version === version)
           .map((r) => {
             const sn = shortNames(r);
+            const cats = categories(r);
             return {
               resource: r.plural,
               responseKind: { group, version, kind: r.kind },
               scope: r.namespaced ? 'Namespaced' : 'Cluster',
-              singularResource: r.kind.toLowerCase(),
+              singularResource: r.singular ?? r.kind.toLowerCase(),
               verbs: [...VERBS],
               ...(sn ? { shortNames: [...sn] } : {}),
-              ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+              ...(cats ? { categories: [...cats] } : {}),
             };
           }),
         freshness: 'Current',

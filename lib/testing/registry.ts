@@ -9,7 +9,7 @@ import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
-import { strategyFor, type KindStrategy } from './strategies.js';
+import { isBuiltInGroup, strategyFor, type KindStrategy } from './strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
@@ -25,8 +25,21 @@ export interface Registered {
   readonly deleteReturnsObject: boolean;
   readonly strategicMergePatch: boolean;
   readonly nameRule: NameRule;
-  /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
+  /**
+   * `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items of built-in kinds carry
+   * no kind). Custom resources (groups outside the built-in ones) are unstructured: their list items keep
+   * `apiVersion`/`kind` (apiextensions-apiserver serves `UnstructuredList`), so their prefix never matches.
+   */
   readonly typeMetaPrefix: string;
+  /** Discovery extras of custom resources (a CRD's `shortNames`, `categories`, `singular`). */
+  readonly discovery?: DiscoveryExtras;
+}
+
+/** What a CRD adds to a resource's discovery entry. @internal */
+export interface DiscoveryExtras {
+  readonly singular?: string;
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
 }
 
 /** The served resource types, by path (`/apis/G/V/plural`) and by group-version. @internal */
@@ -40,7 +53,7 @@ export class ResourceRegistry {
    * (custom resources get theirs from their CRD).
    * @internal
    */
-  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy): void {
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, discovery?: DiscoveryExtras): void {
     const key = `${resource.basePath}/${resource.plural}`;
     const existing = this.byKey.get(key);
     if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
@@ -62,12 +75,29 @@ export class ResourceRegistry {
       strategicMergePatch:
         options.strategicMergePatch ?? existing?.strategicMergePatch ?? (!resource.group.includes('.') || resource.group.endsWith('.k8s.io')),
       nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
-      typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
+      typeMetaPrefix: isBuiltInGroup(resource.group)
+        ? `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`
+        : '\u0000',
+      ...(discovery ?? existing?.discovery ? { discovery: discovery ?? existing?.discovery } : {}),
     };
     this.byKey.set(key, reg);
     let plurals = this.byBasePath.get(resource.basePath);
     if (!plurals) this.byBasePath.set(resource.basePath, (plurals = new Map()));
     plurals.set(resource.plural, reg);
+  }
+
+  /**
+   * Stops serving `basePath/plural` (a deleted CRD's versions); the group-version stops being served with its last
+   * resource. Returns the registration that was removed.
+   */
+  unregister(basePath: string, plural: string): Registered | undefined {
+    const reg = this.byBasePath.get(basePath)?.get(plural);
+    if (!reg) return undefined;
+    this.byKey.delete(`${basePath}/${plural}`);
+    const plurals = this.byBasePath.get(basePath)!;
+    plurals.delete(plural);
+    if (plurals.size === 0) this.byBasePath.delete(basePath);
+    return reg;
   }
 
   /** The registration of `resource`, registering it first if needed; throws if its path serves another kind. */
@@ -93,12 +123,13 @@ export class ResourceRegistry {
 
   /** Every served resource, as discovery lists it. */
   discoveryResources(): DiscoveryResource[] {
-    return [...this.byKey.values()].map(({ resource: r }) => ({
+    return [...this.byKey.values()].map(({ resource: r, discovery }) => ({
       group: r.group,
       version: r.version,
       plural: r.plural,
       kind: r.kind,
       namespaced: r.namespaced,
+      ...discovery,
     }));
   }
 }

@@ -280,6 +280,7 @@ export class FakeStore {
   private rvWaiters: { rv: number; resolve: (reached: boolean) => void }[] = [];
   /** Called synchronously after every committed write, in RV order. */
   onEvent: (e: StoreEvent) => void = () => undefined;
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
 
   constructor(initialResourceVersion: number, historySize: number) {
     this.rv = initialResourceVersion;
@@ -348,7 +349,17 @@ export class FakeStore {
     const e = new StoreEvent(type, current.rv, r.key, current, previous);
     this.history.push(e);
     this.onEvent(e);
+    for (const listener of this.listeners) listener(e);
     this.notifyRVWaiters();
+  }
+
+  /**
+   * Adds a listener called synchronously after {@link FakeStore.onEvent} for every committed write (controllers such
+   * as the CRD controller). A listener may write to the store; returns a function that removes it.
+   */
+  addListener(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private record(r: StoreResource, namespace: string, name: string, rv: number, obj: JsonObject, meta: JsonObject): ObjectRecord {
@@ -489,10 +500,15 @@ export class FakeStore {
     const prev = items.get(key);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
-    if (hasFinalizers(prevMeta)) {
+    // Finalizers the kind's registry adds on delete (KindStrategy.deletionFinalizers), e.g. a CRD's cleanup finalizer.
+    const added = prevMeta['deletionTimestamp'] === undefined ? (r.strategy.deletionFinalizers ?? []) : [];
+    if (hasFinalizers(prevMeta) || added.length > 0) {
       if (prevMeta['deletionTimestamp'] !== undefined) return { record: prev, deleted: false };
       const obj = prev.copy();
       const meta = obj['metadata'] as JsonObject;
+      const finalizers = Array.isArray(meta['finalizers']) ? (meta['finalizers'] as unknown[]) : [];
+      for (const f of added) if (!finalizers.includes(f)) finalizers.push(f);
+      meta['finalizers'] = finalizers;
       meta['deletionTimestamp'] = timestamp();
       meta['deletionGracePeriodSeconds'] = 0;
       if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;

@@ -27,6 +27,7 @@
  */
 import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
+import { CRD_STRATEGY } from './crd/crd-validation.js';
 
 /** How a kind's `metadata.generation` is kept. @internal */
 export type GenerationRule = 'spec' | 'none';
@@ -104,6 +105,12 @@ export interface KindStrategy {
    * and the field label conversion funcs of `pkg/apis/<group>/v1/conversion.go`): label → value of an object.
    */
   readonly fieldLabels?: Readonly<Record<string, (obj: JsonObject) => string>>;
+  /**
+   * Finalizers the kind's registry adds when an object is deleted, so that the first DELETE only marks it (e.g. a
+   * CRD gets `customresourcecleanup.apiextensions.k8s.io`: apiextensions-apiserver
+   * `pkg/registry/customresourcedefinition/etcd.go` `REST.Delete`).
+   */
+  readonly deletionFinalizers?: readonly string[];
 }
 
 const SPEC_GENERATION: KindStrategy = { generation: 'spec' };
@@ -146,5 +153,6 @@ export function isBuiltInGroup(group: string): boolean {
 export function strategyFor(apiVersion: string, kind: string): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
+  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return CRD_STRATEGY;
   return BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
 }
