@@ -361,7 +361,8 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   list<T>(resource: Resource<T>, namespace?: string): T[] {
-    return this.store.snapshot(this.registered(resource).store.key, namespace).map((r) => r.copy() as T);
+    const r = this.registered(resource).store;
+    return this.store.snapshot(r.key, namespace, r.apiVersion).map((rec) => rec.copy() as T);
   }
 
   /**

@@ -50,7 +50,7 @@ export class ReadHandlers {
       throw new HttpError(tooLargeResourceVersionStatus(rv, this.store.currentRV));
     }
     const match = matcher(route, opts, undefined);
-    let items = this.store.snapshot(reg.store.key, route.namespace).filter(match);
+    let items = this.store.snapshot(reg.store.key, route.namespace, reg.store.apiVersion).filter(match);
     // Paging (`limit`/`continue`): the token carries the list's resourceVersion and the key to start after, as
     // etcd's does. Later pages are cut from the current state (the real server reads them at the first page's
     // revision); a token older than the history answers 410 Expired, as an etcd compaction would.
@@ -169,7 +169,7 @@ export class ReadHandlers {
 
   private startFromSnapshot(w: Watch, reg: Registered, route: Route, watchList: boolean): void {
     // Snapshot and going live happen in one synchronous step, so no write can fall between them.
-    w.sendSnapshot(this.store.snapshot(reg.store.key, route.namespace));
+    w.sendSnapshot(this.store.snapshot(reg.store.key, route.namespace, reg.store.apiVersion));
     const rv = this.store.currentRV;
     w.lastRV = rv;
     w.live = true;

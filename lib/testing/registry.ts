@@ -42,6 +42,13 @@ export interface DiscoveryExtras {
   readonly categories?: readonly string[];
 }
 
+/** What a CRD sets when it registers one of its versions. @internal */
+export interface CustomResourceExtras {
+  readonly discovery?: DiscoveryExtras;
+  /** The store collection, shared by every version of the CRD (default: `basePath/plural`). */
+  readonly storeKey?: string;
+}
+
 /** The served resource types, by path (`/apis/G/V/plural`) and by group-version. @internal */
 export class ResourceRegistry {
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
@@ -53,7 +60,8 @@ export class ResourceRegistry {
    * (custom resources get theirs from their CRD).
    * @internal
    */
-  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, discovery?: DiscoveryExtras): void {
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, extras: CustomResourceExtras = {}): void {
+    const discovery = extras.discovery;
     const key = `${resource.basePath}/${resource.plural}`;
     const existing = this.byKey.get(key);
     if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
@@ -63,7 +71,7 @@ export class ResourceRegistry {
     const reg: Registered = {
       resource: ref,
       store: {
-        key,
+        key: extras.storeKey ?? existing?.store.key ?? key,
         apiVersion: resource.apiVersion,
         kind: resource.kind,
         plural: resource.plural,

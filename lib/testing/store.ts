@@ -104,6 +104,25 @@ export class ObjectRecord {
     return JSON.parse(this.json) as JsonObject;
   }
 
+  private views: Map<string, ObjectRecord> | undefined;
+
+  /**
+   * This object as served by another version of its resource: the versions of a CRD share one collection, and with
+   * conversion `None` only `apiVersion` changes (apiextensions-apiserver `pkg/apiserver/conversion/nop_converter.go`).
+   * The same record when the version is already right; views are cached, so their watch lines are too.
+   */
+  as(apiVersion: string): ObjectRecord {
+    if (this.object['apiVersion'] === apiVersion) return this;
+    this.views ??= new Map();
+    let view = this.views.get(apiVersion);
+    if (!view) {
+      const obj = { ...this.object, apiVersion };
+      view = new ObjectRecord(this.resourceKey, this.namespace, this.name, this.rv, obj, JSON.stringify(obj));
+      this.views.set(apiVersion, view);
+    }
+    return view;
+  }
+
   /** The same content with another resourceVersion (DELETED and "left the selector" events, protocol sheet §10). */
   withResourceVersion(rv: number): ObjectRecord {
     const meta = { ...(this.object['metadata'] as JsonObject), resourceVersion: String(rv) };
@@ -431,7 +450,7 @@ export class FakeStore {
     if (typeof name !== 'string' || name === '') throw new FakeStoreError('Invalid', 'metadata.name is required for an update');
     const items = this.collection(r.key);
     const key = FakeStore.itemKey(namespace, name);
-    const prev = items.get(key);
+    const prev = items.get(key)?.as(r.apiVersion);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
     // Optimistic concurrency as for PUT: a stale metadata.resourceVersion is a conflict; an absent one is accepted.
@@ -497,7 +516,7 @@ export class FakeStore {
     const ns = FakeStore.scope(r, namespace);
     const items = this.collection(r.key);
     const key = FakeStore.itemKey(ns, name);
-    const prev = items.get(key);
+    const prev = items.get(key)?.as(r.apiVersion);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
     // Finalizers the kind's registry adds on delete (KindStrategy.deletionFinalizers), e.g. a CRD's cleanup finalizer.
@@ -531,15 +550,18 @@ export class FakeStore {
 
   get(r: StoreResource, name: string, namespace: string | undefined): ObjectRecord | undefined {
     const ns = FakeStore.scope(r, namespace);
-    return this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
+    return this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name))?.as(r.apiVersion);
   }
 
-  /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */
-  snapshot(key: string, namespace: string | undefined): ObjectRecord[] {
+  /**
+   * The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10); with
+   * `apiVersion`, as that version serves them ({@link ObjectRecord.as}).
+   */
+  snapshot(key: string, namespace: string | undefined, apiVersion?: string): ObjectRecord[] {
     const items = this.collections.get(key);
     if (!items) return [];
     const out: ObjectRecord[] = [];
-    for (const rec of items.values()) if (namespace === undefined || rec.namespace === namespace) out.push(rec);
+    for (const rec of items.values()) if (namespace === undefined || rec.namespace === namespace) out.push(apiVersion === undefined ? rec : rec.as(apiVersion));
     out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return out;
   }

@@ -50,6 +50,11 @@ export class Watch implements WatchInfo {
     return this.reg.resource;
   }
 
+  /** The store collection it watches (shared by the versions of a CRD). */
+  get storeKey(): string {
+    return this.reg.store.key;
+  }
+
   get allowBookmarks(): boolean {
     return this.opts.allowWatchBookmarks;
   }
@@ -79,7 +84,9 @@ export class Watch implements WatchInfo {
   private tableHeaders = true;
 
   /** One event line: the object as stored, PartialObjectMetadata, or a one-row Table. */
-  private lineOf(rec: ObjectRecord, type: StoreEventType): string {
+  private lineOf(stored: ObjectRecord, type: StoreEventType): string {
+    // The versions of a CRD share one collection: each watch sees objects in its own version.
+    const rec = stored.as(this.reg.store.apiVersion);
     if (!this.table) return rec.line(type, this.metadataOnly);
     const headers = this.tableHeaders;
     this.tableHeaders = false;
@@ -211,7 +218,7 @@ export class OpenWatches implements Iterable<Watch> {
   }
 }
 
-/** The store key of a watch's resource type (`/apis/G/V/plural`). */
+/** The store key of a watch's resource type (`/apis/G/V/plural`; one key for all versions of a CRD). */
 function keyOf(w: Watch): string {
-  return `${w.resource.basePath}/${w.resource.plural}`;
+  return w.storeKey;
 }

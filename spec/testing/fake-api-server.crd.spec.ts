@@ -172,14 +172,28 @@ describe('a CRD created over HTTP', () => {
     expect(conditions(body(await call('GET', `${CRDS}/widgets.example.com`))).Established?.status).toBe('True');
   });
 
-  it('serves every served version; a version no longer served is 404 and its watches end', async () => {
+  it('serves every served version from one store; a version no longer served is 404 and its watches end', async () => {
     const schema = widgetCrd().spec as any;
     const v1 = schema.versions[0];
     await call('POST', CRDS, widgetCrd([{ ...v1, name: 'v1beta1', storage: false }, v1]));
     const versions = body(await call('GET', '/apis/example.com')).versions.map((v: any) => v.version);
     expect(versions).toEqual(['v1', 'v1beta1']);
-    expect((await call('GET', '/apis/example.com/v1beta1/namespaces/default/widgets')).status).toBe(200);
-    const betaWatch = await watchFromNow('/apis/example.com/v1beta1/namespaces/default/widgets');
+    const BETA = '/apis/example.com/v1beta1/namespaces/default/widgets';
+    const betaWatch = await watchFromNow(BETA);
+    const v1Watch = await watchFromNow(WIDGETS);
+    // One store for both versions (conversion None): only apiVersion differs.
+    const created = body(await call('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } }));
+    const beta = body(await call('GET', `${BETA}/w`));
+    expect(beta).toEqual({ ...created, apiVersion: 'example.com/v1beta1' });
+    expect(body(await call('GET', BETA)).items.map((i: any) => i.apiVersion)).toEqual(['example.com/v1beta1']);
+    const updated1 = body(await call('PATCH', `${BETA}/w`, { spec: { size: 2 } }, MERGE));
+    expect(updated1.apiVersion).toBe('example.com/v1beta1');
+    expect(body(await call('GET', `${WIDGETS}/w`))).toMatchObject({ apiVersion: 'example.com/v1', spec: { size: 2 }, metadata: { resourceVersion: updated1.metadata.resourceVersion } });
+    const [betaAdded, betaModified] = await betaWatch.events$(2);
+    const [v1Added, v1Modified] = await v1Watch.events$(2);
+    expect([betaAdded!.object.apiVersion, betaModified!.object.apiVersion]).toEqual(['example.com/v1beta1', 'example.com/v1beta1']);
+    expect([v1Added!.object.apiVersion, v1Modified!.object.apiVersion]).toEqual(['example.com/v1', 'example.com/v1']);
+    expect(v1Modified!.object.metadata.resourceVersion).toBe(betaModified!.object.metadata.resourceVersion);
 
     const crd = body(await call('GET', `${CRDS}/widgets.example.com`));
     crd.spec.versions[0].served = false;
@@ -187,8 +201,8 @@ describe('a CRD created over HTTP', () => {
     expect(updated.status).toBe(200);
     expect(body(updated).metadata.generation).toBe(2);
     expect(await betaWatch.ended).toBe('clean');
-    expect((await call('GET', '/apis/example.com/v1beta1/namespaces/default/widgets')).status).toBe(404);
-    expect((await call('GET', WIDGETS)).status).toBe(200);
+    expect((await call('GET', BETA)).status).toBe(404);
+    expect(body(await call('GET', WIDGETS)).items.map((i: any) => i.metadata.name)).toEqual(['w']);
   });
 
   it('re-registers on a schema change: new fields are kept, dropped ones pruned', async () => {

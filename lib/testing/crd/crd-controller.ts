@@ -11,6 +11,8 @@
  *   see ADDED, MODIFIED, MODIFIED as on a real server;
  * - serving (`pkg/apiserver/customresource_handler.go` `getOrCreateServingInfoFor`, and the discovery controller):
  *   every `served` version of an Established CRD is registered with the strategy built from it (`cr-strategy.ts`);
+ *   all versions share one store collection, and with conversion `None` an object read through another version
+ *   differs only in `apiVersion` (`ObjectRecord.as`; `Webhook` conversion is not emulated and behaves as `None`);
  *   a changed CRD re-registers, a version no longer served is dropped;
  * - finalizing (`pkg/controller/finalizer/crd_finalizer.go` `sync`): the DELETE marks the CRD (its registry adds the
  *   `customresourcecleanup.apiextensions.k8s.io` finalizer); the controller sets `Terminating` True
@@ -88,6 +90,8 @@ function setCondition(crd: JsonObject, c: Omit<Condition, 'lastTransitionTime'>)
 interface Served {
   readonly plural: string;
   readonly basePaths: Set<string>;
+  /** The collection all versions share. */
+  readonly storeKey: string;
 }
 
 /** The CRD controllers of one FakeApiServer (see the module doc). @internal */
@@ -125,9 +129,7 @@ export class CrdController {
     if (e.resourceKey === CRD_KEY) return this.sync(e.current.name);
     // A custom resource went away: a terminating CRD may be waiting for it.
     if (e.type !== 'DELETED') return;
-    for (const [name, s] of this.served) {
-      if ([...s.basePaths].some((b) => `${b}/${s.plural}` === e.resourceKey)) this.sync(name);
-    }
+    for (const [name, s] of this.served) if (s.storeKey === e.resourceKey) this.sync(name);
   }
 
   /** One reconcile step of the CRD `name`; a step that writes returns, and its event brings the next step. */
@@ -176,11 +178,13 @@ export class CrdController {
         ...(Array.isArray(names['shortNames']) ? { shortNames: names['shortNames'].map(String) } : {}),
         ...(Array.isArray(names['categories']) ? { categories: names['categories'].map(String) } : {}),
       };
-      this.registry.register(resource, { deleteResponse: 'status', strategicMergePatch: false, nameRule: 'subdomain' }, customResourceStrategy(v), discovery);
+      // One collection for all versions (conversion None): objects written through any version are served by all.
+      const storeKey = storeKeyOf(group, plural);
+      this.registry.register(resource, { deleteResponse: 'status', strategicMergePatch: false, nameRule: 'subdomain' }, customResourceStrategy(v), { discovery, storeKey });
       basePaths.add(resource.basePath);
     }
     for (const b of previous?.basePaths ?? []) if (!basePaths.has(b)) this.drop(b, previous!.plural);
-    this.served.set(name, { plural, basePaths });
+    this.served.set(name, { plural, basePaths, storeKey: storeKeyOf(group, plural) });
   }
 
   private drop(basePath: string, plural: string): void {
@@ -233,17 +237,22 @@ export class CrdController {
   private deleteInstances(name: string): number {
     const s = this.served.get(name);
     if (!s) return 0;
+    // Every version serves the same collection: delete through the first one.
+    const first = [...s.basePaths][0];
+    const reg = first !== undefined ? this.registry.lookup(first, s.plural) : undefined;
+    if (!reg) return 0;
     let remaining = 0;
-    for (const b of s.basePaths) {
-      const reg = this.registry.lookup(b, s.plural);
-      if (!reg) continue;
-      for (const item of this.store.snapshot(reg.store.key, undefined)) {
-        const result = this.store.remove(reg.store, item.name, item.namespace || undefined);
-        if (!result.deleted) remaining++;
-      }
+    for (const item of this.store.snapshot(reg.store.key, undefined)) {
+      const result = this.store.remove(reg.store, item.name, item.namespace || undefined);
+      if (!result.deleted) remaining++;
     }
     return remaining;
   }
+}
+
+/** The store collection of a CRD's resource, whatever the version: `/apis/G/` + `*` + `/plural`. */
+function storeKeyOf(group: string, plural: string): string {
+  return `/apis/${group}/*/${plural}`;
 }
 
 /** `status.acceptedNames`: the spec's names, in the Go field order (plural, singular, shortNames, kind, listKind, categories). */
