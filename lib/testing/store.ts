@@ -519,18 +519,18 @@ export class FakeStore {
     const prev = items.get(key)?.as(r.apiVersion);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
-    // Finalizers the kind's registry adds on delete (KindStrategy.deletionFinalizers), e.g. a CRD's cleanup finalizer.
-    const added = prevMeta['deletionTimestamp'] === undefined ? (r.strategy.deletionFinalizers ?? []) : [];
-    if (hasFinalizers(prevMeta) || added.length > 0) {
+    // A kind whose registry marks objects itself on the first delete (KindStrategy.markForDeletion, e.g. a CRD).
+    const registryMark = prevMeta['deletionTimestamp'] === undefined ? r.strategy.markForDeletion : undefined;
+    if (hasFinalizers(prevMeta) || registryMark) {
       if (prevMeta['deletionTimestamp'] !== undefined) return { record: prev, deleted: false };
       const obj = prev.copy();
       const meta = obj['metadata'] as JsonObject;
-      const finalizers = Array.isArray(meta['finalizers']) ? (meta['finalizers'] as unknown[]) : [];
-      for (const f of added) if (!finalizers.includes(f)) finalizers.push(f);
-      meta['finalizers'] = finalizers;
       meta['deletionTimestamp'] = timestamp();
-      meta['deletionGracePeriodSeconds'] = 0;
-      if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;
+      if (registryMark) registryMark(obj);
+      else {
+        meta['deletionGracePeriodSeconds'] = 0;
+        if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;
+      }
       const rv = options.dryRun ? prev.rv : ++this.rv;
       meta['resourceVersion'] = String(rv);
       const rec = this.record(r, ns, name, rv, obj, meta);

@@ -106,11 +106,12 @@ export interface KindStrategy {
    */
   readonly fieldLabels?: Readonly<Record<string, (obj: JsonObject) => string>>;
   /**
-   * Finalizers the kind's registry adds when an object is deleted, so that the first DELETE only marks it (e.g. a
-   * CRD gets `customresourcecleanup.apiextensions.k8s.io`: apiextensions-apiserver
-   * `pkg/registry/customresourcedefinition/etcd.go` `REST.Delete`).
+   * The kind registry's own marking on the first DELETE, instead of the generic one (`markAsDeleting`: grace period 0,
+   * generation bump): called in place on the object once `deletionTimestamp` is set, in the same write, to add what
+   * the registry adds (a CRD: the cleanup finalizer and a Terminating condition, apiextensions-apiserver
+   * `pkg/registry/customresourcedefinition/etcd.go` `REST.Delete`). It must leave a finalizer on the object.
    */
-  readonly deletionFinalizers?: readonly string[];
+  readonly markForDeletion?: (obj: JsonObject) => void;
 }
 
 const SPEC_GENERATION: KindStrategy = { generation: 'spec' };

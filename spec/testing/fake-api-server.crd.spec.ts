@@ -268,9 +268,18 @@ describe('deleting a CRD', () => {
     expect(res.status).toBe(200);
     expect(body(res).metadata.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);
     expect(body(res).metadata.deletionTimestamp).toEqual(expect.any(String));
+    // REST.Delete is the registry's own update: a Terminating condition, no grace period, no generation bump.
+    expect(body(res).metadata.deletionGracePeriodSeconds).toBeUndefined();
+    expect(body(res).metadata.generation).toBe(1);
+    expect(conditions(body(res)).Terminating).toMatchObject({
+      status: 'True',
+      reason: 'InstanceDeletionPending',
+      message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+    });
 
     const crdEvents = await crdWatch.events$(3);
     expect(crdEvents.map((e) => e.type)).toEqual(['MODIFIED', 'MODIFIED', 'DELETED']);
+    expect(conditions(crdEvents[0]!.object).Terminating?.reason).toBe('InstanceDeletionPending');
     expect(conditions(crdEvents[1]!.object).Terminating).toMatchObject({ status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
     // The last write (Terminating False, finalizer removed) deletes the CRD: DELETED carries the last *stored* state,
     // as etcd's previous value, with the deletion RV (protocol sheet §10).

@@ -15,7 +15,8 @@
  *   differs only in `apiVersion` (`ObjectRecord.as`; `Webhook` conversion is not emulated and behaves as `None`);
  *   a changed CRD re-registers, a version no longer served is dropped;
  * - finalizing (`pkg/controller/finalizer/crd_finalizer.go` `sync`): the DELETE marks the CRD (its registry adds the
- *   `customresourcecleanup.apiextensions.k8s.io` finalizer); the controller sets `Terminating` True
+ *   `customresourcecleanup.apiextensions.k8s.io` finalizer and `Terminating` True `InstanceDeletionPending`:
+ *   `KindStrategy.markForDeletion` in `crd-validation.ts`); the controller sets `Terminating` True
  *   (`InstanceDeletionInProgress`), deletes every custom resource (watchers get DELETED for each), then sets
  *   `Terminating` False (`InstanceDeletionCompleted`, `removed all instances`) and removes the finalizer in one
  *   status write, which deletes the CRD. Custom resources that keep finalizers hold it (`InstanceDeletionCheck`)
@@ -32,7 +33,7 @@ import { defineResource } from '../../resource/define-resource.js';
 import type { FakeStore, JsonObject, StoreEvent, StoreResource } from '../store.js';
 import type { ResourceRegistry } from '../registry.js';
 import { customResourceStrategy } from './cr-strategy.js';
-import { CRD_CLEANUP_FINALIZER, crdNames, crdSpec, crdVersions, validateCrd } from './crd-validation.js';
+import { CRD_CLEANUP_FINALIZER, crdConditions, crdNames, crdSpec, crdVersions, setCrdCondition, validateCrd, type CrdCondition } from './crd-validation.js';
 
 /** Where CustomResourceDefinitions live. @internal */
 export const CRD_BASE_PATH = '/apis/apiextensions.k8s.io/v1';
@@ -46,44 +47,12 @@ export const CRD_RESOURCE = defineResource({
   namespaced: false,
 });
 
-interface Condition {
-  type: string;
-  status: 'True' | 'False';
-  lastTransitionTime?: string;
-  reason: string;
-  message: string;
-}
-
 function isMap(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function conditionsOf(crd: JsonObject): Condition[] {
-  const status = isMap(crd['status']) ? crd['status'] : {};
-  return Array.isArray(status['conditions']) ? (status['conditions'] as Condition[]) : [];
-}
-
-function condition(crd: JsonObject, type: string): Condition | undefined {
-  return conditionsOf(crd).find((c) => c.type === type);
-}
-
-/**
- * `SetCRDCondition`: replaces the condition of that type; `lastTransitionTime` moves only when the status does.
- * Key order as the Go struct: type, status, lastTransitionTime, reason, message.
- */
-function setCondition(crd: JsonObject, c: Omit<Condition, 'lastTransitionTime'>): void {
-  const status: JsonObject = isMap(crd['status']) ? crd['status'] : (crd['status'] = {});
-  const list = conditionsOf(crd).slice();
-  const i = list.findIndex((x) => x.type === c.type);
-  const old = i >= 0 ? list[i] : undefined;
-  const next: Condition = { type: c.type, status: c.status, lastTransitionTime: old && old.status === c.status ? (old.lastTransitionTime ?? now()) : now(), reason: c.reason, message: c.message };
-  if (i >= 0) list[i] = next;
-  else list.push(next);
-  status['conditions'] = list;
+function condition(crd: JsonObject, type: string): CrdCondition | undefined {
+  return crdConditions(crd).find((c) => c.type === type);
 }
 
 /** What the controller serves for one CRD: the registered `basePath/plural` per served version. */
@@ -147,13 +116,13 @@ export class CrdController {
     const accepted = condition(crd, 'NamesAccepted');
     if (accepted?.status !== 'True' || JSON.stringify(status['acceptedNames']) !== JSON.stringify(acceptedNames(names))) {
       status['acceptedNames'] = acceptedNames(names);
-      setCondition(crd, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
-      if (!condition(crd, 'Established')) setCondition(crd, { type: 'Established', status: 'False', reason: 'Installing', message: 'the initial names have been accepted' });
+      setCrdCondition(crd, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
+      if (!condition(crd, 'Established')) setCrdCondition(crd, { type: 'Established', status: 'False', reason: 'Installing', message: 'the initial names have been accepted' });
       this.store.update(r, crd);
       return;
     }
     if (condition(crd, 'Established')?.status !== 'True') {
-      setCondition(crd, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' });
+      setCrdCondition(crd, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' });
       this.store.update(r, crd);
       return;
     }
@@ -205,8 +174,8 @@ export class CrdController {
     const finalizers = Array.isArray(meta['finalizers']) ? (meta['finalizers'] as unknown[]) : [];
     if (!finalizers.includes(CRD_CLEANUP_FINALIZER)) return;
     const terminating = condition(crd, 'Terminating');
-    if (terminating?.status !== 'True') {
-      setCondition(crd, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+    if (terminating?.status !== 'True' || terminating.reason === 'InstanceDeletionPending') {
+      setCrdCondition(crd, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
       this.store.update(r, crd);
       return;
     }
@@ -214,7 +183,7 @@ export class CrdController {
       const remaining = this.deleteInstances(String(meta['name']));
       if (remaining > 0) {
         if (terminating.reason !== 'InstanceDeletionCheck') {
-          setCondition(crd, {
+          setCrdCondition(crd, {
             type: 'Terminating',
             status: 'True',
             reason: 'InstanceDeletionCheck',
@@ -224,9 +193,9 @@ export class CrdController {
         }
         return;
       }
-      setCondition(crd, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' });
+      setCrdCondition(crd, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' });
     } else {
-      setCondition(crd, { type: 'Terminating', status: 'False', reason: 'NeverEstablished', message: 'resource was never established' });
+      setCrdCondition(crd, { type: 'Terminating', status: 'False', reason: 'NeverEstablished', message: 'resource was never established' });
     }
     meta['finalizers'] = finalizers.filter((f) => f !== CRD_CLEANUP_FINALIZER);
     if ((meta['finalizers'] as unknown[]).length === 0) delete meta['finalizers'];

@@ -226,6 +226,55 @@ function prepareForUpdate(crd: JsonObject, old: JsonObject): void {
 }
 
 /**
+ * `REST.Delete` (`pkg/registry/customresourcedefinition/etcd.go`): the first DELETE is an update that adds the cleanup
+ * finalizer and sets `Terminating` True (`InstanceDeletionPending`); no grace period, no generation bump.
+ */
+function markForDeletion(crd: JsonObject): void {
+  const meta = crd['metadata'] as JsonObject;
+  const finalizers = Array.isArray(meta['finalizers']) ? (meta['finalizers'] as unknown[]) : [];
+  if (!finalizers.includes(CRD_CLEANUP_FINALIZER)) finalizers.push(CRD_CLEANUP_FINALIZER);
+  meta['finalizers'] = finalizers;
+  setCrdCondition(crd, {
+    type: 'Terminating',
+    status: 'True',
+    reason: 'InstanceDeletionPending',
+    message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+  });
+}
+
+/** A CRD condition as `SetCRDCondition` writes it (see {@link setCrdCondition}). @internal */
+export interface CrdCondition {
+  type: string;
+  status: 'True' | 'False';
+  lastTransitionTime?: string;
+  reason: string;
+  message: string;
+}
+
+/** The conditions of a CRD's status. @internal */
+export function crdConditions(crd: JsonObject): CrdCondition[] {
+  const status = isMap(crd['status']) ? crd['status'] : {};
+  return Array.isArray(status['conditions']) ? (status['conditions'] as CrdCondition[]) : [];
+}
+
+/**
+ * `SetCRDCondition` (`pkg/apis/apiextensions/helpers.go`): replaces the condition of that type; `lastTransitionTime`
+ * moves only when the status changes. Keys in the Go struct's order: type, status, lastTransitionTime, reason, message.
+ * @internal
+ */
+export function setCrdCondition(crd: JsonObject, c: Omit<CrdCondition, 'lastTransitionTime'>): void {
+  const status: JsonObject = isMap(crd['status']) ? crd['status'] : (crd['status'] = {});
+  const list = crdConditions(crd).slice();
+  const i = list.findIndex((x) => x.type === c.type);
+  const old = i >= 0 ? list[i] : undefined;
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const next: CrdCondition = { type: c.type, status: c.status, lastTransitionTime: old && old.status === c.status ? (old.lastTransitionTime ?? now) : now, reason: c.reason, message: c.message };
+  if (i >= 0) list[i] = next;
+  else list.push(next);
+  status['conditions'] = list;
+}
+
+/**
  * The CustomResourceDefinition kind strategy (see the module doc); its `status` subresource carries the
  * controllers' writes.
  * @internal
@@ -238,5 +287,5 @@ export const CRD_STRATEGY: KindStrategy = {
   validateCreate: validateCrd,
   validateUpdate: validateCrdUpdate,
   subresources: { status: true },
-  deletionFinalizers: [CRD_CLEANUP_FINALIZER],
+  markForDeletion,
 };
