@@ -216,6 +216,30 @@ describe('a CRD created over HTTP', () => {
   });
 });
 
+describe('names of CRDs in one group (naming controller)', () => {
+  it('a name another CRD accepted is a conflict: NamesAccepted False, not served; accepted once the other is gone', async () => {
+    await call('POST', CRDS, widgetCrd());
+    const gadget = widgetCrd() as any;
+    gadget.metadata.name = 'gadgets.example.com';
+    gadget.spec.names = { plural: 'gadgets', kind: 'Widget', shortNames: ['wd'] };
+    expect((await call('POST', CRDS, gadget)).status).toBe(201);
+    const pending = body(await call('GET', `${CRDS}/gadgets.example.com`));
+    // singular `widget`, short name `wd`, kind and listKind are taken: only the plural is accepted (the last conflict names the reason).
+    expect(pending.status.acceptedNames).toEqual({ plural: 'gadgets', kind: '' });
+    expect(conditions(pending)).toMatchObject({
+      NamesAccepted: { status: 'False', reason: 'ListKindConflict', message: '"WidgetList" is already in use' },
+      Established: { status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' },
+    });
+    expect(body(await call('GET', '/apis/example.com/v1')).resources.map((r: any) => r.name)).toEqual(['widgets']);
+
+    await call('DELETE', `${CRDS}/widgets.example.com`);
+    const accepted = body(await call('GET', `${CRDS}/gadgets.example.com`));
+    expect(accepted.status.acceptedNames).toEqual({ plural: 'gadgets', singular: 'widget', shortNames: ['wd'], kind: 'Widget', listKind: 'WidgetList' });
+    expect(conditions(accepted)).toMatchObject({ NamesAccepted: { status: 'True' }, Established: { status: 'True' } });
+    expect(body(await call('GET', '/apis/example.com/v1')).resources.map((r: any) => r.name)).toEqual(['gadgets']);
+  });
+});
+
 describe('an invalid CRD', () => {
   it('is 422 Invalid with one cause per error', async () => {
     const bad = widgetCrd() as any;

@@ -3,14 +3,16 @@
  * storage, driven by the store's write events (however the CRD was written: POST, PUT, PATCH, apply, or the
  * programmatic `server.create`):
  *
- * - naming (`pkg/controller/status/naming_controller.go` `calculateNamesAndConditions`): `status.acceptedNames` from
- *   `spec.names`, condition `NamesAccepted` True (`NoConflicts`, `no conflicts found`) and, the first time,
- *   `Established` False (`Installing`); name conflicts between CRDs of a group are not checked;
- * - establishing (`pkg/controller/establish/establishing_controller.go`): `Established` True
- *   (`InitialNamesAccepted`, `the initial names have been accepted`), in a second status write, so watchers of CRDs
- *   see ADDED, MODIFIED, MODIFIED as on a real server;
+ * - naming (`pkg/controller/status/naming_controller.go`, `crd-naming.ts`): `status.acceptedNames` from `spec.names`
+ *   minus the names other CRDs of the group accepted, condition `NamesAccepted` True (`NoConflicts`) or False
+ *   (`PluralConflict`, ..., `"x" is already in use`) and `Established` False (`Installing`, or `NotAccepted`); a CRD
+ *   that goes away or changes its names lets the others of its group try again;
+ * - establishing (`pkg/controller/establish/establishing_controller.go`): once the names are accepted, `Established`
+ *   True (`InitialNamesAccepted`, `the initial names have been accepted`), in a second status write, so watchers of
+ *   CRDs see ADDED, MODIFIED, MODIFIED as on a real server;
  * - serving (`pkg/apiserver/customresource_handler.go` `getOrCreateServingInfoFor`, and the discovery controller):
- *   every `served` version of an Established CRD is registered with the strategy built from it (`cr-strategy.ts`);
+ *   every `served` version of an Established CRD is registered under its accepted names with the strategy built from
+ *   it (`cr-strategy.ts`);
  *   all versions share one store collection, and with conversion `None` an object read through another version
  *   differs only in `apiVersion` (`ObjectRecord.as`; `Webhook` conversion is not emulated and behaves as `None`);
  *   a changed CRD re-registers, a version no longer served is dropped;
@@ -33,6 +35,7 @@ import { defineResource } from '../../resource/define-resource.js';
 import type { FakeStore, JsonObject, StoreEvent, StoreResource } from '../store.js';
 import type { ResourceRegistry } from '../registry.js';
 import { customResourceStrategy } from './cr-strategy.js';
+import { calculateNames } from './crd-naming.js';
 import { CRD_CLEANUP_FINALIZER, crdConditions, crdNames, crdSpec, crdVersions, setCrdCondition, validateCrd, type CrdCondition } from './crd-validation.js';
 
 /** Where CustomResourceDefinitions live. @internal */
@@ -95,7 +98,16 @@ export class CrdController {
   }
 
   private handle(e: StoreEvent): void {
-    if (e.resourceKey === CRD_KEY) return this.sync(e.current.name);
+    if (e.resourceKey === CRD_KEY) {
+      this.sync(e.current.name);
+      // `requeueAllOtherGroupCRDs`: a CRD that went away or changed its names may free names others wait for.
+      const group = crdSpec(e.current.object)['group'];
+      const r = this.crdStore();
+      for (const other of r ? this.store.snapshot(CRD_KEY, undefined) : []) {
+        if (other.name !== e.current.name && crdSpec(other.object)['group'] === group && condition(other.object, 'NamesAccepted')?.status !== 'True') this.sync(other.name);
+      }
+      return;
+    }
     // A custom resource went away: a terminating CRD may be waiting for it.
     if (e.type !== 'DELETED') return;
     for (const [name, s] of this.served) if (s.storeKey === e.resourceKey) this.sync(name);
@@ -111,16 +123,27 @@ export class CrdController {
     if (meta['deletionTimestamp'] !== undefined) return this.finalize(r, crd);
     // Programmatic writes skip validation: an invalid CRD is never served.
     if (validateCrd(crd).length > 0) return;
-    const names = { ...crdNames(crd) };
     const status: JsonObject = isMap(crd['status']) ? crd['status'] : (crd['status'] = {});
-    const accepted = condition(crd, 'NamesAccepted');
-    if (accepted?.status !== 'True' || JSON.stringify(status['acceptedNames']) !== JSON.stringify(acceptedNames(names))) {
-      status['acceptedNames'] = acceptedNames(names);
-      setCrdCondition(crd, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
-      if (!condition(crd, 'Established')) setCrdCondition(crd, { type: 'Established', status: 'False', reason: 'Installing', message: 'the initial names have been accepted' });
-      this.store.update(r, crd);
-      return;
+    // Naming controller: skipped when spec.names and status.acceptedNames are equal.
+    if (JSON.stringify(status['acceptedNames']) !== JSON.stringify(specNames(crd))) {
+      const all = this.store.snapshot(CRD_KEY, undefined).map((c) => c.copy());
+      const naming = calculateNames(crd, all);
+      const current = condition(crd, 'NamesAccepted');
+      const same =
+        JSON.stringify(status['acceptedNames'] ?? null) === JSON.stringify(naming.acceptedNames) &&
+        current?.status === naming.namesAccepted.status &&
+        current.reason === naming.namesAccepted.reason &&
+        current.message === naming.namesAccepted.message;
+      if (!same) {
+        status['acceptedNames'] = naming.acceptedNames;
+        setCrdCondition(crd, naming.namesAccepted);
+        setCrdCondition(crd, naming.established);
+        this.store.update(r, crd);
+        return;
+      }
     }
+    // Establishing controller: only once the names are accepted.
+    if (condition(crd, 'NamesAccepted')?.status !== 'True') return;
     if (condition(crd, 'Established')?.status !== 'True') {
       setCrdCondition(crd, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' });
       this.store.update(r, crd);
@@ -133,7 +156,8 @@ export class CrdController {
   private serve(name: string, crd: JsonObject): void {
     const spec = crdSpec(crd);
     const group = String(spec['group']);
-    const names = crdNames(crd);
+    // The handler serves the accepted names (`crd.Status.AcceptedNames` in customresource_handler.go).
+    const names = isMap(crd['status']) && isMap(crd['status']['acceptedNames']) ? crd['status']['acceptedNames'] : crdNames(crd);
     const plural = String(names['plural']);
     const kind = String(names['kind']);
     const namespaced = spec['scope'] === 'Namespaced';
@@ -224,8 +248,9 @@ function storeKeyOf(group: string, plural: string): string {
   return `/apis/${group}/*/${plural}`;
 }
 
-/** `status.acceptedNames`: the spec's names, in the Go field order (plural, singular, shortNames, kind, listKind, categories). */
-function acceptedNames(names: JsonObject): JsonObject {
+/** `spec.names` in the Go field order, as the naming controller compares it with `status.acceptedNames`. */
+function specNames(crd: JsonObject): JsonObject {
+  const names = crdNames(crd);
   const out: JsonObject = { plural: names['plural'] ?? '' };
   if (names['singular']) out['singular'] = names['singular'];
   if (Array.isArray(names['shortNames']) && names['shortNames'].length > 0) out['shortNames'] = names['shortNames'];
