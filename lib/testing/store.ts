@@ -238,9 +238,10 @@ function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function specPart(obj: JsonObject): string {
+/** What counts as the spec for the generation rule: everything but metadata and status (`withStatus`: but metadata). */
+function specPart(obj: JsonObject, withStatus = false): string {
   const rest: JsonObject = {};
-  for (const k of Object.keys(obj)) if (k !== 'metadata' && k !== 'status' && k !== 'kind' && k !== 'apiVersion') rest[k] = obj[k];
+  for (const k of Object.keys(obj)) if (k !== 'metadata' && (withStatus || k !== 'status') && k !== 'kind' && k !== 'apiVersion') rest[k] = obj[k];
   return JSON.stringify(rest);
 }
 
@@ -426,7 +427,7 @@ export class FakeStore {
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);
     // The kind's PrepareForCreate sets generation 1, or leaves it as sent (lib/testing/strategies.ts).
-    if (r.strategy.generation === 'spec') meta['generation'] = 1;
+    if (r.strategy.generation !== 'none') meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
     if (options.dryRun) return rec;
@@ -473,11 +474,12 @@ export class FakeStore {
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
     meta['creationTimestamp'] = prevMeta['creationTimestamp'];
-    if (r.strategy.generation === 'spec') {
+    if (r.strategy.generation !== 'none') {
       // PrepareForUpdate: `if !apiequality.Semantic.DeepEqual(newX.Spec, oldX.Spec) { newX.Generation = oldX.Generation + 1 }`
-      // (lib/testing/strategies.ts); everything but metadata and status counts as the spec.
+      // (lib/testing/strategies.ts); everything but metadata and status counts as the spec ('non-metadata': but metadata).
       const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;
-      meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
+      const withStatus = r.strategy.generation === 'non-metadata';
+      meta['generation'] = specPart(obj, withStatus) === specPart(prev.object, withStatus) ? prevGeneration : prevGeneration + 1;
     }
     // A write that changes nothing is not written: AS:`storage/etcd3/store.go` `GuaranteedUpdate` compares the newly
     // encoded object with the stored bytes (`if !origState.stale && bytes.Equal(data, origState.data)`) and, when

@@ -29,8 +29,13 @@ import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
 import { CRD_STRATEGY } from './crd/crd-validation.js';
 
-/** How a kind's `metadata.generation` is kept. @internal */
-export type GenerationRule = 'spec' | 'none';
+/**
+ * How a kind's `metadata.generation` is kept: `'spec'` and `'none'` as in the module doc; `'non-metadata'`: 1 on
+ * create, bumped when anything but `metadata` changes, `status` included (custom resources without the status
+ * subresource: apiextensions-apiserver `pkg/registry/customresource/strategy.go` `PrepareForUpdate`, `copyNonMetadata`).
+ * @internal
+ */
+export type GenerationRule = 'spec' | 'none' | 'non-metadata';
 
 /** What a validation hook of a strategy returns: the field errors (empty when valid). @internal */
 export type StrategyFieldErrors = readonly FieldError[];

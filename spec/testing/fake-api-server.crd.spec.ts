@@ -163,6 +163,19 @@ describe('a CRD created over HTTP', () => {
     const patched = body(await call('PATCH', `${WIDGETS}/w`, { spec: { size: 2 }, status: { ready: false } }, MERGE));
     expect(patched.status).toEqual({ ready: true });
     expect(patched.spec.size).toBe(2);
+    const statusOnly = body(await call('PATCH', `${WIDGETS}/w`, { status: { ready: false } }, MERGE));
+    expect(statusOnly.metadata.generation).toBe(2);
+  });
+
+  it('without the status subresource, status is written by the main resource and bumps the generation (copyNonMetadata)', async () => {
+    const crd = widgetCrd() as any;
+    delete crd.spec.versions[0].subresources;
+    await call('POST', CRDS, crd);
+    const created = body(await call('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 }, status: { ready: false } }));
+    expect(created.status).toEqual({ ready: false });
+    const patched = body(await call('PATCH', `${WIDGETS}/w`, { status: { ready: true } }, MERGE));
+    expect(patched.status).toEqual({ ready: true });
+    expect(patched.metadata.generation).toBe(2);
   });
 
   it('can be created programmatically, as test seeding does', async () => {

@@ -6,7 +6,8 @@
  * - `defaults` (the decoder): unknown fields pruned (`schemaCoercingDecoder` → `pruning.PruneWithOptions`), then
  *   schema defaults (`unstructuredDefaulter` → `structuraldefaulting.Default`), in that order;
  * - `prepareForCreate`: with the status subresource, `status` is dropped (`delete(customResource, "status")`);
- * - `prepareForUpdate`: with the status subresource, `status` is the stored one;
+ * - `prepareForUpdate`: with the status subresource, `status` is the stored one; the generation moves on any change
+ *   outside `metadata` (`copyNonMetadata`: without the status subresource, a status change too);
  * - `validateCreate`/`validateUpdate`: the schema (`schema-validation.ts`) and the list types; `metadata.name` is a
  *   DNS subdomain (the write path's name rule). CEL rules are not evaluated; validation ratcheting of unchanged
  *   fields on update is not emulated;
@@ -115,7 +116,8 @@ export function customResourceStrategy(version: JsonObject): KindStrategy {
   const status = subresources?.status === true;
   const validate = (obj: JsonObject) => (schema ? validateAgainstSchema(schema, obj) : listTypeErrors({}, obj, ''));
   return {
-    generation: 'spec',
+    // `copyNonMetadata`: without the status subresource a status change is a change too.
+    generation: status ? 'spec' : 'non-metadata',
     defaults: (obj) => {
       if (!schema) return;
       pruneUnknownFields(obj, schema);
