@@ -160,6 +160,16 @@ describe('custom resource validation', () => {
     ]);
   });
 
+  it('ratchets on update: errors about values the update left unchanged are dropped (CRDValidationRatcheting)', async () => {
+    const gizmos = defineResource({ apiVersion: 'schema.example.com/v1', kind: 'Gizmo', plural: 'gizmos', namespaced: true });
+    server.create(gizmos, { metadata: { name: 'legacy' }, spec: { replicas: 50, name: 'UPPER' } });
+    const MERGE = { 'Content-Type': 'application/merge-patch+json' };
+    expect((await call('PATCH', `${GIZMOS}/legacy`, { metadata: { labels: { a: 'b' } } }, MERGE)).status).toBe(200);
+    const res = await call('PATCH', `${GIZMOS}/legacy`, { spec: { replicas: 60, mode: 'medium' } }, MERGE);
+    expect(res.status).toBe(422);
+    expect(body(res).details.causes.map((c: any) => c.field)).toEqual(['spec.replicas', 'spec.mode']);
+  });
+
   it('validates updates too', async () => {
     const created = body(await call('POST', GIZMOS, gizmo({ replicas: 1 })));
     const res = await call('PUT', `${GIZMOS}/${created.metadata.name}`, { ...created, spec: { replicas: 'x' } });

@@ -9,8 +9,8 @@
  * - `prepareForUpdate`: with the status subresource, `status` is the stored one; the generation moves on any change
  *   outside `metadata` (`copyNonMetadata`: without the status subresource, a status change too);
  * - `validateCreate`/`validateUpdate`: the schema (`schema-validation.ts`) and the list types; `metadata.name` is a
- *   DNS subdomain (the write path's name rule). CEL rules are not evaluated; validation ratcheting of unchanged
- *   fields on update is not emulated;
+ *   DNS subdomain (the write path's name rule). CEL rules are not evaluated. On update, schema errors about values
+ *   the update did not change are dropped (validation ratcheting, `ratchet` in `schema-validation.ts`);
  * - `subresources` from the version's `subresources` (`status`, `scale` paths), `columns` from its
  *   `additionalPrinterColumns` (`pkg/registry/customresource/tableconvertor`), `fieldLabels` from its
  *   `selectableFields`.
@@ -21,7 +21,7 @@ import type { KindStrategy, PrinterColumn, Subresources } from '../strategies.js
 import { humanDuration } from '../table.js';
 import { pruneUnknownFields } from './pruning.js';
 import { applySchemaDefaults } from './schema-defaulting.js';
-import { listTypeErrors, validateAgainstSchema } from './schema-validation.js';
+import { listTypeErrors, ratchet, validateAgainstSchema } from './schema-validation.js';
 import type { SchemaNode } from './structural-schema.js';
 
 function isMap(v: unknown): v is JsonObject {
@@ -132,7 +132,7 @@ export function customResourceStrategy(version: JsonObject): KindStrategy {
       else obj['status'] = old['status'];
     },
     validateCreate: validate,
-    validateUpdate: (obj) => validate(obj),
+    validateUpdate: (obj, old) => (schema ? [...ratchet(validateAgainstSchema(schema, obj).filter((e) => e.type !== 'FieldValueDuplicate'), obj, old), ...listTypeErrors(schema, obj, '')] : validate(obj)),
     ...(subresources ? { subresources } : {}),
     ...(columns ? { columns } : {}),
     ...(fieldLabels ? { fieldLabels } : {}),

@@ -204,3 +204,44 @@ export function listTypeErrors(s: SchemaNode, v: unknown, path: string): FieldEr
   }
   return errs;
 }
+
+/** The segments of a field path as the validator prints it (`spec.ports[0].name` → `spec`, `ports`, 0, `name`). */
+function segments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [];
+    if (m[1] !== '') out.push(m[1]!);
+    for (const idx of (m[2] ?? '').match(/\d+/g) ?? []) out.push(Number(idx));
+  }
+  return out;
+}
+
+function at(obj: unknown, path: readonly (string | number)[]): unknown {
+  let cur = obj;
+  for (const s of path) {
+    if (typeof s === 'number') cur = Array.isArray(cur) ? cur[s] : undefined;
+    else cur = cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Record<string, unknown>)[s] : undefined;
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/**
+ * Validation ratcheting on update (feature `CRDValidationRatcheting`, GA in v1.33: apiextensions-apiserver
+ * `pkg/apiserver/schema/validation/ratcheting.go`): a schema error about a value that the update did not change is
+ * dropped, so an object stored before a schema got stricter can still be updated elsewhere. The fake compares the
+ * value at the error's path (for `Required`, the object that lacks the field) in the new and old objects; list
+ * indices are compared positionally (the real ratcheting correlates map-list items by key).
+ * @internal
+ */
+export function ratchet(errors: readonly FieldError[], obj: Record<string, unknown>, old: Record<string, unknown>): FieldError[] {
+  return errors.filter((e) => {
+    if (e.type === 'FieldValueDuplicate') return true;
+    const path = segments(e.field);
+    if (path.length === 0) return true;
+    const target = e.type === 'FieldValueRequired' ? path.slice(0, -1) : path;
+    const before = at(old, target);
+    return before === undefined || JSON.stringify(before) !== JSON.stringify(at(obj, target));
+  });
+}
