@@ -23,6 +23,12 @@ export interface DiscoveryResource {
   readonly subresources?: { readonly status?: boolean; readonly scale?: boolean };
   /** The verbs served; default every verb of a stored kind (the review APIs serve only `create`). */
   readonly verbs?: readonly string[];
+  /** The `singularName` when it is not the lower-case kind (a CRD's `spec.names.singular`). */
+  readonly singular?: string;
+  /** Short names (a CRD's `spec.names.shortNames`); default: the built-in table. */
+  readonly shortNames?: readonly string[];
+  /** Categories (a CRD's `spec.names.categories`); default: `all` for the built-in kinds in it. */
+  readonly categories?: readonly string[];
 }
 
 /** A discovery answer: status code, Content-Type and body text. @internal */
@@ -167,7 +173,13 @@ function groupVersion(group: string, version: string): string {
 }
 
 function shortNames(r: DiscoveryResource): readonly string[] | undefined {
-  return SHORT_NAMES[`${r.group}/${r.plural}`];
+  const sn = r.shortNames ?? SHORT_NAMES[`${r.group}/${r.plural}`];
+  return sn && sn.length > 0 ? sn : undefined;
+}
+
+function categories(r: DiscoveryResource): readonly string[] | undefined {
+  const c = r.categories ?? (CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? ['all'] : undefined);
+  return c && c.length > 0 ? c : undefined;
 }
 
 /**
@@ -183,6 +195,7 @@ export function apiResourceList(group: string, version: string, resources: reado
       .filter((r) => r.group === group && r.version === version)
       .flatMap((r) => {
         const sn = shortNames(r);
+        const cats = categories(r);
         // A subresource is an entry of its own: `deployments/scale` names the group and version of its kind when
         // they differ from the list's (`APIResource.group`/`version`), and has no singular name.
         const subs = subresourcesOf(r).map((s) => ({
@@ -196,12 +209,12 @@ export function apiResourceList(group: string, version: string, resources: reado
         return [
           {
             name: r.plural,
-            singularName: r.kind.toLowerCase(),
+            singularName: r.singular ?? r.kind.toLowerCase(),
             namespaced: r.namespaced,
             kind: r.kind,
             verbs: [...(r.verbs ?? VERBS)],
             ...(sn ? { shortNames: [...sn] } : {}),
-            ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+            ...(cats ? { categories: [...cats] } : {}),
           },
           ...subs,
         ];
@@ -253,14 +266,15 @@ export function aggregatedDiscovery(resources: readonly DiscoveryResource[], leg
               responseKind: { group: s.group, version: s.version, kind: s.kind },
               verbs: [...SUBRESOURCE_VERBS],
             }));
+            const cats = categories(r);
             return {
               resource: r.plural,
               responseKind: { group, version, kind: r.kind },
               scope: r.namespaced ? 'Namespaced' : 'Cluster',
-              singularResource: r.kind.toLowerCase(),
+              singularResource: r.singular ?? r.kind.toLowerCase(),
               verbs: [...(r.verbs ?? VERBS)],
               ...(sn ? { shortNames: [...sn] } : {}),
-              ...(CATEGORY_ALL.has(`${r.group}/${r.plural}`) ? { categories: ['all'] } : {}),
+              ...(cats ? { categories: [...cats] } : {}),
               ...(subs.length > 0 ? { subresources: subs } : {}),
             };
           }),

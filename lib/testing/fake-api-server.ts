@@ -41,6 +41,7 @@ import { ResourceRegistry, type Registered } from './registry.js';
 import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
 import { ReadHandlers } from './reads.js';
 import { RequestHandler } from './handler.js';
+import { CRD_RESOURCE, CrdController } from './crd/crd-controller.js';
 
 // The public types live in server-types.ts; `kubex-rx/testing` exports them from here, as before.
 export type * from './server-types.js';
@@ -129,7 +130,11 @@ export class FakeApiServer {
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     this.store.onEvent = (e) => this.open.deliver(e);
-    if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
+    if (options.registerDefaults ?? true) for (const r of [...Object.values(testResources), CRD_RESOURCE]) this.register(r);
+    // CRDs written by any path become served resources (lib/testing/crd/crd-controller.ts).
+    new CrdController(this.store, this.registry, (basePath, plural) => {
+      for (const w of [...this.open]) if (w.resource.basePath === basePath && w.resource.plural === plural) w.end('ended');
+    });
     for (const r of typeof options.resources === 'string' ? [] : (options.resources ?? [])) this.register(r);
     const self = this;
     this.internals = {

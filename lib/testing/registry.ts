@@ -9,7 +9,7 @@ import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
-import { strategyFor, type KindStrategy } from './strategies.js';
+import { isBuiltInGroup, strategyFor, type KindStrategy } from './strategies.js';
 import { customResourceStrategy } from './status-strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 import { BUILTIN_SHARED_STORAGE, groupResourceKey, rewriteApiVersion, type SharedStorage } from './versions.js';
@@ -27,8 +27,28 @@ export interface Registered {
   readonly deleteReturnsObject: boolean;
   readonly strategicMergePatch: boolean;
   readonly nameRule: NameRule;
-  /** `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items carry no kind). */
+  /**
+   * `{"kind":"X","apiVersion":"Y",` — stripped from stored JSON to make list items (§10: items of built-in kinds carry
+   * no kind). Custom resources (groups outside the built-in ones) are unstructured: their list items keep
+   * `apiVersion`/`kind` (apiextensions-apiserver serves `UnstructuredList`), so their prefix never matches.
+   */
   readonly typeMetaPrefix: string;
+  /** Discovery extras of custom resources (a CRD's `shortNames`, `categories`, `singular`). */
+  readonly discovery?: DiscoveryExtras;
+}
+
+/** What a CRD adds to a resource's discovery entry. @internal */
+export interface DiscoveryExtras {
+  readonly singular?: string;
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
+}
+
+/** What a CRD sets when it registers one of its versions. @internal */
+export interface CustomResourceExtras {
+  readonly discovery?: DiscoveryExtras;
+  /** The store shared by every version of the CRD, in its storage version (default: see `storageOf`). */
+  readonly storage?: SharedStorage;
 }
 
 /** The served resource types, by path (`/apis/G/V/plural`) and by group-version. @internal */
@@ -67,14 +87,15 @@ export class ResourceRegistry {
    * group-resource and its converter (a CRD's); by default versions share one store (see {@link storageOf}).
    * @internal
    */
-  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, storage?: SharedStorage): void {
+  register<T>(resource: Resource<T>, options: RegisterOptions = {}, strategy?: KindStrategy, extras: CustomResourceExtras = {}): void {
+    const discovery = extras.discovery;
     const key = `${resource.basePath}/${resource.plural}`;
     const existing = this.byKey.get(key);
     if (existing && (existing.resource.kind !== resource.kind || existing.resource.namespaced !== resource.namespaced)) {
       throw new Error(`FakeApiServer.register: ${key} is already registered as ${existing.resource.kind}`);
     }
     const { codec: _codec, ...ref } = resource;
-    const stored = this.storageOf(ref, key, storage);
+    const stored = this.storageOf(ref, key, extras.storage);
     const reg: Registered = {
       resource: ref,
       store: {
@@ -95,7 +116,10 @@ export class ResourceRegistry {
       strategicMergePatch:
         options.strategicMergePatch ?? existing?.strategicMergePatch ?? (!resource.group.includes('.') || resource.group.endsWith('.k8s.io')),
       nameRule: options.nameRule ?? existing?.nameRule ?? BUILTIN_NAME_RULES[key] ?? 'subdomain',
-      typeMetaPrefix: `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`,
+      typeMetaPrefix: isBuiltInGroup(resource.group)
+        ? `{"kind":${JSON.stringify(resource.kind)},"apiVersion":${JSON.stringify(resource.apiVersion)},`
+        : '\u0000',
+      ...(discovery ?? existing?.discovery ? { discovery: discovery ?? existing?.discovery } : {}),
     };
     this.put(reg);
   }
@@ -105,6 +129,20 @@ export class ResourceRegistry {
     let plurals = this.byBasePath.get(reg.resource.basePath);
     if (!plurals) this.byBasePath.set(reg.resource.basePath, (plurals = new Map()));
     plurals.set(reg.resource.plural, reg);
+  }
+
+  /**
+   * Stops serving `basePath/plural` (a deleted CRD's versions); the group-version stops being served with its last
+   * resource. Returns the registration that was removed.
+   */
+  unregister(basePath: string, plural: string): Registered | undefined {
+    const reg = this.byBasePath.get(basePath)?.get(plural);
+    if (!reg) return undefined;
+    this.byKey.delete(`${basePath}/${plural}`);
+    const plurals = this.byBasePath.get(basePath)!;
+    plurals.delete(plural);
+    if (plurals.size === 0) this.byBasePath.delete(basePath);
+    return reg;
   }
 
   /** The registration of `resource`, registering it first if needed; throws if its path serves another kind. */
@@ -139,7 +177,7 @@ export class ResourceRegistry {
   /** Every served resource, as discovery lists it. */
   discoveryResources(): DiscoveryResource[] {
     return [...this.byKey.values()]
-      .map(({ resource: r, store }): DiscoveryResource => {
+      .map(({ resource: r, store, discovery }): DiscoveryResource => {
         const sub = store.strategy.subresources;
         return {
           group: r.group,
@@ -147,6 +185,7 @@ export class ResourceRegistry {
           plural: r.plural,
           kind: r.kind,
           namespaced: r.namespaced,
+          ...discovery,
           ...(sub?.status || sub?.scale ? { subresources: { ...(sub.status ? { status: true } : {}), ...(sub.scale ? { scale: true } : {}) } } : {}),
         };
       })

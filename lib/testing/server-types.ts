@@ -71,7 +71,11 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   readonly initialResourceVersion?: number;
   /** How many events (all kinds together) the history keeps for watches resuming from an RV. Default 10 000. */
   readonly historySize?: number;
-  /** Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment). Default `true`. */
+  /**
+   * Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment) and
+   * `apiextensions.k8s.io/v1` CustomResourceDefinition (a CRD written to the server gets Established and its resource
+   * served). Default `true`.
+   */
   readonly registerDefaults?: boolean;
   /**
    * More resource types to serve; `'v1.35'`: every built-in kind that a default kube-apiserver v1.35 serves (its

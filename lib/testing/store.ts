@@ -246,9 +246,10 @@ function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function specPart(obj: JsonObject): string {
+/** What counts as the spec for the generation rule: everything but metadata and status (`withStatus`: but metadata). */
+function specPart(obj: JsonObject, withStatus = false): string {
   const rest: JsonObject = {};
-  for (const k of Object.keys(obj)) if (k !== 'metadata' && k !== 'status' && k !== 'kind' && k !== 'apiVersion') rest[k] = obj[k];
+  for (const k of Object.keys(obj)) if (k !== 'metadata' && (withStatus || k !== 'status') && k !== 'kind' && k !== 'apiVersion') rest[k] = obj[k];
   return JSON.stringify(rest);
 }
 
@@ -308,6 +309,7 @@ export class FakeStore {
   private rvWaiters: { rv: number; resolve: (reached: boolean) => void }[] = [];
   /** Called synchronously after every committed write, in RV order. */
   onEvent: (e: StoreEvent) => void = () => undefined;
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
 
   constructor(initialResourceVersion: number, historySize: number) {
     this.rv = initialResourceVersion;
@@ -386,7 +388,17 @@ export class FakeStore {
     const e = new StoreEvent(type, current.rv, r.key, current, previous);
     this.history.push(e);
     this.onEvent(e);
+    for (const listener of this.listeners) listener(e);
     this.notifyRVWaiters();
+  }
+
+  /**
+   * Adds a listener called synchronously after {@link FakeStore.onEvent} for every committed write (controllers such
+   * as the CRD controller). A listener may write to the store; returns a function that removes it.
+   */
+  addListener(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private record(r: StoreResource, namespace: string, name: string, rv: number, obj: JsonObject, meta: JsonObject): ObjectRecord {
@@ -433,7 +445,7 @@ export class FakeStore {
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);
     // The kind's PrepareForCreate sets generation 1, or leaves it as sent (lib/testing/strategies.ts).
-    if (r.strategy.generation === 'spec') meta['generation'] = 1;
+    if (r.strategy.generation !== 'none') meta['generation'] = 1;
     meta['creationTimestamp'] = timestamp();
     const rec = this.record(r, namespace, name, rv, obj, meta);
     if (options.dryRun) return recordFor(r, rec);
@@ -479,11 +491,12 @@ export class FakeStore {
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
     meta['creationTimestamp'] = prevMeta['creationTimestamp'];
-    if (r.strategy.generation === 'spec') {
+    if (r.strategy.generation !== 'none') {
       // PrepareForUpdate: `if !apiequality.Semantic.DeepEqual(newX.Spec, oldX.Spec) { newX.Generation = oldX.Generation + 1 }`
-      // (lib/testing/strategies.ts); everything but metadata and status counts as the spec.
+      // (lib/testing/strategies.ts); everything but metadata and status counts as the spec ('non-metadata': but metadata).
       const prevGeneration = typeof prevMeta['generation'] === 'number' ? prevMeta['generation'] : 1;
-      meta['generation'] = specPart(obj) === specPart(prev.object) ? prevGeneration : prevGeneration + 1;
+      const withStatus = r.strategy.generation === 'non-metadata';
+      meta['generation'] = specPart(obj, withStatus) === specPart(prev.object, withStatus) ? prevGeneration : prevGeneration + 1;
     }
     // A write that changes nothing is not written: AS:`storage/etcd3/store.go` `GuaranteedUpdate` compares the newly
     // encoded object with the stored bytes (`if !origState.stale && bytes.Equal(data, origState.data)`) and, when
@@ -525,13 +538,18 @@ export class FakeStore {
     const prev = items.get(key);
     if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${ns ? ` in namespace ${JSON.stringify(ns)}` : ''}`);
     const prevMeta = prev.object['metadata'] as JsonObject;
-    if (hasFinalizers(prevMeta)) {
+    // A kind whose registry marks objects itself on the first delete (KindStrategy.markForDeletion, e.g. a CRD).
+    const registryMark = prevMeta['deletionTimestamp'] === undefined ? r.strategy.markForDeletion : undefined;
+    if (hasFinalizers(prevMeta) || registryMark) {
       if (prevMeta['deletionTimestamp'] !== undefined) return { record: recordFor(r, prev), deleted: false };
       const obj = prev.copy();
       const meta = obj['metadata'] as JsonObject;
       meta['deletionTimestamp'] = timestamp();
-      meta['deletionGracePeriodSeconds'] = 0;
-      if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;
+      if (registryMark) registryMark(obj);
+      else {
+        meta['deletionGracePeriodSeconds'] = 0;
+        if (typeof meta['generation'] === 'number' && meta['generation'] > 0) meta['generation'] = meta['generation'] + 1;
+      }
       const rv = options.dryRun ? prev.rv : ++this.rv;
       meta['resourceVersion'] = String(rv);
       const rec = this.record(r, ns, name, rv, obj, meta);
@@ -555,7 +573,10 @@ export class FakeStore {
     return rec && recordFor(r, rec);
   }
 
-  /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */
+  /**
+   * The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10), as
+   * stored (`recordFor` gives a version's view).
+   */
   snapshot(key: string, namespace: string | undefined): ObjectRecord[] {
     const items = this.collections.get(key);
     if (!items) return [];

@@ -29,9 +29,15 @@ import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
 import { withStatusRules } from './status-strategies.js';
 import { withBuiltInKindHooks } from './kinds/printing.js';
+import { CRD_STRATEGY } from './crd/crd-validation.js';
 
-/** How a kind's `metadata.generation` is kept. @internal */
-export type GenerationRule = 'spec' | 'none';
+/**
+ * How a kind's `metadata.generation` is kept: `'spec'` and `'none'` as in the module doc; `'non-metadata'`: 1 on
+ * create, bumped when anything but `metadata` changes, `status` included (custom resources without the status
+ * subresource: apiextensions-apiserver `pkg/registry/customresource/strategy.go` `PrepareForUpdate`, `copyNonMetadata`).
+ * @internal
+ */
+export type GenerationRule = 'spec' | 'none' | 'non-metadata';
 
 /** What a validation hook of a strategy returns: the field errors (empty when valid). @internal */
 export type StrategyFieldErrors = readonly FieldError[];
@@ -122,6 +128,13 @@ export interface KindStrategy {
    * (`lib/testing/field-labels.ts`). Built-in kinds: `lib/testing/kinds/field-labels.ts`.
    */
   readonly fieldLabels?: Readonly<Record<string, (obj: JsonObject) => string>>;
+  /**
+   * The kind registry's own marking on the first DELETE, instead of the generic one (`markAsDeleting`: grace period 0,
+   * generation bump): called in place on the object once `deletionTimestamp` is set, in the same write, to add what
+   * the registry adds (a CRD: the cleanup finalizer and a Terminating condition, apiextensions-apiserver
+   * `pkg/registry/customresourcedefinition/etcd.go` `REST.Delete`). It must leave a finalizer on the object.
+   */
+  readonly markForDeletion?: (obj: JsonObject) => void;
 }
 
 const SPEC_GENERATION: KindStrategy = { generation: 'spec' };
@@ -164,6 +177,8 @@ export function isBuiltInGroup(group: string): boolean {
 export function strategyFor(apiVersion: string, kind: string): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
+  // CustomResourceDefinition: its registry strategy, status and deletion (lib/testing/crd/crd-validation.ts).
+  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return withBuiltInKindHooks(group, kind, CRD_STRATEGY);
   const base = BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
   // Status reset, the status strategy and /status, /scale: lib/testing/status-strategies.ts; printer columns and
   // field labels: lib/testing/kinds/printing.ts.

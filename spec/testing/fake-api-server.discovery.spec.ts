@@ -39,7 +39,15 @@ describe('FakeApiServer discovery (default resources)', () => {
     expect(body).toEqual({
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }],
+      groups: [
+        { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        // CustomResourceDefinitions are always served (lib/testing/crd).
+        {
+          name: 'apiextensions.k8s.io',
+          versions: [{ groupVersion: 'apiextensions.k8s.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'apiextensions.k8s.io/v1', version: 'v1' },
+        },
+      ],
     });
     const group = await getJson(`${server.url}/apis/apps`);
     expect(group.body).toMatchObject({ kind: 'APIGroup', apiVersion: 'v1', name: 'apps', preferredVersion: { version: 'v1' } });
@@ -93,7 +101,7 @@ describe('FakeApiServer discovery (default resources)', () => {
     });
     const apis = await getJson(`${server.url}/apis`, AGGREGATED);
     expect(apis.contentType).toBe(AGGREGATED);
-    expect(apis.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['apps']);
+    expect(apis.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['apps', 'apiextensions.k8s.io']);
     expect(apis.body.items[0].versions[0].resources[0]).toMatchObject({ resource: 'deployments', scope: 'Namespaced', shortNames: ['deploy'] });
     // Plain JSON first: the legacy documents.
     expect((await getJson(`${server.url}/apis`, `application/json,${AGGREGATED}`)).body.kind).toBe('APIGroupList');
@@ -105,6 +113,7 @@ describe('FakeApiServer discovery (default resources)', () => {
       paths: {
         'api/v1': { serverRelativeURL: expect.stringMatching(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{32}$/) },
         'apis/apps/v1': { serverRelativeURL: expect.stringMatching(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{32}$/) },
+        'apis/apiextensions.k8s.io/v1': { serverRelativeURL: expect.stringMatching(/^\/openapi\/v3\/apis\/apiextensions\.k8s\.io\/v1\?hash=[0-9A-F]{32}$/) },
       },
     });
     const doc = (await getJson(`${server.url}${root.paths['apis/apps/v1'].serverRelativeURL}`)).body;
@@ -119,7 +128,7 @@ describe('FakeApiServer discovery (default resources)', () => {
 
   it('discovery follows registration', async () => {
     const { body } = await getJson(`${server.url}/apis`);
-    expect(body.groups).toHaveLength(1);
+    expect(body.groups).toHaveLength(2);
     const s2 = await FakeApiServer.start({ registerDefaults: false, resources: [testResources.ConfigMap] });
     try {
       expect((await getJson(`${s2.url}/apis`)).body.groups).toEqual([]);
