@@ -9,7 +9,7 @@ import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
-import { strategyFor, type KindStrategy } from './strategies.js';
+import { strategyFor, type KindStrategy, type StrategyContext } from './strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
@@ -34,6 +34,9 @@ export class ResourceRegistry {
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
   private readonly byKey = new Map<string, Registered>();
 
+  /** `context`: the per-server state of the kinds' strategies (`lib/testing/kinds/index.ts`). */
+  constructor(private readonly context?: StrategyContext) {}
+
   /**
    * Serves a resource type (its group-version becomes served too). Re-registering the same path replaces the
    * descriptor; a different kind or scope on the same path throws. `strategy` replaces the kind's built-in strategy
@@ -55,7 +58,7 @@ export class ResourceRegistry {
         kind: resource.kind,
         plural: resource.plural,
         namespaced: resource.namespaced,
-        strategy: strategy ?? existing?.store.strategy ?? strategyFor(resource.apiVersion, resource.kind),
+        strategy: strategy ?? existing?.store.strategy ?? strategyFor(resource.apiVersion, resource.kind, this.context),
       },
       skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
       deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),

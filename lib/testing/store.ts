@@ -243,6 +243,8 @@ function canonicalJson(value: unknown): string {
  */
 export interface StoreWriteOptions {
   readonly dryRun?: boolean;
+  /** The uid a create gives the object (the HTTP path sets it before `PrepareForCreate`); default: a new one. */
+  readonly uid?: string;
 }
 
 /**
@@ -391,7 +393,7 @@ export class FakeStore {
     meta['name'] = name;
     if (r.namespaced) meta['namespace'] = namespace;
     else delete meta['namespace'];
-    meta['uid'] = randomUUID();
+    meta['uid'] = options.uid ?? randomUUID();
     // A dry-run create is never stored, so it gets no resourceVersion (DryRunnableStorage.Create copies the object as is).
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);

@@ -27,6 +27,9 @@
  */
 import type { FieldError } from './status.js';
 import type { JsonObject } from './store.js';
+import { builtInKindParts, type StrategyContext } from './kinds/index.js';
+
+export type { StrategyContext } from './kinds/index.js';
 
 /** How a kind's `metadata.generation` is kept. @internal */
 export type GenerationRule = 'spec' | 'none';
@@ -141,10 +144,14 @@ export function isBuiltInGroup(group: string): boolean {
 
 /**
  * The strategy of a kind: the built-in table, else the custom-resource strategy for kinds outside the built-in groups.
+ * `context` is the per-server state of the strategies (a Service's ClusterIP comes from its server's allocator).
  * @internal
  */
-export function strategyFor(apiVersion: string, kind: string): KindStrategy {
+export function strategyFor(apiVersion: string, kind: string, context?: StrategyContext): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
-  return BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
+  const base = BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
+  // Defaulting and validation of the built-in kinds (lib/testing/kinds/): one module per kind family.
+  const parts = builtInKindParts(group, kind, context);
+  return parts ? { ...base, ...parts } : base;
 }

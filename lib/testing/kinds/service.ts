@@ -1,0 +1,221 @@
+/**
+ * Services: `SetDefaults_Service` (kubernetes/kubernetes `pkg/apis/core/v1/defaults.go`), the REST storage's
+ * allocation before the strategy runs (`pkg/registry/core/service/storage/storage.go` `beginCreate`/`beginUpdate`,
+ * `alloc.go` `initIPFamilyFields`, `allocateCreate`/`allocateUpdate`, `patchAllocatedValues`, `normalizeClusterIPs`),
+ * and the most used rules of `pkg/apis/core/validation/validation.go` `ValidateService`/`ValidateServiceUpdate`.
+ * The allocator is the server's own ({@link ServiceAllocator}), so ClusterIPs are unique per FakeApiServer.
+ * @internal
+ */
+import { invalidStatus, internalErrorStatus, type FieldError } from '../status.js';
+import { HttpError } from '../writes.js';
+import type { JsonObject } from '../store.js';
+import { ipToInt, type ServiceAllocator } from './cluster-ip.js';
+import { dnsLabelErrors, ensureMap, goStringSlice, invalidRendered, listAt, mapAt, portNameMessages, portNumMessages, setDefault, str } from './field-rules.js';
+import type { KindParts } from './workloads.js';
+
+const specOf = (obj: JsonObject): JsonObject => mapAt(obj['spec']) ?? {};
+const keyOf = (obj: JsonObject): string => {
+  const meta = mapAt(obj['metadata']) ?? {};
+  return `${str(meta['namespace'])}/${str(meta['name'])}`;
+};
+
+/** `needsClusterIP`: every type but ExternalName. */
+const needsClusterIP = (s: JsonObject): boolean => str(s['type']) !== 'ExternalName';
+/** `needsNodePort`: NodePort, and LoadBalancer unless `allocateLoadBalancerNodePorts: false`. */
+const needsNodePort = (s: JsonObject): boolean => s['type'] === 'NodePort' || (s['type'] === 'LoadBalancer' && s['allocateLoadBalancerNodePorts'] !== false);
+
+/** `SetDefaults_Service`. */
+function defaultService(obj: JsonObject): void {
+  const s = ensureMap(obj, 'spec');
+  setDefault(s, 'sessionAffinity', 'None');
+  if (s['sessionAffinity'] === 'None') delete s['sessionAffinityConfig'];
+  if (s['sessionAffinity'] === 'ClientIP') {
+    const timeout = mapAt(mapAt(s['sessionAffinityConfig'])?.['clientIP'])?.['timeoutSeconds'];
+    if (timeout === undefined || timeout === null) s['sessionAffinityConfig'] = { clientIP: { timeoutSeconds: 10800 } };
+  }
+  setDefault(s, 'type', 'ClusterIP');
+  for (const p of listAt(s['ports'])) {
+    const port = mapAt(p);
+    if (!port) continue;
+    setDefault(port, 'protocol', 'TCP');
+    if (port['targetPort'] === undefined || port['targetPort'] === null || port['targetPort'] === 0 || port['targetPort'] === '') port['targetPort'] = port['port'];
+  }
+  // service.ExternallyAccessible: LoadBalancer, NodePort, or ClusterIP with external IPs.
+  const external = s['type'] === 'LoadBalancer' || s['type'] === 'NodePort' || (s['type'] === 'ClusterIP' && listAt(s['externalIPs']).length > 0);
+  if (external) setDefault(s, 'externalTrafficPolicy', 'Cluster');
+  if (s['internalTrafficPolicy'] == null && ['NodePort', 'LoadBalancer', 'ClusterIP'].includes(str(s['type']))) s['internalTrafficPolicy'] = 'Cluster';
+  if (s['type'] === 'LoadBalancer' && s['allocateLoadBalancerNodePorts'] == null) s['allocateLoadBalancerNodePorts'] = true;
+}
+
+/** `initIPFamilyFields` in a single-stack IPv4 cluster. */
+function initIPFamilies(s: JsonObject): void {
+  if (!needsClusterIP(s)) return;
+  const headless = s['clusterIP'] === 'None';
+  const selectorless = Object.keys(mapAt(s['selector']) ?? {}).length === 0;
+  if (listAt(s['ipFamilies']).length === 0) s['ipFamilies'] = ['IPv4'];
+  // Headless services without a selector may use every family of the cluster.
+  if (s['ipFamilyPolicy'] == null) s['ipFamilyPolicy'] = headless && selectorless ? 'RequireDualStack' : listAt(s['ipFamilies']).length > 1 ? 'RequireDualStack' : 'SingleStack';
+}
+
+function allocationFailed(obj: JsonObject, err: FieldError): never {
+  throw new HttpError(invalidStatus('Service', '', str(mapAt(obj['metadata'])?.['name']), [err]));
+}
+
+/** `allocIPs`/`allocNodePorts` of `alloc.go`: the ClusterIP and node ports the service lacks; requested ones checked. */
+function allocate(alloc: ServiceAllocator, obj: JsonObject, old: JsonObject | undefined): void {
+  const s = ensureMap(obj, 'spec');
+  const self = old ? keyOf(old) : undefined;
+  if (needsClusterIP(s) && s['clusterIP'] !== 'None') {
+    const ips = listAt(s['clusterIPs']).map(str);
+    if (ips.length === 0) {
+      const ip = alloc.allocateIP();
+      if (ip === undefined) throw new HttpError(internalErrorStatus('failed to allocate a serviceIP: range is full'));
+      s['clusterIP'] = ip;
+      s['clusterIPs'] = [ip];
+    } else if (!old && ipToInt(ips[0]!) !== undefined) {
+      // A changed address on update is left to validation ("may not change once set").
+      const why = alloc.checkIP(ips[0]!, self);
+      if (why) allocationFailed(obj, invalidRendered('spec.clusterIPs', goStringSlice(ips), `failed to allocate IP ${ips[0]}: ${why}`));
+    }
+  }
+  if (needsNodePort(s)) {
+    const taken = new Set<number>();
+    listAt(s['ports']).forEach((p, i) => {
+      const port = mapAt(p);
+      if (!port) return;
+      const requested = port['nodePort'];
+      if (typeof requested === 'number' && requested !== 0) {
+        const oldHas = old && listAt(specOf(old)['ports']).some((q) => mapAt(q)?.['nodePort'] === requested);
+        const why = oldHas ? undefined : alloc.checkNodePort(requested, self, taken);
+        if (why) allocationFailed(obj, { field: `spec.ports[${i}].nodePort`, type: 'FieldValueInvalid', value: requested, detail: why });
+        taken.add(requested);
+      }
+    });
+    for (const p of listAt(s['ports'])) {
+      const port = mapAt(p);
+      if (!port || (typeof port['nodePort'] === 'number' && port['nodePort'] !== 0)) continue;
+      const np = alloc.allocateNodePort(self, taken);
+      if (np === undefined) throw new HttpError(internalErrorStatus('failed to allocate a nodePort: range is full'));
+      port['nodePort'] = np;
+      taken.add(np);
+    }
+  }
+}
+
+/** `patchAllocatedValues` then `normalizeClusterIPs` (update): values the client left out are kept. */
+function patchAllocated(s: JsonObject, o: JsonObject): void {
+  if (needsClusterIP(o) && needsClusterIP(s)) {
+    if (str(s['clusterIP']) === '') s['clusterIP'] = o['clusterIP'];
+    if (listAt(s['clusterIPs']).length === 0 && listAt(o['clusterIPs']).length > 0) s['clusterIPs'] = [...listAt(o['clusterIPs'])];
+    if (s['ipFamilyPolicy'] == null && o['ipFamilyPolicy'] != null) s['ipFamilyPolicy'] = o['ipFamilyPolicy'];
+    if (listAt(s['ipFamilies']).length === 0 && listAt(o['ipFamilies']).length > 0) s['ipFamilies'] = [...listAt(o['ipFamilies'])];
+  }
+  if (needsNodePort(o) && needsNodePort(s)) {
+    const oldPorts = listAt(o['ports']).map((p) => mapAt(p) ?? {});
+    for (const p of listAt(s['ports'])) {
+      const port = mapAt(p);
+      if (!port || (typeof port['nodePort'] === 'number' && port['nodePort'] !== 0)) continue;
+      // findServicePort: same port number and protocol.
+      const match = oldPorts.find((q) => q['port'] === port['port'] && str(q['protocol']) === str(port['protocol']));
+      if (match && typeof match['nodePort'] === 'number') port['nodePort'] = match['nodePort'];
+    }
+  }
+  const oldIPs = listAt(o['clusterIPs']);
+  const sameIPs = JSON.stringify(listAt(s['clusterIPs'])) === JSON.stringify(oldIPs);
+  if (str(s['clusterIP']) !== str(o['clusterIP']) && sameIPs) {
+    if (str(s['clusterIP']) === '') delete s['clusterIPs'];
+    else s['clusterIPs'] = [s['clusterIP'], ...oldIPs.slice(1)];
+  }
+}
+
+const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+
+/** The most used rules of `ValidateService`. */
+function validateService(obj: JsonObject): FieldError[] {
+  const s = specOf(obj);
+  const errs: FieldError[] = [];
+  const type = str(s['type']);
+  const headless = s['clusterIP'] === 'None';
+  const ports = listAt(s['ports']);
+  if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push({ field: 'spec.ports', type: 'FieldValueRequired' });
+  if (type === 'ExternalName') {
+    if (listAt(s['clusterIPs']).length > 0) errs.push({ field: 'spec.clusterIPs', type: 'FieldValueForbidden', detail: 'may not be set for ExternalName services' });
+    if (str(s['externalName']).replace(/\.$/, '') === '') errs.push({ field: 'spec.externalName', type: 'FieldValueRequired' });
+  }
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    const port = mapAt(p) ?? {};
+    const at = `spec.ports[${i}]`;
+    const name = str(port['name']);
+    // validateServicePort
+    if (ports.length > 1 && name === '') errs.push({ field: `${at}.name`, type: 'FieldValueRequired' });
+    else if (name !== '') {
+      errs.push(...dnsLabelErrors(name, `${at}.name`));
+      if (names.has(name)) errs.push({ field: `${at}.name`, type: 'FieldValueDuplicate', value: name });
+      else names.add(name);
+    }
+    for (const detail of portNumMessages(Number(port['port'] ?? 0))) errs.push({ field: `${at}.port`, type: 'FieldValueInvalid', value: port['port'] ?? 0, detail });
+    const protocol = str(port['protocol']);
+    if (protocol === '') errs.push({ field: `${at}.protocol`, type: 'FieldValueRequired' });
+    else if (!['SCTP', 'TCP', 'UDP'].includes(protocol)) errs.push({ field: `${at}.protocol`, type: 'FieldValueNotSupported', value: protocol, supported: ['SCTP', 'TCP', 'UDP'] });
+    // ValidatePortNumOrName
+    const target = port['targetPort'];
+    if (typeof target === 'number') for (const detail of portNumMessages(target)) errs.push({ field: `${at}.targetPort`, type: 'FieldValueInvalid', value: target, detail });
+    else if (typeof target === 'string') for (const detail of portNameMessages(target)) errs.push({ field: `${at}.targetPort`, type: 'FieldValueInvalid', value: target, detail });
+    if (type === 'ClusterIP' && typeof port['nodePort'] === 'number' && port['nodePort'] !== 0) {
+      errs.push({ field: `${at}.nodePort`, type: 'FieldValueForbidden', detail: "may not be used when `type` is 'ClusterIP'" });
+    }
+  });
+  if (!SERVICE_TYPES.includes(type)) errs.push({ field: 'spec.type', type: 'FieldValueNotSupported', value: type, supported: SERVICE_TYPES });
+  const affinity = str(s['sessionAffinity']);
+  if (!['ClientIP', 'None'].includes(affinity)) errs.push({ field: 'spec.sessionAffinity', type: 'FieldValueNotSupported', value: affinity, supported: ['ClientIP', 'None'] });
+  return errs;
+}
+
+/** `ValidateServiceUpdate`'s `validateClusterIPsUpdate`: the allocated addresses may not change. */
+function validateClusterIPsUpdate(obj: JsonObject, old: JsonObject): FieldError[] {
+  const s = specOf(obj);
+  const o = specOf(old);
+  if (s['type'] === 'ExternalName' || o['type'] === 'ExternalName') return [];
+  if (s['clusterIP'] === 'None' && o['clusterIP'] === 'None') return [];
+  const ips = listAt(s['clusterIPs']).map(str);
+  const oldIPs = listAt(o['clusterIPs']).map(str);
+  const errs: FieldError[] = [];
+  if (ips.length === oldIPs.length) {
+    oldIPs.forEach((ip, i) => {
+      if (ip !== ips[i]) errs.push(invalidRendered(`spec.clusterIPs[${i}]`, goStringSlice(ips), 'may not change once set'));
+    });
+  } else if (ips.length < oldIPs.length) {
+    if (ips.length === 0) errs.push(invalidRendered('spec.clusterIPs[0]', goStringSlice(ips), 'primary clusterIP can not be unset'));
+    else if (ips[0] !== oldIPs[0]) errs.push(invalidRendered('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
+  } else if (oldIPs.length > 0 && ips[0] !== oldIPs[0]) {
+    errs.push(invalidRendered('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
+  }
+  return errs;
+}
+
+/**
+ * The Service parts of one server: defaults at decode; on create, normalize `clusterIPs`, fill the IP families and
+ * allocate (a taken or out-of-range requested address is 422 before validation, as `beginCreate` fails first); on
+ * update, keep the allocated values the client left out, then allocate what a type change needs.
+ * @internal
+ */
+export function serviceParts(alloc: ServiceAllocator): KindParts {
+  return {
+    defaults: defaultService,
+    prepareForCreate(obj) {
+      const s = ensureMap(obj, 'spec');
+      if (str(s['clusterIP']) !== '' && listAt(s['clusterIPs']).length === 0) s['clusterIPs'] = [s['clusterIP']];
+      initIPFamilies(s);
+      allocate(alloc, obj, undefined);
+    },
+    prepareForUpdate(obj, old) {
+      const s = ensureMap(obj, 'spec');
+      patchAllocated(s, specOf(old));
+      initIPFamilies(s);
+      allocate(alloc, obj, old);
+    },
+    validateCreate: validateService,
+    validateUpdate: (obj, old) => [...validateService(obj), ...validateClusterIPsUpdate(obj, old)],
+  };
+}
