@@ -211,6 +211,11 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
     const a = await created(SERVICES, svc('a'));
     const b = await created(SERVICES, svc('b'));
     expect(a.spec.clusterIP).not.toBe(b.spec.clusterIP);
+    // An address asked for explicitly is skipped by later dynamic allocations.
+    const next = b.spec.clusterIP.replace(/\d+$/, (n: string) => String(Number(n) + 1));
+    await created(SERVICES, svc('asked', { clusterIP: next }));
+    const c = await created(SERVICES, svc('c'));
+    expect([a.spec.clusterIP, b.spec.clusterIP, next]).not.toContain(c.spec.clusterIP);
     const fixed = await created(SERVICES, svc('fixed', { clusterIP: '10.96.0.10' }));
     expect(fixed.spec.clusterIPs).toEqual(['10.96.0.10']);
     const rv = server.resourceVersion;
