@@ -89,6 +89,26 @@ describe('Pod (ValidatePodSpec)', () => {
   });
 });
 
+describe('Pod updates (ValidatePodUpdate)', () => {
+  it('only images, activeDeadlineSeconds, tolerations and a negative grace period may change; containers stay', async () => {
+    await ok('POST', PODS, { metadata: { name: 'p' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } });
+    const renamed = await ok('PATCH', `${PODS}/p`, { metadata: { labels: { a: '1' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.28' }] } }, MERGE);
+    expect(renamed.spec.containers[0].image).toBe('nginx:1.28');
+    const env = await invalid('PATCH', `${PODS}/p`, { spec: { containers: [{ name: 'web', image: 'nginx:1.28', env: [{ name: 'A', value: '1' }] }] } }, MERGE);
+    expect(env.causes).toEqual([
+      {
+        reason: 'FieldValueForbidden',
+        message: expect.stringMatching(
+          /^Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`,`spec.initContainers\[\*\].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` \(only additions to existing tolerations\),`spec.terminationGracePeriodSeconds` \(allow it to be set to 1 if it was previously negative\)\n/,
+        ),
+        field: 'spec',
+      },
+    ]);
+    const added = await invalid('PATCH', `${PODS}/p`, { spec: { containers: [{ name: 'web', image: 'nginx:1.28' }, { name: 'side', image: 'busybox' }] } }, MERGE);
+    expect(added.message).toBe('Pod "p" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers');
+  });
+});
+
 describe('Deployment (ValidateDeploymentSpec, strategy ValidateUpdate)', () => {
   it('selector required; selector must match the template labels; replicas >= 0', async () => {
     const noSelector = deployment('web', {});

@@ -6,7 +6,7 @@
  */
 import { ServiceAllocator, type AllocatedService } from './cluster-ip.js';
 import { configMapParts, eventParts, leaseParts, namespaceParts, secretParts } from './config.js';
-import { defaultPod, validatePodCreate } from './pod.js';
+import { defaultPod, validatePodCreate, validatePodUpdate } from './pod.js';
 import { serviceParts } from './service.js';
 import {
   cronJobParts,
@@ -49,7 +49,7 @@ export function strategyContext(services: () => Iterable<JsonObject>): StrategyC
   };
 }
 
-const POD: KindParts = { defaults: defaultPod, validateCreate: validatePodCreate };
+const POD: KindParts = { defaults: defaultPod, validateCreate: validatePodCreate, validateUpdate: validatePodUpdate };
 
 const STATIC_PARTS: Readonly<Record<string, KindParts>> = {
   '/Pod': POD,

@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../status.js';
 import type { JsonObject } from '../store.js';
+import { jsonEqual } from '../patch.js';
 import {
   dnsLabelErrors,
   ensureMap,
@@ -273,4 +274,66 @@ export function validatePodTemplate(template: unknown, path: string): FieldError
 /** Pod's strategy `Validate` (`pkg/registry/core/pod/strategy.go` → `ValidatePodCreate` → `ValidatePodSpec`). @internal */
 export function validatePodCreate(obj: JsonObject): FieldError[] {
   return validatePodSpec(mapAt(obj['spec']) ?? {}, 'spec');
+}
+
+/** `updatablePodSpecFieldsStrings` of `ValidatePodUpdate`, joined by `,`. */
+const UPDATABLE_POD_SPEC_FIELDS = [
+  '`spec.containers[*].image`',
+  '`spec.initContainers[*].image`',
+  '`spec.activeDeadlineSeconds`',
+  '`spec.tolerations` (only additions to existing tolerations)',
+  '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+].join(',');
+
+/**
+ * Pod's strategy `ValidateUpdate` → `ValidatePodUpdate`: containers may not be added or removed
+ * (`ValidateContainerUpdates`), images stay required, `activeDeadlineSeconds` may only be set or lowered, and nothing
+ * else in the spec may change but the images, tolerations, scheduling gates and a negative grace period set to 1. Go
+ * appends a `cmp.Diff` of the specs to the last message; the fake writes `core.PodSpec{...}` in its place.
+ * @internal
+ */
+export function validatePodUpdate(obj: JsonObject, old: JsonObject): FieldError[] {
+  const spec = mapAt(obj['spec']) ?? {};
+  const oldSpec = mapAt(old['spec']) ?? {};
+  const errs: FieldError[] = [];
+  for (const key of ['containers', 'initContainers']) {
+    const now = listAt(spec[key]);
+    const before = listAt(oldSpec[key]);
+    if (now.length !== before.length) return [{ field: `spec.${key}`, type: 'FieldValueForbidden', detail: 'pod updates may not add or remove containers' }];
+    now.forEach((c, i) => {
+      if (str(mapAt(c)?.['image']) === '') errs.push(required(`spec.${key}[${i}].image`));
+    });
+  }
+  const deadline = spec['activeDeadlineSeconds'];
+  const oldDeadline = oldSpec['activeDeadlineSeconds'];
+  if (typeof deadline === 'number') {
+    if (deadline < 0 || deadline > 2147483647) errs.push({ field: 'spec.activeDeadlineSeconds', type: 'FieldValueInvalid', value: deadline, detail: 'must be between 0 and 2147483647, inclusive' });
+    if (typeof oldDeadline === 'number' && oldDeadline < deadline) {
+      errs.push({ field: 'spec.activeDeadlineSeconds', type: 'FieldValueInvalid', value: deadline, detail: 'must be less than or equal to previous value' });
+    }
+  } else if (typeof oldDeadline === 'number') {
+    errs.push({ field: 'spec.activeDeadlineSeconds', type: 'FieldValueInvalid', value: null, detail: 'must not update from a positive integer to nil value' });
+  }
+  // mungedPodSpec: the new spec with the updatable fields taken from the old one.
+  const munged: JsonObject = JSON.parse(JSON.stringify(spec)) as JsonObject;
+  for (const key of ['containers', 'initContainers']) {
+    listAt(munged[key]).forEach((c, i) => {
+      const container = mapAt(c);
+      const oldImage = mapAt(listAt(oldSpec[key])[i])?.['image'];
+      if (container) {
+        if (oldImage === undefined) delete container['image'];
+        else container['image'] = oldImage;
+      }
+    });
+  }
+  for (const key of ['activeDeadlineSeconds', 'schedulingGates', 'tolerations']) {
+    if (oldSpec[key] === undefined) delete munged[key];
+    else munged[key] = oldSpec[key];
+  }
+  const grace = oldSpec['terminationGracePeriodSeconds'];
+  if (typeof grace === 'number' && grace < 0 && munged['terminationGracePeriodSeconds'] === 1) munged['terminationGracePeriodSeconds'] = grace;
+  if (!jsonEqual(munged, oldSpec)) {
+    errs.push({ field: 'spec', type: 'FieldValueForbidden', detail: `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS}\n  core.PodSpec{...}` });
+  }
+  return errs;
 }
