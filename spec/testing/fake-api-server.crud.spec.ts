@@ -325,33 +325,51 @@ describe('PATCH', () => {
         ],
       },
     });
+    // The list-merging cases patch containers, which a Pod refuses after creation (ValidatePodUpdate): they patch the
+    // pod template of a Deployment instead (same containers, same merge keys).
+    server.create(Deployment, {
+      metadata: { name: 'a', namespace: 'ns', labels: { keep: '1', drop: '1' } },
+      spec: {
+        selector: { matchLabels: { app: 'a' } },
+        template: {
+          metadata: { labels: { app: 'a' } },
+          spec: {
+            containers: [
+              { name: 'c', image: 'busybox', env: [{ name: 'A', value: '1' }] },
+              { name: 'd', image: 'redis' },
+            ],
+          },
+        },
+      },
+    });
   });
 
   it('merge patch (RFC 7386): null deletes, maps merge, lists are replaced', async () => {
-    const res = await call('PATCH', `${PODS}/a`, { metadata: { labels: { drop: null, add: '2' } }, spec: { containers: [{ name: 'x', image: 'y' }] } }, MERGE);
+    const patch = { metadata: { labels: { drop: null, add: '2' } }, spec: { template: { spec: { containers: [{ name: 'x', image: 'y' }] } } } };
+    const res = await call('PATCH', `${DEPLOYS}/a`, patch, MERGE);
     expect(res.status).toBe(200);
     const obj = body(res);
     expect(obj.metadata.labels).toEqual({ keep: '1', add: '2' });
-    expect(obj.spec.containers).toEqual([containerDefaults({ name: 'x', image: 'y' })]);
+    expect(obj.spec.template.spec.containers).toEqual([containerDefaults({ name: 'x', image: 'y' })]);
     expect(obj.metadata.generation).toBe(2);
-    expect(server.get(Pod, 'a', 'ns')).toEqual(obj);
+    expect(server.get(Deployment, 'a', 'ns')).toEqual(obj);
   });
 
   it('JSON patch (RFC 6902): add, replace, remove, move, copy, test', async () => {
     const ops = [
       { op: 'test', path: '/metadata/labels/keep', value: '1' },
       { op: 'add', path: '/metadata/labels/new', value: 'n' },
-      { op: 'replace', path: '/spec/containers/0/image', value: 'nginx' },
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx' },
       { op: 'remove', path: '/metadata/labels/drop' },
       { op: 'copy', from: '/metadata/labels/new', path: '/metadata/labels/copied' },
       { op: 'move', from: '/metadata/labels/keep', path: '/metadata/labels/moved' },
-      { op: 'add', path: '/spec/containers/-', value: { name: 'e', image: 'e' } },
+      { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'e', image: 'e' } },
     ];
-    const res = await call('PATCH', `${PODS}/a`, ops, JSONPATCH);
+    const res = await call('PATCH', `${DEPLOYS}/a`, ops, JSONPATCH);
     expect(res.status).toBe(200);
     const obj = body(res);
     expect(obj.metadata.labels).toEqual({ new: 'n', copied: 'n', moved: '1' });
-    expect(obj.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['c=nginx', 'd=redis', 'e=e']);
+    expect(obj.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['c=nginx', 'd=redis', 'e=e']);
   });
 
   it('JSON patch: a failing test or a missing path is the generic 422, all or nothing', async () => {
@@ -370,24 +388,21 @@ describe('PATCH', () => {
   });
 
   it('strategic merge patch: containers and env merge by name, $patch: delete removes an item', async () => {
-    const patch = {
-      spec: {
-        containers: [
-          { name: 'c', image: 'nginx', env: [{ name: 'B', value: '2' }] },
-          { name: 'd', $patch: 'delete' },
-          { name: 'new', image: 'alpine', ports: [{ containerPort: 80 }] },
-        ],
-      },
-    };
-    const res = await call('PATCH', `${PODS}/a`, patch, STRATEGIC);
+    const containers = [
+      { name: 'c', image: 'nginx', env: [{ name: 'B', value: '2' }] },
+      { name: 'd', $patch: 'delete' },
+      { name: 'new', image: 'alpine', ports: [{ containerPort: 80 }] },
+    ];
+    const res = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers } } } }, STRATEGIC);
     expect(res.status).toBe(200);
-    expect(body(res).spec.containers).toEqual([
+    expect(body(res).spec.template.spec.containers).toEqual([
       containerDefaults({ name: 'c', image: 'nginx', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }),
       containerDefaults({ name: 'new', image: 'alpine', ports: [{ containerPort: 80, protocol: 'TCP' }] }),
     ]);
     // Ports merge by containerPort; the new one gets its protocol default.
-    const again = await call('PATCH', `${PODS}/a`, { spec: { containers: [{ name: 'new', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }] }] } }, STRATEGIC);
-    expect(body(again).spec.containers[1].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443, protocol: 'TCP' }]);
+    const ports = [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }];
+    const again = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers: [{ name: 'new', ports }] } } } }, STRATEGIC);
+    expect(body(again).spec.template.spec.containers[1].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443, protocol: 'TCP' }]);
   });
 
   it('strategic merge patch: finalizers merge as a set, $deleteFromPrimitiveList, $retainKeys, $patch: replace', async () => {
@@ -399,8 +414,8 @@ describe('PATCH', () => {
     expect(body(r3).metadata.finalizers).toEqual(['a/x', 'c/z']);
     const r4 = await call('PATCH', `${PODS}/a`, { metadata: { labels: { $retainKeys: ['keep', 'n'], n: '1' } } }, STRATEGIC);
     expect(body(r4).metadata.labels).toEqual({ keep: '1', n: '1' });
-    const r5 = await call('PATCH', `${PODS}/a`, { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'i' }] } }, STRATEGIC);
-    expect(body(r5).spec.containers).toEqual([containerDefaults({ name: 'only', image: 'i' })]);
+    const r5 = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'i' }] } } } }, STRATEGIC);
+    expect(body(r5).spec.template.spec.containers).toEqual([containerDefaults({ name: 'only', image: 'i' })]);
   });
 
   it('415 for an unknown patch type, and for strategic merge on a custom resource', async () => {
