@@ -256,6 +256,15 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
     await created(SERVICES, svc('real', { clusterIP: dryIP }));
     const headless = await created(SERVICES, svc('db', { clusterIP: 'None' }));
     expect(headless.spec).toMatchObject({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+    // initIPFamilyFields: headless without selector defaults to RequireDualStack and lists both families.
+    const selectorless = await created(SERVICES, { metadata: { name: 'ext-db' }, spec: { clusterIP: 'None' } });
+    expect(selectorless.spec).toMatchObject({ clusterIPs: ['None'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
+    // Anything else asking for dual-stack fails on this single-stack cluster, before validation.
+    const dual = await call('POST', SERVICES, svc('dual', { ipFamilyPolicy: 'RequireDualStack' }));
+    expect([dual.status, JSON.parse(dual.body).message]).toEqual([
+      422,
+      'Service "dual" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services',
+    ]);
     const ext = await created(SERVICES, { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } });
     expect(ext.spec).toEqual({ type: 'ExternalName', externalName: 'example.com', sessionAffinity: 'None' });
   });
@@ -273,6 +282,11 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
     const replaced = JSON.parse(res.body);
     expect(replaced.spec.clusterIPs).toEqual(obj.spec.clusterIPs);
     expect(replaced.spec.ports.map((p: any) => p.nodePort)).toEqual(ports);
+    // The same port number over TCP and UDP shares one node port (initNodePorts).
+    const dns = await created(SERVICES, svc('dns', { type: 'NodePort', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }] }));
+    const [udp, tcp] = dns.spec.ports.map((p: any) => p.nodePort as number);
+    expect(udp).toBe(tcp);
+    expect(ports).not.toContain(udp);
   });
 });
 

@@ -47,18 +47,47 @@ function defaultService(obj: JsonObject): void {
   if (s['type'] === 'LoadBalancer' && s['allocateLoadBalancerNodePorts'] == null) s['allocateLoadBalancerNodePorts'] = true;
 }
 
-/** `initIPFamilyFields` in a single-stack IPv4 cluster. */
-function initIPFamilies(s: JsonObject): void {
+/**
+ * `initIPFamilyFields` of a single-stack IPv4 cluster: the policy defaults to the old one on update, RequireDualStack
+ * for a headless service without selector (which then lists both families), else SingleStack; asking for dual-stack
+ * or for IPv6 is 422 as on a cluster configured with one IPv4 service CIDR.
+ */
+function initIPFamilies(obj: JsonObject, old: JsonObject | undefined): void {
+  const s = ensureMap(obj, 'spec');
   if (!needsClusterIP(s)) return;
-  const headless = s['clusterIP'] === 'None';
-  const selectorless = Object.keys(mapAt(s['selector']) ?? {}).length === 0;
-  if (listAt(s['ipFamilies']).length === 0) s['ipFamilies'] = ['IPv4'];
-  // Headless services without a selector may use every family of the cluster.
-  if (s['ipFamilyPolicy'] == null) s['ipFamilyPolicy'] = headless && selectorless ? 'RequireDualStack' : listAt(s['ipFamilies']).length > 1 ? 'RequireDualStack' : 'SingleStack';
+  const headlessSelectorless = s['clusterIP'] === 'None' && Object.keys(mapAt(s['selector']) ?? {}).length === 0;
+  if (s['ipFamilyPolicy'] == null) {
+    const oldPolicy = old ? specOf(old)['ipFamilyPolicy'] : undefined;
+    s['ipFamilyPolicy'] = oldPolicy ?? (headlessSelectorless ? 'RequireDualStack' : 'SingleStack');
+  }
+  const errs: FieldError[] = [];
+  const families = listAt(s['ipFamilies']).map(str);
+  const ips = listAt(s['clusterIPs']).map(str);
+  for (let i = 0; i < ips.length && ips[i] !== 'None'; i++) {
+    if (i < families.length) continue;
+    if (ips[i]!.includes(':')) errs.push(invalidRendered(`spec.clusterIPs[${i}]`, goStringSlice(ips), 'IPv6 is not configured on this cluster'));
+    else families.push('IPv4');
+  }
+  if (errs.length > 0) allocationFailed(obj, errs);
+  if (headlessSelectorless) {
+    if (families.length === 0) families.push('IPv4');
+    if (families.length < 2 && s['ipFamilyPolicy'] !== 'SingleStack') families.push(families[0] === 'IPv4' ? 'IPv6' : 'IPv4');
+    s['ipFamilies'] = families;
+    return;
+  }
+  if (s['ipFamilyPolicy'] === 'RequireDualStack') {
+    errs.push({ field: 'spec.ipFamilyPolicy', type: 'FieldValueInvalid', value: 'RequireDualStack', detail: 'this cluster is not configured for dual-stack services' });
+  }
+  families.forEach((f, i) => {
+    if (f !== 'IPv4') errs.push({ field: `spec.ipFamilies[${i}]`, type: 'FieldValueInvalid', value: f, detail: 'not configured on this cluster' });
+  });
+  if (errs.length > 0) allocationFailed(obj, errs);
+  s['ipFamilies'] = families.length > 0 ? families : ['IPv4'];
 }
 
-function allocationFailed(obj: JsonObject, err: FieldError): never {
-  throw new HttpError(invalidStatus('Service', '', str(mapAt(obj['metadata'])?.['name']), [err]));
+/** `errors.NewInvalid(api.Kind("Service"), ...)` from the allocation step, before validation runs. */
+function allocationFailed(obj: JsonObject, errs: readonly FieldError[]): never {
+  throw new HttpError(invalidStatus('Service', '', str(mapAt(obj['metadata'])?.['name']), errs));
 }
 
 /** `allocIPs`/`allocNodePorts` of `alloc.go`: the ClusterIP and node ports the service lacks; requested ones checked. */
@@ -75,30 +104,43 @@ function allocate(alloc: ServiceAllocator, obj: JsonObject, old: JsonObject | un
     } else if (!old && ipToInt(ips[0]!) !== undefined) {
       // A changed address on update is left to validation ("may not change once set").
       const why = alloc.checkIP(ips[0]!, self);
-      if (why) allocationFailed(obj, invalidRendered('spec.clusterIPs', goStringSlice(ips), `failed to allocate IP ${ips[0]}: ${why}`));
+      if (why) allocationFailed(obj, [invalidRendered('spec.clusterIPs', goStringSlice(ips), `failed to allocate IP ${ips[0]}: ${why}`)]);
     }
   }
-  if (needsNodePort(s)) {
+  if (s['type'] === 'NodePort' || s['type'] === 'LoadBalancer') {
+    // initNodePorts: ports with the same number share one node port; a requested one is checked, others allocated
+    // (LoadBalancer with `allocateLoadBalancerNodePorts: false` only keeps requested ones).
+    const ports = listAt(s['ports']).map((p) => mapAt(p) ?? {});
+    const byPort = new Map<unknown, number>();
     const taken = new Set<number>();
-    listAt(s['ports']).forEach((p, i) => {
-      const port = mapAt(p);
-      if (!port) return;
-      const requested = port['nodePort'];
-      if (typeof requested === 'number' && requested !== 0) {
-        const oldHas = old && listAt(specOf(old)['ports']).some((q) => mapAt(q)?.['nodePort'] === requested);
-        const why = oldHas ? undefined : alloc.checkNodePort(requested, self, taken);
-        if (why) allocationFailed(obj, { field: `spec.ports[${i}].nodePort`, type: 'FieldValueInvalid', value: requested, detail: why });
-        taken.add(requested);
+    const oldNodePorts = new Set(old ? listAt(specOf(old)['ports']).map((q) => mapAt(q)?.['nodePort']) : []);
+    const take = (np: number, i: number): void => {
+      const why = oldNodePorts.has(np) ? undefined : alloc.checkNodePort(np, self, taken);
+      if (why) allocationFailed(obj, [{ field: `spec.ports[${i}].nodePort`, type: 'FieldValueInvalid', value: np, detail: why }]);
+      taken.add(np);
+    };
+    ports.forEach((port, i) => {
+      const own = typeof port['nodePort'] === 'number' ? port['nodePort'] : 0;
+      if (own === 0 && !needsNodePort(s)) return;
+      const shared = byPort.get(port['port']);
+      if (shared === undefined) {
+        const requested = ports.find((q) => q['port'] === port['port'] && typeof q['nodePort'] === 'number' && q['nodePort'] !== 0)?.['nodePort'] as number | undefined;
+        if (requested !== undefined) {
+          take(requested, i);
+          port['nodePort'] = requested;
+          byPort.set(port['port'], requested);
+        } else {
+          const np = alloc.allocateNodePort(self, taken);
+          if (np === undefined) throw new HttpError(internalErrorStatus('failed to allocate a nodePort: range is full'));
+          taken.add(np);
+          port['nodePort'] = np;
+          byPort.set(port['port'], np);
+        }
+      } else if (own !== shared) {
+        if (own === 0) port['nodePort'] = shared;
+        else take(own, i);
       }
     });
-    for (const p of listAt(s['ports'])) {
-      const port = mapAt(p);
-      if (!port || (typeof port['nodePort'] === 'number' && port['nodePort'] !== 0)) continue;
-      const np = alloc.allocateNodePort(self, taken);
-      if (np === undefined) throw new HttpError(internalErrorStatus('failed to allocate a nodePort: range is full'));
-      port['nodePort'] = np;
-      taken.add(np);
-    }
   }
 }
 
@@ -206,13 +248,13 @@ export function serviceParts(alloc: ServiceAllocator): KindParts {
     prepareForCreate(obj) {
       const s = ensureMap(obj, 'spec');
       if (str(s['clusterIP']) !== '' && listAt(s['clusterIPs']).length === 0) s['clusterIPs'] = [s['clusterIP']];
-      initIPFamilies(s);
+      initIPFamilies(obj, undefined);
       allocate(alloc, obj, undefined);
     },
     prepareForUpdate(obj, old) {
       const s = ensureMap(obj, 'spec');
       patchAllocated(s, specOf(old));
-      initIPFamilies(s);
+      initIPFamilies(obj, old);
       allocate(alloc, obj, old);
     },
     validateCreate: validateService,
