@@ -138,6 +138,16 @@ describe('Deployment (ValidateDeploymentSpec, strategy ValidateUpdate)', () => {
   });
 });
 
+describe('ReplicationController', () => {
+  it('the selector defaults to the template labels; a different one must match them', async () => {
+    const rcs = '/api/v1/namespaces/default/replicationcontrollers';
+    const rc = await ok('POST', rcs, { metadata: { name: 'rc' }, spec: { template: template({ app: 'rc' }) } });
+    expect([rc.spec.selector, rc.metadata.labels, rc.spec.replicas]).toEqual([{ app: 'rc' }, { app: 'rc' }, 1]);
+    const { message } = await invalid('POST', rcs, { metadata: { name: 'bad' }, spec: { selector: { app: 'x' }, template: template({ app: 'rc' }) } });
+    expect(message).toBe('ReplicationController "bad" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"rc"}: `selector` does not match template `labels`');
+  });
+});
+
 describe('StatefulSet, Job, CronJob', () => {
   it('StatefulSet: only some spec fields may be updated', async () => {
     const sts = { metadata: { name: 'db' }, spec: { serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: template({ app: 'db' }) } };

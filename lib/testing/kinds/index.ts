@@ -13,6 +13,7 @@ import {
   daemonSetParts,
   deploymentParts,
   jobParts,
+  podTemplateParts,
   replicaSetParts,
   replicationControllerParts,
   statefulSetParts,
@@ -54,6 +55,7 @@ const POD: KindParts = { defaults: defaultPod, validateCreate: validatePodCreate
 const STATIC_PARTS: Readonly<Record<string, KindParts>> = {
   '/Pod': POD,
   '/ReplicationController': replicationControllerParts,
+  '/PodTemplate': podTemplateParts,
   '/ConfigMap': configMapParts,
   '/Secret': secretParts,
   '/Namespace': namespaceParts,

@@ -138,6 +138,36 @@ export const replicationControllerParts: KindParts = {
     setDefault(s, 'replicas', 1);
     defaultPodTemplate(s['template']);
   },
+  validateCreate: validateReplicationController,
+  validateUpdate: (obj) => validateReplicationController(obj),
+};
+
+/**
+ * `ValidateReplicationControllerSpec` and `ValidatePodTemplateSpecForRC`: a map selector (required once defaulted from
+ * the template labels) matching the template labels, the pod template, restartPolicy `Always`.
+ */
+function validateReplicationController(obj: JsonObject): FieldError[] {
+  const s = specOf(obj);
+  const errs: FieldError[] = [...nonNegative(s['replicas'], 'spec.replicas'), ...nonNegative(s['minReadySeconds'], 'spec.minReadySeconds')];
+  const selector = mapAt(s['selector']) ?? {};
+  if (Object.keys(selector).length === 0) errs.push({ field: 'spec.selector', type: 'FieldValueRequired' });
+  if (!mapAt(s['template'])) {
+    errs.push({ field: 'spec.template', type: 'FieldValueRequired' });
+    return errs;
+  }
+  if (Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, templateLabels(s)) === false) {
+    errs.push(invalidRendered('spec.template.metadata.labels', goStringMap(templateLabels(s)), SELECTOR_MISMATCH));
+  }
+  errs.push(...validatePodTemplate(s['template'], 'spec.template'));
+  errs.push(...restartAlways(s, 'spec.template'));
+  return errs;
+}
+
+/** PodTemplate: `SetObjectDefaults_PodTemplate` and `ValidatePodTemplate` (the pod spec of `template`). */
+export const podTemplateParts: KindParts = {
+  defaults: (obj) => defaultPodTemplate(obj['template']),
+  validateCreate: (obj) => validatePodTemplate(obj['template'], 'template'),
+  validateUpdate: (obj) => validatePodTemplate(obj['template'], 'template'),
 };
 
 // ---------------------------------------------------------------- StatefulSet, DaemonSet
