@@ -4,7 +4,8 @@
  *
  * Intent: this table grows into the whole per-kind strategy of DESIGN.md (defaulting, validation, status reset on
  * main-resource writes, status and scale subresources, field selectors, table columns), so that each rule of a real
- * server lives in one place named after it. Today it holds only the rule that is implemented and tested:
+ * server lives in one place named after it. The defaulting and validation of the built-in kinds live in
+ * `lib/testing/kinds/` (one module per kind family, composed by {@link strategyFor}); the generation rule is here:
  *
  * - `generation`: whether the kind has `metadata.generation` at all, and when it moves.
  *   - `'spec'`: `PrepareForCreate` sets `generation = 1`; `PrepareForUpdate` sets
