@@ -128,7 +128,7 @@ export class FakeApiServer {
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     // The kinds' strategies share per-server state: Services take their ClusterIPs and node ports from this store.
-    this.registry = new ResourceRegistry(strategyContext(() => this.store.snapshot('/api/v1/services', undefined).map((r) => r.object)));
+    this.registry = new ResourceRegistry(strategyContext(() => this.store.objects('/api/v1/services')));
     this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
     for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);

@@ -520,6 +520,12 @@ export class FakeStore {
     return this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
   }
 
+  /** The stored objects of one collection, unsorted and not copied (read-only use, e.g. the Service allocator). */
+  *objects(key: string): IterableIterator<JsonObject> {
+    const items = this.collections.get(key);
+    if (items) for (const rec of items.values()) yield rec.object;
+  }
+
   /** The objects of one collection (optionally one namespace), sorted by `namespace/name` (protocol sheet §10). */
   snapshot(key: string, namespace: string | undefined): ObjectRecord[] {
     const items = this.collections.get(key);

@@ -54,7 +54,11 @@ export class ServiceAllocator {
 
   constructor(private readonly services: () => Iterable<AllocatedService>) {}
 
-  private inUse(except: string | undefined): { ips: Set<string>; ports: Set<number> } {
+  /**
+   * What is taken now, read once for one request: every stored Service's addresses and node ports but those of
+   * `except` (the `namespace/name` of the Service being updated). Allocations through the view are taken in it too.
+   */
+  view(except?: string): AllocationView {
     const ips = new Set<string>();
     const ports = new Set<number>();
     for (const s of this.services()) {
@@ -62,29 +66,15 @@ export class ServiceAllocator {
       for (const ip of s.clusterIPs) ips.add(ip);
       for (const p of s.nodePorts) ports.add(p);
     }
-    return { ips, ports };
+    return new AllocationView(this, ips, ports);
   }
 
-  /**
-   * Why a requested ClusterIP cannot be had (`ipallocator` `ErrNotInRange` / `ErrAllocated`), or undefined when it
-   * is free. `except` is the `namespace/name` of the Service being updated (its own address is not a conflict).
-   */
-  checkIP(ip: string, except?: string): string | undefined {
-    const n = ipToInt(ip);
-    // The network and broadcast addresses are outside the bitmap allocator's range too.
-    if (n === undefined || n <= BASE || n >= BASE + SIZE - 1) {
-      return `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`;
-    }
-    return this.inUse(except).ips.has(ip) ? 'provided IP is already allocated' : undefined;
-  }
-
-  /** The next free ClusterIP of the dynamic block (then the static block), or undefined when the range is full. */
-  allocateIP(): string | undefined {
-    const { ips } = this.inUse(undefined);
+  /** The next free ClusterIP after the cursor (dynamic block first, wrapping), or undefined when the range is full. */
+  nextFreeIP(taken: ReadonlySet<string>): string | undefined {
     for (let i = 0; i < SIZE - 2; i++) {
       const offset = ((this.nextIp - 1 + i) % (SIZE - 2)) + 1;
       const ip = intToIp(BASE + offset);
-      if (!ips.has(ip)) {
+      if (!taken.has(ip)) {
         this.nextIp = offset + 1;
         return ip;
       }
@@ -92,25 +82,61 @@ export class ServiceAllocator {
     return undefined;
   }
 
-  /** Why a requested node port cannot be had (`portallocator` errors), or undefined. */
-  checkNodePort(port: number, except?: string, alsoTaken: ReadonlySet<number> = new Set()): string | undefined {
-    if (port < NODE_PORT_RANGE.first || port > NODE_PORT_RANGE.last) {
-      return `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.first}-${NODE_PORT_RANGE.last}`;
-    }
-    return this.inUse(except).ports.has(port) || alsoTaken.has(port) ? 'provided port is already allocated' : undefined;
-  }
-
-  /** The next free node port not in `alsoTaken` (ports this request already took), or undefined. */
-  allocateNodePort(except: string | undefined, alsoTaken: ReadonlySet<number>): number | undefined {
-    const { ports } = this.inUse(except);
+  /** The next free node port after the cursor, or undefined. */
+  nextFreeNodePort(taken: ReadonlySet<number>): number | undefined {
     const size = NODE_PORT_RANGE.last - NODE_PORT_RANGE.first + 1;
     for (let i = 0; i < size; i++) {
       const port = NODE_PORT_RANGE.first + ((this.nextPort - NODE_PORT_RANGE.first + i) % size);
-      if (!ports.has(port) && !alsoTaken.has(port)) {
+      if (!taken.has(port)) {
         this.nextPort = port + 1 > NODE_PORT_RANGE.last ? NODE_PORT_RANGE.first : port + 1;
         return port;
       }
     }
     return undefined;
+  }
+}
+
+/** The allocations of one request (see {@link ServiceAllocator.view}). @internal */
+export class AllocationView {
+  constructor(
+    private readonly alloc: ServiceAllocator,
+    private readonly ips: Set<string>,
+    private readonly ports: Set<number>,
+  ) {}
+
+  /** Why a requested ClusterIP cannot be had (`ipallocator` `ErrNotInRange` / `ErrAllocated`), or undefined (then it is taken). */
+  takeIP(ip: string): string | undefined {
+    const n = ipToInt(ip);
+    // The network and broadcast addresses are outside the bitmap allocator's range too.
+    if (n === undefined || n <= BASE || n >= BASE + SIZE - 1) {
+      return `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`;
+    }
+    if (this.ips.has(ip)) return 'provided IP is already allocated';
+    this.ips.add(ip);
+    return undefined;
+  }
+
+  /** A free ClusterIP, or undefined when the range is full. */
+  nextIP(): string | undefined {
+    const ip = this.alloc.nextFreeIP(this.ips);
+    if (ip !== undefined) this.ips.add(ip);
+    return ip;
+  }
+
+  /** Why a requested node port cannot be had (`portallocator` errors), or undefined (then it is taken). */
+  takeNodePort(port: number): string | undefined {
+    if (port < NODE_PORT_RANGE.first || port > NODE_PORT_RANGE.last) {
+      return `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.first}-${NODE_PORT_RANGE.last}`;
+    }
+    if (this.ports.has(port)) return 'provided port is already allocated';
+    this.ports.add(port);
+    return undefined;
+  }
+
+  /** A free node port, or undefined when the range is full. */
+  nextNodePort(): number | undefined {
+    const port = this.alloc.nextFreeNodePort(this.ports);
+    if (port !== undefined) this.ports.add(port);
+    return port;
   }
 }

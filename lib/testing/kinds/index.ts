@@ -35,17 +35,25 @@ export interface StrategyContext {
  * @internal
  */
 export function strategyContext(services: () => Iterable<JsonObject>): StrategyContext {
+  // A stored object is never mutated (an update stores a new one), so what it allocates is read once.
+  const seen = new WeakMap<JsonObject, AllocatedService>();
+  const allocated = (svc: JsonObject): AllocatedService => {
+    let a = seen.get(svc);
+    if (!a) {
+      const meta = mapAt(svc['metadata']) ?? {};
+      const spec = mapAt(svc['spec']) ?? {};
+      a = {
+        key: `${str(meta['namespace'])}/${str(meta['name'])}`,
+        clusterIPs: listAt(spec['clusterIPs']).map(str).filter((ip) => ip !== '' && ip !== 'None'),
+        nodePorts: listAt(spec['ports']).map((p) => mapAt(p)?.['nodePort']).filter((n): n is number => typeof n === 'number' && n !== 0),
+      };
+      seen.set(svc, a);
+    }
+    return a;
+  };
   return {
     services: new ServiceAllocator(function* (): Iterable<AllocatedService> {
-      for (const svc of services()) {
-        const meta = mapAt(svc['metadata']) ?? {};
-        const spec = mapAt(svc['spec']) ?? {};
-        yield {
-          key: `${str(meta['namespace'])}/${str(meta['name'])}`,
-          clusterIPs: listAt(spec['clusterIPs']).map(str).filter((ip) => ip !== '' && ip !== 'None'),
-          nodePorts: listAt(spec['ports']).map((p) => mapAt(p)?.['nodePort']).filter((n): n is number => typeof n === 'number' && n !== 0),
-        };
-      }
+      for (const svc of services()) yield allocated(svc);
     }),
   };
 }

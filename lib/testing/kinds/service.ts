@@ -90,20 +90,20 @@ function allocationFailed(obj: JsonObject, errs: readonly FieldError[]): never {
   throw new HttpError(invalidStatus('Service', '', str(mapAt(obj['metadata'])?.['name']), errs));
 }
 
-/** `allocIPs`/`allocNodePorts` of `alloc.go`: the ClusterIP and node ports the service lacks; requested ones checked. */
+/** `allocIPs`/`initNodePorts` of `alloc.go`: the ClusterIP and node ports the service lacks; requested ones checked. */
 function allocate(alloc: ServiceAllocator, obj: JsonObject, old: JsonObject | undefined): void {
   const s = ensureMap(obj, 'spec');
-  const self = old ? keyOf(old) : undefined;
+  const view = alloc.view(old ? keyOf(old) : undefined);
   if (needsClusterIP(s) && s['clusterIP'] !== 'None') {
     const ips = listAt(s['clusterIPs']).map(str);
     if (ips.length === 0) {
-      const ip = alloc.allocateIP();
+      const ip = view.nextIP();
       if (ip === undefined) throw new HttpError(internalErrorStatus('failed to allocate a serviceIP: range is full'));
       s['clusterIP'] = ip;
       s['clusterIPs'] = [ip];
     } else if (!old && ipToInt(ips[0]!) !== undefined) {
       // A changed address on update is left to validation ("may not change once set").
-      const why = alloc.checkIP(ips[0]!, self);
+      const why = view.takeIP(ips[0]!);
       if (why) allocationFailed(obj, [invalidRendered('spec.clusterIPs', goStringSlice(ips), `failed to allocate IP ${ips[0]}: ${why}`)]);
     }
   }
@@ -112,12 +112,10 @@ function allocate(alloc: ServiceAllocator, obj: JsonObject, old: JsonObject | un
     // (LoadBalancer with `allocateLoadBalancerNodePorts: false` only keeps requested ones).
     const ports = listAt(s['ports']).map((p) => mapAt(p) ?? {});
     const byPort = new Map<unknown, number>();
-    const taken = new Set<number>();
     const oldNodePorts = new Set(old ? listAt(specOf(old)['ports']).map((q) => mapAt(q)?.['nodePort']) : []);
     const take = (np: number, i: number): void => {
-      const why = oldNodePorts.has(np) ? undefined : alloc.checkNodePort(np, self, taken);
+      const why = oldNodePorts.has(np) ? undefined : view.takeNodePort(np);
       if (why) allocationFailed(obj, [{ field: `spec.ports[${i}].nodePort`, type: 'FieldValueInvalid', value: np, detail: why }]);
-      taken.add(np);
     };
     ports.forEach((port, i) => {
       const own = typeof port['nodePort'] === 'number' ? port['nodePort'] : 0;
@@ -125,17 +123,12 @@ function allocate(alloc: ServiceAllocator, obj: JsonObject, old: JsonObject | un
       const shared = byPort.get(port['port']);
       if (shared === undefined) {
         const requested = ports.find((q) => q['port'] === port['port'] && typeof q['nodePort'] === 'number' && q['nodePort'] !== 0)?.['nodePort'] as number | undefined;
-        if (requested !== undefined) {
-          take(requested, i);
-          port['nodePort'] = requested;
-          byPort.set(port['port'], requested);
-        } else {
-          const np = alloc.allocateNodePort(self, taken);
-          if (np === undefined) throw new HttpError(internalErrorStatus('failed to allocate a nodePort: range is full'));
-          taken.add(np);
-          port['nodePort'] = np;
-          byPort.set(port['port'], np);
-        }
+        let np = requested;
+        if (np !== undefined) take(np, i);
+        else np = view.nextNodePort();
+        if (np === undefined) throw new HttpError(internalErrorStatus('failed to allocate a nodePort: range is full'));
+        port['nodePort'] = np;
+        byPort.set(port['port'], np);
       } else if (own !== shared) {
         if (own === 0) port['nodePort'] = shared;
         else take(own, i);
