@@ -44,6 +44,12 @@ describeWithKubectl('kubectl: defaults and validation of built-in kinds', () => 
     expect(s.stdout).toMatch(/^ClusterIP 10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+ 80$/);
   });
 
+  it('the Pod kubectl run generates passes validation and comes back defaulted', async () => {
+    expect((await env.kubectl('run', 'solo', '--image=busybox:1.36', '--restart=Never')).stdout.trim()).toBe('pod/solo created');
+    const p = await env.kubectl('get', 'pod', 'solo', '-o', 'jsonpath={.spec.restartPolicy} {.spec.dnsPolicy} {.spec.enableServiceLinks} {.spec.containers[0].terminationMessagePath}');
+    expect(p.stdout).toBe('Never ClusterFirst true /dev/termination-log');
+  });
+
   it('create -f of an invalid Deployment fails with the server’s message', async () => {
     const file = join(env.dir, 'bad.json');
     writeFileSync(file, JSON.stringify(deployment('bad', { app: 'other' })));
