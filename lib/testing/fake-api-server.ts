@@ -38,6 +38,8 @@ import type {
 } from './server-types.js';
 import { timer, WaitList } from './wait-list.js';
 import { ResourceRegistry, type Registered } from './registry.js';
+import { strategyContext } from './kinds/index.js';
+import { groupResourceKey } from './versions.js';
 import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
 import { ReadHandlers } from './reads.js';
 import { RequestHandler } from './handler.js';
@@ -100,7 +102,7 @@ export class FakeApiServer {
   private readonly tlsMaterial: { readonly ca: string | undefined; readonly pki: TestPki | undefined } | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly store: FakeStore;
-  private readonly registry = new ResourceRegistry();
+  private readonly registry: ResourceRegistry;
   private readonly open = new OpenWatches();
   private readonly requestWaiters = new WaitList<RecordedRequest>();
   private readonly openCountWaiters = new WaitList<number>();
@@ -129,6 +131,8 @@ export class FakeApiServer {
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
+    // The kinds' strategies share per-server state: Services take their ClusterIPs and node ports from this store.
+    this.registry = new ResourceRegistry(strategyContext(() => this.store.objects(groupResourceKey('', 'services'))));
     this.store.onEvent = (e) => this.open.deliver(e);
     if (options.registerDefaults ?? true) for (const r of [...Object.values(testResources), CRD_RESOURCE]) this.register(r);
     // CRDs written by any path become served resources (lib/testing/crd/crd-controller.ts).

@@ -9,7 +9,7 @@ import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
 import type { NameRule } from './writes.js';
-import { isBuiltInGroup, strategyFor, type KindStrategy } from './strategies.js';
+import { isBuiltInGroup, strategyFor, type KindStrategy, type StrategyContext } from './strategies.js';
 import { customResourceStrategy } from './status-strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';
 import { BUILTIN_SHARED_STORAGE, groupResourceKey, rewriteApiVersion, type SharedStorage } from './versions.js';
@@ -55,6 +55,9 @@ export interface CustomResourceExtras {
 export class ResourceRegistry {
   private readonly byBasePath = new Map<string, Map<string, Registered>>();
   private readonly byKey = new Map<string, Registered>();
+
+  /** `context`: the per-server state of the kinds' strategies (`lib/testing/kinds/index.ts`). */
+  constructor(private readonly context?: StrategyContext) {}
 
   /** The shared storage of each group-resource served in several versions (`group/plural` → storage). */
   private readonly shared = new Map<string, SharedStorage>();
@@ -109,7 +112,7 @@ export class ResourceRegistry {
           strategy ??
           (options.subresources ? customResourceStrategy(options.subresources) : undefined) ??
           existing?.store.strategy ??
-          strategyFor(resource.apiVersion, resource.kind),
+          strategyFor(resource.apiVersion, resource.kind, this.context),
       },
       skeleton: options.bookmarkSkeleton ?? existing?.skeleton ?? BUILTIN_BOOKMARK_SKELETONS[key] ?? {},
       deleteReturnsObject: options.deleteResponse !== undefined ? options.deleteResponse === 'object' : (existing?.deleteReturnsObject ?? RETURNS_DELETED_OBJECT.has(key)),

@@ -271,6 +271,8 @@ function canonicalJson(value: unknown): string {
  */
 export interface StoreWriteOptions {
   readonly dryRun?: boolean;
+  /** The uid a create gives the object (the HTTP path sets it before `PrepareForCreate`); default: a new one. */
+  readonly uid?: string;
 }
 
 /**
@@ -440,7 +442,7 @@ export class FakeStore {
     meta['name'] = name;
     if (r.namespaced) meta['namespace'] = namespace;
     else delete meta['namespace'];
-    meta['uid'] = randomUUID();
+    meta['uid'] = options.uid ?? randomUUID();
     // A dry-run create is never stored, so it gets no resourceVersion (DryRunnableStorage.Create copies the object as is).
     if (options.dryRun) delete meta['resourceVersion'];
     else meta['resourceVersion'] = String(rv);
@@ -571,6 +573,12 @@ export class FakeStore {
     const ns = FakeStore.scope(r, namespace);
     const rec = this.collections.get(r.key)?.get(FakeStore.itemKey(ns, name));
     return rec && recordFor(r, rec);
+  }
+
+  /** The stored objects of one collection, unsorted and not copied (read-only use, e.g. the Service allocator). */
+  *objects(key: string): IterableIterator<JsonObject> {
+    const items = this.collections.get(key);
+    if (items) for (const rec of items.values()) yield rec.object;
   }
 
   /**

@@ -4,7 +4,8 @@
  *
  * Intent: this table grows into the whole per-kind strategy of DESIGN.md (defaulting, validation, status reset on
  * main-resource writes, status and scale subresources, field selectors, table columns), so that each rule of a real
- * server lives in one place named after it. Today it holds only the rule that is implemented and tested:
+ * server lives in one place named after it. The defaulting and validation of the built-in kinds live in
+ * `lib/testing/kinds/` (one module per kind family, composed by {@link strategyFor}); the generation rule is here:
  *
  * - `generation`: whether the kind has `metadata.generation` at all, and when it moves.
  *   - `'spec'`: `PrepareForCreate` sets `generation = 1`; `PrepareForUpdate` sets
@@ -30,6 +31,9 @@ import type { JsonObject } from './store.js';
 import { withStatusRules } from './status-strategies.js';
 import { withBuiltInKindHooks } from './kinds/printing.js';
 import { CRD_STRATEGY } from './crd/crd-validation.js';
+import { builtInKindParts, type StrategyContext } from './kinds/index.js';
+
+export type { StrategyContext } from './kinds/index.js';
 
 /**
  * How a kind's `metadata.generation` is kept: `'spec'` and `'none'` as in the module doc; `'non-metadata'`: 1 on
@@ -172,15 +176,19 @@ export function isBuiltInGroup(group: string): boolean {
 
 /**
  * The strategy of a kind: the built-in table, else the custom-resource strategy for kinds outside the built-in groups.
+ * `context` is the per-server state of the strategies (a Service's ClusterIP comes from its server's allocator).
  * @internal
  */
-export function strategyFor(apiVersion: string, kind: string): KindStrategy {
+export function strategyFor(apiVersion: string, kind: string, context?: StrategyContext): KindStrategy {
   const group = groupOf(apiVersion);
   if (!isBuiltInGroup(group)) return SPEC_GENERATION;
   // CustomResourceDefinition: its registry strategy, status and deletion (lib/testing/crd/crd-validation.ts).
   if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return withBuiltInKindHooks(group, kind, CRD_STRATEGY);
-  const base = BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
-  // Status reset, the status strategy and /status, /scale: lib/testing/status-strategies.ts; printer columns and
-  // field labels: lib/testing/kinds/printing.ts.
+  const generation = BUILT_IN_WITH_GENERATION.has(`${group}/${kind}`) ? SPEC_GENERATION : NO_GENERATION;
+  // Defaulting, validation and the kind's own PrepareFor* (Service IPs, Job selector): lib/testing/kinds/index.ts;
+  // status reset, the status strategy and /status, /scale, chained after them: lib/testing/status-strategies.ts;
+  // printer columns and field labels: lib/testing/kinds/printing.ts.
+  const parts = builtInKindParts(group, kind, context);
+  const base = parts ? { ...generation, ...parts } : generation;
   return withBuiltInKindHooks(group, kind, withStatusRules(base, group, kind, apiVersion));
 }

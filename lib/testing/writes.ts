@@ -9,6 +9,7 @@
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import {
   alreadyExistsStatus,
   badRequestStatus,
@@ -425,6 +426,9 @@ export class WriteHandlers {
     if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string' && meta['generateName'] !== '') {
       meta['name'] = this.store.generateName(r.store, ns, meta['generateName']);
     }
+    // rest.FillObjectMetaSystemFields sets the uid before PrepareForCreate (Job's generated selector uses it).
+    const uid = randomUUID();
+    meta['uid'] = uid;
     r.store.strategy.prepareForCreate?.(obj);
     this.validate(r, obj, { operation: 'CREATE', dryRun });
     // etcd3 store.Create: a set resourceVersion is a plain error, so a 500 (AS:`storage/etcd3/store.go`).
@@ -435,7 +439,7 @@ export class WriteHandlers {
     managed(obj);
     let rec: ObjectRecord;
     try {
-      rec = this.store.create(r.store, obj, { dryRun });
+      rec = this.store.create(r.store, obj, { dryRun, uid });
     } catch (err) {
       this.storeError(r, String(meta['name']), err);
     }

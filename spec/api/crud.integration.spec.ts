@@ -85,8 +85,10 @@ describe('get$, replace$, patch$', () => {
     expect(jsonPatched.metadata.labels).toEqual({ app: 'web' });
     expect(server.requests.at(-1)!.headers['content-type']).toBe('application/json-patch+json');
 
-    const strategic = await one(pods.patch$('a', { spec: { containers: [{ name: 'sidecar', image: 'busybox' }] } }, { type: 'strategic' }));
-    expect((strategic['spec'] as typeof nginx).containers.map((c) => c.name).sort()).toEqual(['nginx', 'sidecar']);
+    // A Pod takes only image changes after creation (ValidatePodUpdate); the list merges by container name.
+    const strategic = await one(pods.patch$('a', { spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } }, { type: 'strategic' }));
+    expect((strategic['spec'] as typeof nginx).containers.map((c) => `${c.name}=${c.image}`)).toEqual(['nginx=nginx:1.28']);
+    expect(server.requests.at(-1)!.headers['content-type']).toBe('application/strategic-merge-patch+json');
 
     const applied = await one(pods.patch$('b', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'default' }, spec: nginx }, { type: 'apply', fieldManager: 'kubex-rx-test', force: true }));
     expect(applied.metadata.name).toBe('b');

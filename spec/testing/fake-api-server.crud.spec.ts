@@ -43,6 +43,19 @@ function pod(name: string, extra: Record<string, unknown> = {}): Record<string, 
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, ...extra }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
 }
 
+/** A valid Deployment (selector matching the template labels, one container). */
+function deployment(name: string): Record<string, any> {
+  return {
+    metadata: { name },
+    spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+  };
+}
+
+/** A container as a real server stores it: `SetDefaults_Container` and the always-present `resources`. */
+function containerDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  return { imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: {}, ...c };
+}
+
 /** Status code, content type, and the exact bytes (Go key order, trailing newline). */
 function expectStatus(res: RawResponse, code: number, body: Record<string, unknown>): void {
   expect({ code: res.status, type: res.headers['content-type'], body: res.body }).toEqual({
@@ -77,7 +90,26 @@ describe('POST: create', () => {
         fieldsType: 'FieldsV1',
         fieldsV1: {
           'f:metadata': { 'f:labels': { 'f:app': {} } },
-          'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+          // The defaults are in the object the manager's fields are computed from, as on a real server.
+          'f:spec': {
+            'f:containers': {
+              'k:{"name":"c"}': {
+                '.': {},
+                'f:image': {},
+                'f:imagePullPolicy': {},
+                'f:name': {},
+                'f:resources': {},
+                'f:terminationMessagePath': {},
+                'f:terminationMessagePolicy': {},
+              },
+            },
+            'f:dnsPolicy': {},
+            'f:enableServiceLinks': {},
+            'f:restartPolicy': {},
+            'f:schedulerName': {},
+            'f:securityContext': {},
+            'f:terminationGracePeriodSeconds': {},
+          },
         },
       },
     ]);
@@ -94,7 +126,7 @@ describe('POST: create', () => {
   });
 
   it('fills the namespace from the path and accepts a body without kind/apiVersion', async () => {
-    const res = await call('POST', PODS, { metadata: { name: 'a' }, spec: {} });
+    const res = await call('POST', PODS, { metadata: { name: 'a' }, spec: pod('a')['spec'] });
     expect(res.status).toBe(201);
     expect(body(res)).toMatchObject({ kind: 'Pod', apiVersion: 'v1', metadata: { name: 'a', namespace: 'ns' } });
   });
@@ -109,7 +141,7 @@ describe('POST: create', () => {
   it('generateName: prefix plus 5 characters of bcdfghjklmnpqrstvwxz2456789', async () => {
     const names = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const res = await call('POST', PODS, { metadata: { generateName: 'web-' }, spec: {} });
+      const res = await call('POST', PODS, { metadata: { generateName: 'web-' }, spec: pod('a')['spec'] });
       expect(res.status).toBe(201);
       const obj = body(res);
       expect(obj.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
@@ -126,7 +158,7 @@ describe('POST: create', () => {
   });
 
   it('422 without name and generateName', async () => {
-    const res = await call('POST', PODS, { metadata: {}, spec: {} });
+    const res = await call('POST', PODS, { metadata: {}, spec: pod('a')['spec'] });
     expectStatus(
       res,
       422,
@@ -138,7 +170,7 @@ describe('POST: create', () => {
   });
 
   it('422 for a name that is not a DNS subdomain (group-qualified kind in the message)', async () => {
-    const res = await call('POST', DEPLOYS, { metadata: { name: 'Bad_Name' }, spec: {} });
+    const res = await call('POST', DEPLOYS, deployment('Bad_Name'));
     const detail =
       "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     expectStatus(
@@ -159,10 +191,10 @@ describe('POST: create', () => {
     const res = await call('POST', PODS, pod('a'));
     expectStatus(res, 409, failure(409, 'AlreadyExists', 'pods "a" already exists', { name: 'a', kind: 'pods' }));
     expect(server.resourceVersion).toBe(rv);
-    const dres = await call('POST', DEPLOYS, { metadata: { name: 'd' } });
+    const dres = await call('POST', DEPLOYS, deployment('d'));
     expect(dres.status).toBe(201);
     expectStatus(
-      await call('POST', DEPLOYS, { metadata: { name: 'd' } }),
+      await call('POST', DEPLOYS, deployment('d')),
       409,
       failure(409, 'AlreadyExists', 'deployments.apps "d" already exists', { name: 'd', group: 'apps', kind: 'deployments' }),
     );
@@ -293,33 +325,51 @@ describe('PATCH', () => {
         ],
       },
     });
+    // The list-merging cases patch containers, which a Pod refuses after creation (ValidatePodUpdate): they patch the
+    // pod template of a Deployment instead (same containers, same merge keys).
+    server.create(Deployment, {
+      metadata: { name: 'a', namespace: 'ns', labels: { keep: '1', drop: '1' } },
+      spec: {
+        selector: { matchLabels: { app: 'a' } },
+        template: {
+          metadata: { labels: { app: 'a' } },
+          spec: {
+            containers: [
+              { name: 'c', image: 'busybox', env: [{ name: 'A', value: '1' }] },
+              { name: 'd', image: 'redis' },
+            ],
+          },
+        },
+      },
+    });
   });
 
   it('merge patch (RFC 7386): null deletes, maps merge, lists are replaced', async () => {
-    const res = await call('PATCH', `${PODS}/a`, { metadata: { labels: { drop: null, add: '2' } }, spec: { containers: [{ name: 'x', image: 'y' }] } }, MERGE);
+    const patch = { metadata: { labels: { drop: null, add: '2' } }, spec: { template: { spec: { containers: [{ name: 'x', image: 'y' }] } } } };
+    const res = await call('PATCH', `${DEPLOYS}/a`, patch, MERGE);
     expect(res.status).toBe(200);
     const obj = body(res);
     expect(obj.metadata.labels).toEqual({ keep: '1', add: '2' });
-    expect(obj.spec.containers).toEqual([{ name: 'x', image: 'y' }]);
+    expect(obj.spec.template.spec.containers).toEqual([containerDefaults({ name: 'x', image: 'y' })]);
     expect(obj.metadata.generation).toBe(2);
-    expect(server.get(Pod, 'a', 'ns')).toEqual(obj);
+    expect(server.get(Deployment, 'a', 'ns')).toEqual(obj);
   });
 
   it('JSON patch (RFC 6902): add, replace, remove, move, copy, test', async () => {
     const ops = [
       { op: 'test', path: '/metadata/labels/keep', value: '1' },
       { op: 'add', path: '/metadata/labels/new', value: 'n' },
-      { op: 'replace', path: '/spec/containers/0/image', value: 'nginx' },
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx' },
       { op: 'remove', path: '/metadata/labels/drop' },
       { op: 'copy', from: '/metadata/labels/new', path: '/metadata/labels/copied' },
       { op: 'move', from: '/metadata/labels/keep', path: '/metadata/labels/moved' },
-      { op: 'add', path: '/spec/containers/-', value: { name: 'e', image: 'e' } },
+      { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'e', image: 'e' } },
     ];
-    const res = await call('PATCH', `${PODS}/a`, ops, JSONPATCH);
+    const res = await call('PATCH', `${DEPLOYS}/a`, ops, JSONPATCH);
     expect(res.status).toBe(200);
     const obj = body(res);
     expect(obj.metadata.labels).toEqual({ new: 'n', copied: 'n', moved: '1' });
-    expect(obj.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['c=nginx', 'd=redis', 'e=e']);
+    expect(obj.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['c=nginx', 'd=redis', 'e=e']);
   });
 
   it('JSON patch: a failing test or a missing path is the generic 422, all or nothing', async () => {
@@ -338,23 +388,21 @@ describe('PATCH', () => {
   });
 
   it('strategic merge patch: containers and env merge by name, $patch: delete removes an item', async () => {
-    const patch = {
-      spec: {
-        containers: [
-          { name: 'c', image: 'nginx', env: [{ name: 'B', value: '2' }] },
-          { name: 'd', $patch: 'delete' },
-          { name: 'new', image: 'alpine', ports: [{ containerPort: 80 }] },
-        ],
-      },
-    };
-    const res = await call('PATCH', `${PODS}/a`, patch, STRATEGIC);
-    expect(res.status).toBe(200);
-    expect(body(res).spec.containers).toEqual([
-      { name: 'c', image: 'nginx', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
+    const containers = [
+      { name: 'c', image: 'nginx', env: [{ name: 'B', value: '2' }] },
+      { name: 'd', $patch: 'delete' },
       { name: 'new', image: 'alpine', ports: [{ containerPort: 80 }] },
+    ];
+    const res = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers } } } }, STRATEGIC);
+    expect(res.status).toBe(200);
+    expect(body(res).spec.template.spec.containers).toEqual([
+      containerDefaults({ name: 'c', image: 'nginx', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }),
+      containerDefaults({ name: 'new', image: 'alpine', ports: [{ containerPort: 80, protocol: 'TCP' }] }),
     ]);
-    const again = await call('PATCH', `${PODS}/a`, { spec: { containers: [{ name: 'new', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }] }] } }, STRATEGIC);
-    expect(body(again).spec.containers[1].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }]);
+    // Ports merge by containerPort; the new one gets its protocol default.
+    const ports = [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }];
+    const again = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers: [{ name: 'new', ports }] } } } }, STRATEGIC);
+    expect(body(again).spec.template.spec.containers[1].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443, protocol: 'TCP' }]);
   });
 
   it('strategic merge patch: finalizers merge as a set, $deleteFromPrimitiveList, $retainKeys, $patch: replace', async () => {
@@ -366,8 +414,8 @@ describe('PATCH', () => {
     expect(body(r3).metadata.finalizers).toEqual(['a/x', 'c/z']);
     const r4 = await call('PATCH', `${PODS}/a`, { metadata: { labels: { $retainKeys: ['keep', 'n'], n: '1' } } }, STRATEGIC);
     expect(body(r4).metadata.labels).toEqual({ keep: '1', n: '1' });
-    const r5 = await call('PATCH', `${PODS}/a`, { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'i' }] } }, STRATEGIC);
-    expect(body(r5).spec.containers).toEqual([{ name: 'only', image: 'i' }]);
+    const r5 = await call('PATCH', `${DEPLOYS}/a`, { spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'i' }] } } } }, STRATEGIC);
+    expect(body(r5).spec.template.spec.containers).toEqual([containerDefaults({ name: 'only', image: 'i' })]);
   });
 
   it('415 for an unknown patch type, and for strategic merge on a custom resource', async () => {

@@ -155,7 +155,11 @@ describe('FakeApiServer: paths, GET and LIST (§1.1, §4.5)', () => {
     expect(list.apiVersion).toBe('apps/v1');
     expect(list.metadata).toEqual({ resourceVersion: server.resourceVersion });
     expect(list.items.map((i) => (i['metadata'] as { name: string }).name)).toEqual(['a', 'b']);
-    expect(list.items[1]).toEqual({ metadata: expect.objectContaining({ name: 'b' }), spec: { replicas: 1 } });
+    // Seeded objects get their kind's defaults (SetDefaults_Deployment), as a real server's decoder fills them.
+    expect(list.items[1]).toEqual({
+      metadata: expect.objectContaining({ name: 'b' }),
+      spec: { replicas: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
+    });
   });
 
   it('lists with a label selector', async () => {
