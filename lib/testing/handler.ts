@@ -55,6 +55,9 @@ export class RequestHandler {
    * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
    * `limitedReadBody` answers 413 RequestEntityTooLarge).
    */
+  /** Each request's body bytes, read by {@link readBody}. */
+  private readonly bodies = new WeakMap<IncomingMessage, Buffer>();
+
   private readBody(req: IncomingMessage): Promise<{ text: string | undefined; tooLarge: boolean }> {
     const limit = this.server.config.maxRequestBodyBytes;
     return new Promise((resolve) => {
@@ -66,7 +69,11 @@ export class RequestHandler {
         if (size > limit) tooLarge = true;
         else chunks.push(c);
       });
-      req.on('end', () => resolve({ text: tooLarge ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
+      req.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        if (!tooLarge) this.bodies.set(req, bytes); // binary (protobuf) bodies for the write handlers
+        resolve({ text: tooLarge ? undefined : bytes.toString('utf8'), tooLarge });
+      });
       req.on('error', () => resolve({ text: undefined, tooLarge }));
     });
   }
@@ -198,7 +205,7 @@ export class RequestHandler {
       nameRule: reg.nameRule,
       validator: this.validators.get(reg.store.key),
     };
-    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
+    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '', bytes: this.bodies.get(req) };
     let out: WriteResponse;
     if (method === 'POST' && !item) out = this.writes.create(target, request);
     else if (method === 'PUT' && item) out = this.writes.replace(target, request);
