@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { openApiAcceptsJson, openApiV2, openApiV3FromSpec } from './openapi.js';
 
 /** One served resource type, as discovery sees it. @since 0.1.0 */
 export interface DiscoveryResource {
@@ -235,14 +236,17 @@ export function wantsAggregated(accept: string | undefined): boolean {
   return false;
 }
 
+/** kube-openapi `handler.go`: no acceptable media type is a bare 406. */
+const NOT_ACCEPTABLE: DiscoveryResponse = { code: 406, contentType: 'text/plain; charset=utf-8', body: '' };
+
 function json(body: unknown, contentType = 'application/json'): DiscoveryResponse {
   return { code: 200, contentType, body: `${JSON.stringify(body)}\n` };
 }
 
 /**
  * Answers the discovery and other non-resource paths kube-apiserver serves, or `undefined` for any other path
- * (a resource path, or a 404). `/openapi/v3` and `/openapi/v3/<group-version>` answer skeleton documents
- * ({@link openApiV3Root}); `/openapi/v2` is a 404, as on a server without it.
+ * (a resource path, or a 404). `/openapi/v2`, `/openapi/v3` ({@link openApiV3Root}) and `/openapi/v3/<group-version>`
+ * answer the v1.35 spec's documents for what the server serves (`openapi.ts`).
  * @internal
  */
 export function serveDiscovery(pathname: string, req: IncomingMessage, resources: readonly DiscoveryResource[]): DiscoveryResponse | undefined {
@@ -257,8 +261,14 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
         : json(apiVersions(resources, req.headers.host ?? '127.0.0.1'));
     case '/apis':
       return wantsAggregated(accept) ? json(aggregatedDiscovery(resources, false), AGGREGATED_V2) : json(apiGroupList(resources));
+    case '/openapi/v2':
+      // The spec of v1.35 (openapi.ts), JSON only. An Accept of only the protobuf form (what client-go's
+      // `OpenAPISchema` sends) is a 404, as from a server without it: kubectl then does without the v2 schema, where a
+      // 406 would fail `kubectl apply`'s client-side validation ("unable to respond with a content type").
+      if (!openApiAcceptsJson(accept)) return { code: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
+      return { code: 200, contentType: 'application/json', body: openApiV2(resources) };
     case '/openapi/v3':
-      return json(openApiV3Root(resources));
+      return openApiAcceptsJson(accept) ? json(openApiV3Root(resources)) : NOT_ACCEPTABLE;
     case '/healthz':
     case '/livez':
     case '/readyz':
@@ -270,7 +280,16 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
     const i = gv.lastIndexOf('/');
     const [group, version] = i < 0 ? ['', gv] : [gv.slice(0, i), gv.slice(i + 1)];
     const served = resources.filter((r) => r.group === group && r.version === version);
-    if (served.length > 0) return json(openApiV3GroupVersion(served));
+    if (served.length > 0) {
+      if (!openApiAcceptsJson(accept)) return NOT_ACCEPTABLE;
+      // The v1.35 spec's document (openapi.ts), with skeleton paths for served kinds it lacks (custom resources).
+      const skeleton = openApiV3GroupVersion(served);
+      const doc = openApiV3FromSpec(group, version, resources);
+      if (!doc) return json(skeleton);
+      const paths = doc['paths'] as Record<string, unknown>;
+      for (const [p, item] of Object.entries(skeleton['paths'] as Record<string, unknown>)) if (!(p in paths)) paths[p] = item;
+      return json(doc);
+    }
   }
   const m = /^\/apis\/([^/]+)$/.exec(path);
   if (m) {
