@@ -81,7 +81,7 @@ function moduleText(what: string, source: string, name: string, value: unknown, 
     ' * JSON, brotli-compressed and base64-encoded; decoded on first use.',
     ' * @internal',
     ' */',
-    `export const ${name} = '${encode(value)}';`,
+    `export const ${name}: string = '${encode(value)}';`,
     '',
   ].join('\n');
 }
