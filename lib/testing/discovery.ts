@@ -3,9 +3,8 @@
  * `/apis/G/V`, and aggregated discovery `apidiscovery.k8s.io/v2`), built from the resource types a
  * {@link FakeApiServer} serves. Enough for `kubectl` and client-go's discovery client (memcache and aggregated).
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { openApiAcceptsJson, openApiV2, openApiV3FromSpec } from './openapi.js';
+import { openApiAcceptsJson, openApiV2, openApiV3FromSpec, openApiV3Hash } from './openapi.js';
 
 /** One served resource type, as discovery sees it. @since 0.1.0 */
 export interface DiscoveryResource {
@@ -301,7 +300,7 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
 
 /**
  * The OpenAPI v3 discovery root: one entry per served group-version (`api/v1`, `apis/apps/v1`), each pointing at
- * {@link openApiV3GroupVersion}'s document.
+ * its document (the v1.35 spec's, `openapi.ts`, or {@link openApiV3GroupVersion}'s skeleton).
  * @since 0.1.0
  */
 export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<string, unknown> {
@@ -310,8 +309,7 @@ export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<s
     for (const version of versions) {
       const key = group === '' ? `api/${version}` : `apis/${group}/${version}`;
       // The hash names the document's content, as kube-apiserver's does: kubectl caches documents by URL.
-      const served = resources.filter((r) => r.group === group && r.version === version);
-      const hash = createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 32).toUpperCase();
+      const hash = openApiV3Hash(group, version, resources);
       paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
     }
   }
@@ -323,6 +321,8 @@ export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<s
  * `x-kubernetes-group-version-kind` and the `fieldValidation` query parameter, and no schemas. That is what
  * kubectl's `fieldValidation` support check reads (so `kubectl create/apply` work with the default `--validate`,
  * leaving validation to the server, which ignores it); strategic merge patches then use kubectl's compiled-in types.
+ * Served for group-versions the v1.35 spec does not have (custom resources); built-in ones get the spec's document
+ * (`openapi.ts`).
  * @since 0.1.0
  */
 export function openApiV3GroupVersion(resources: readonly DiscoveryResource[]): Record<string, unknown> {

@@ -283,10 +283,14 @@ export function openApiV3FromSpec(group: string, version: string, resources: rea
   };
 }
 
-/** The `hash` of a v3 document's `serverRelativeURL`: names its content, as kube-apiserver's does (kubectl caches by URL). */
+/**
+ * The `hash` of a v3 document's `serverRelativeURL`: names its content, as kube-apiserver's does (kubectl caches
+ * documents by URL, on disk): the spec's version and the group-version's served resources. The `v1.35.0 spec` salt
+ * keeps it apart from the skeleton-only documents of kubex-rx 0.2.0, which a kubectl cache may still hold.
+ */
 export function openApiV3Hash(group: string, version: string, resources: readonly DiscoveryResource[]): string {
   const served = resources.filter((r) => r.group === group && r.version === version);
-  return createHash('sha256').update(`v1.35.0 ${JSON.stringify(served)}`).digest('hex').slice(0, 32).toUpperCase();
+  return createHash('sha256').update(`v1.35.0 spec ${JSON.stringify(served)}`).digest('hex').slice(0, 32).toUpperCase();
 }
 
 /**
