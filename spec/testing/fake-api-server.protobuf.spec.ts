@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
+import { defineResource } from '../../lib/index.js';
 import { FakeApiServer } from '../../lib/testing/index.js';
 import { goDuration } from '../../lib/testing/protobuf.js';
 import { PROTOS_DIR } from '../../vendor/index.js';
@@ -174,6 +175,13 @@ describe('FakeApiServer protobuf request bodies', () => {
     const yaml = await post(path, 'metadata: {name: y}\n', 'application/yaml');
     expect([yaml.status, yaml.body.message]).toEqual([415, 'the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf']);
     expect(server.list((await import('../../lib/k8s/v1_35/core/v1.js')).ConfigMap, 'default').map((c) => c.metadata?.name)).not.toContain('cut');
+  });
+
+  it('custom resources take no protobuf (415 listing JSON), as on a real server', async () => {
+    const Widget = defineResource({ apiVersion: 'example.com/v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+    server.register(Widget);
+    const res = await post('/apis/example.com/v1/namespaces/default/widgets', envelope('v1', 'ConfigMap', 'api.core.v1.ConfigMap', { metadata: { name: 'w' } }), PROTOBUF);
+    expect([res.status, res.body.message]).toEqual([415, 'the body of the request was in an unknown format - accepted media types include: application/json']);
   });
 
   it('PUT takes protobuf too', async () => {
