@@ -23,6 +23,9 @@ export const FIXTURES_DIR = join(VENDOR_DIR, 'fixtures');
 /** `vendor/k8s-openapi/`: the official Kubernetes OpenAPI v2 specs (`swagger-v1.35.json`, `swagger-v1.36.json`). */
 export const OPENAPI_DIR = join(VENDOR_DIR, 'k8s-openapi');
 
+/** `vendor/k8s-protos/`: the Kubernetes v1.35.0 protobuf definitions (`generated.proto`), the include root of their imports. */
+export const PROTOS_DIR = join(VENDOR_DIR, 'k8s-protos');
+
 /** Every `*.json` fixture, by file name, sorted. */
 export function fixtureFiles(): string[] {
   return readdirSync(FIXTURES_DIR)

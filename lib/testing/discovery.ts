@@ -3,9 +3,9 @@
  * `/apis/G/V`, and aggregated discovery `apidiscovery.k8s.io/v2`), built from the resource types a
  * {@link FakeApiServer} serves. Enough for `kubectl` and client-go's discovery client (memcache and aggregated).
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { V1_35_DEFAULT_GROUP_VERSIONS } from './all-kinds.js';
+import { openApiAcceptsJson, openApiV2, openApiV3FromSpec, openApiV3Hash } from './openapi.js';
 
 /** One served resource type, as discovery sees it. @since 0.1.0 */
 export interface DiscoveryResource {
@@ -299,14 +299,17 @@ export function wantsAggregated(accept: string | undefined): boolean {
   return false;
 }
 
+/** kube-openapi `handler.go`: no acceptable media type is a bare 406. */
+const NOT_ACCEPTABLE: DiscoveryResponse = { code: 406, contentType: 'text/plain; charset=utf-8', body: '' };
+
 function json(body: unknown, contentType = 'application/json'): DiscoveryResponse {
   return { code: 200, contentType, body: `${JSON.stringify(body)}\n` };
 }
 
 /**
  * Answers the discovery and other non-resource paths kube-apiserver serves, or `undefined` for any other path
- * (a resource path, or a 404). `/openapi/v3` and `/openapi/v3/<group-version>` answer skeleton documents
- * ({@link openApiV3Root}); `/openapi/v2` is a 404, as on a server without it.
+ * (a resource path, or a 404). `/openapi/v2`, `/openapi/v3` ({@link openApiV3Root}) and `/openapi/v3/<group-version>`
+ * answer the v1.35 spec's documents for what the server serves (`openapi.ts`).
  * @internal
  */
 export function serveDiscovery(pathname: string, req: IncomingMessage, resources: readonly DiscoveryResource[]): DiscoveryResponse | undefined {
@@ -321,8 +324,14 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
         : json(apiVersions(resources, req.headers.host ?? '127.0.0.1'));
     case '/apis':
       return wantsAggregated(accept) ? json(aggregatedDiscovery(resources, false), AGGREGATED_V2) : json(apiGroupList(resources));
+    case '/openapi/v2':
+      // The spec of v1.35 (openapi.ts), JSON only. An Accept of only the protobuf form (what client-go's
+      // `OpenAPISchema` sends) is a 404, as from a server without it: kubectl then does without the v2 schema, where a
+      // 406 would fail `kubectl apply`'s client-side validation ("unable to respond with a content type").
+      if (!openApiAcceptsJson(accept)) return { code: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
+      return { code: 200, contentType: 'application/json', body: openApiV2(resources) };
     case '/openapi/v3':
-      return json(openApiV3Root(resources));
+      return openApiAcceptsJson(accept) ? json(openApiV3Root(resources)) : NOT_ACCEPTABLE;
     case '/healthz':
     case '/livez':
     case '/readyz':
@@ -334,7 +343,16 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
     const i = gv.lastIndexOf('/');
     const [group, version] = i < 0 ? ['', gv] : [gv.slice(0, i), gv.slice(i + 1)];
     const served = resources.filter((r) => r.group === group && r.version === version);
-    if (served.length > 0) return json(openApiV3GroupVersion(served));
+    if (served.length > 0) {
+      if (!openApiAcceptsJson(accept)) return NOT_ACCEPTABLE;
+      // The v1.35 spec's document (openapi.ts), with skeleton paths for served kinds it lacks (custom resources).
+      const skeleton = openApiV3GroupVersion(served);
+      const doc = openApiV3FromSpec(group, version, resources);
+      if (!doc) return json(skeleton);
+      const paths = doc['paths'] as Record<string, unknown>;
+      for (const [p, item] of Object.entries(skeleton['paths'] as Record<string, unknown>)) if (!(p in paths)) paths[p] = item;
+      return json(doc);
+    }
   }
   const m = /^\/apis\/([^/]+)$/.exec(path);
   if (m) {
@@ -346,7 +364,7 @@ export function serveDiscovery(pathname: string, req: IncomingMessage, resources
 
 /**
  * The OpenAPI v3 discovery root: one entry per served group-version (`api/v1`, `apis/apps/v1`), each pointing at
- * {@link openApiV3GroupVersion}'s document.
+ * its document (the v1.35 spec's, `openapi.ts`, or {@link openApiV3GroupVersion}'s skeleton).
  * @since 0.1.0
  */
 export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<string, unknown> {
@@ -355,8 +373,7 @@ export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<s
     for (const version of versions) {
       const key = group === '' ? `api/${version}` : `apis/${group}/${version}`;
       // The hash names the document's content, as kube-apiserver's does: kubectl caches documents by URL.
-      const served = resources.filter((r) => r.group === group && r.version === version);
-      const hash = createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 32).toUpperCase();
+      const hash = openApiV3Hash(group, version, resources);
       paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
     }
   }
@@ -368,6 +385,8 @@ export function openApiV3Root(resources: readonly DiscoveryResource[]): Record<s
  * `x-kubernetes-group-version-kind` and the `fieldValidation` query parameter, and no schemas. That is what
  * kubectl's `fieldValidation` support check reads (so `kubectl create/apply` work with the default `--validate`,
  * leaving validation to the server, which ignores it); strategic merge patches then use kubectl's compiled-in types.
+ * Served for group-versions the v1.35 spec does not have (custom resources); built-in ones get the spec's document
+ * (`openapi.ts`).
  * @since 0.1.0
  */
 export function openApiV3GroupVersion(resources: readonly DiscoveryResource[]): Record<string, unknown> {

@@ -55,6 +55,9 @@ export class RequestHandler {
     this.subresources = new SubresourceHandlers(store, this.writes);
   }
 
+  /** Each request's body bytes, read by {@link readBody} (binary protobuf bodies for the write handlers). */
+  private readonly bodies = new WeakMap<IncomingMessage, Buffer>();
+
   /**
    * Reads a request body up to the limit; past it, the rest is drained and `tooLarge` is set (kube-apiserver's
    * `limitedReadBody` answers 413 RequestEntityTooLarge).
@@ -72,6 +75,7 @@ export class RequestHandler {
       });
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
+        if (!tooLarge) this.bodies.set(req, raw);
         resolve({ text: tooLarge ? undefined : raw.toString('utf8'), tooLarge, raw });
       });
       req.on('error', () => resolve({ text: undefined, tooLarge, raw: Buffer.alloc(0) }));
@@ -189,7 +193,7 @@ export class RequestHandler {
       throw new HttpError(resourceNotFoundStatus());
     }
     if (route.subresource !== undefined) {
-      const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
+      const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '', bytes: this.bodies.get(req) };
       return this.subresources.serve(method, route, this.writeTarget(reg), request, res, () => {
         const accept = negotiate(req.headers.accept);
         if (!accept) throw new HttpError(notAcceptable());
@@ -217,7 +221,7 @@ export class RequestHandler {
     const scoped = !reg.resource.namespaced || route.namespace !== undefined;
     if (route.watchPrefix || !scoped) throw new HttpError(methodNotAllowed());
     const target = this.writeTarget(reg);
-    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '' };
+    const request: WriteRequest = { namespace: route.namespace, name: route.name, query: q, headers: req.headers, body: recorded.body ?? '', bytes: this.bodies.get(req) };
     let out: WriteResponse;
     if (method === 'POST' && !item) out = this.writes.create(target, request);
     else if (method === 'PUT' && item) out = this.writes.replace(target, request);

@@ -15,7 +15,7 @@ import type { DiscoveryResource } from './discovery.js';
 import { badRequestStatus, invalidStatus, requestEntityTooLargeStatus, resourceNotFoundStatus, type FieldError } from './status.js';
 import { methodNotAllowed, type Route } from './routing.js';
 import { writeRaw, writeStatus } from './responses.js';
-import { protoBytes, protoFields, protoString, protoStrings, unwrapUnknown, type ProtoFields } from './proto-body.js';
+import { decodeProtobufBody } from './protobuf.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -76,54 +76,6 @@ export interface ReviewContext {
 }
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
-
-/** `ResourceAttributes` / `NonResourceAttributes` fields (k8s.io/api/authorization/v1/generated.proto). */
-const RESOURCE_ATTRIBUTE_FIELDS = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'] as const;
-
-function attributes(bytes: Buffer | undefined, names: readonly string[]): JsonObject | undefined {
-  if (!bytes) return undefined;
-  const f = protoFields(bytes);
-  const out: JsonObject = {};
-  names.forEach((name, i) => {
-    const v = protoString(f, i + 1);
-    if (v !== undefined && v !== '') out[name] = v;
-  });
-  return out;
-}
-
-/**
- * A review sent as protobuf, as JSON: the spec fields the fake reads (generated.proto of authorization/v1 and
- * authentication/v1: `metadata` = 1, `spec` = 2; attribute specs `resourceAttributes` = 1,
- * `nonResourceAttributes` = 2, `user` = 3, `groups` = 4, `uid` = 6; SelfSubjectRulesReviewSpec `namespace` = 1;
- * TokenReviewSpec `token` = 1, `audiences` = 2).
- */
-function fromProtobuf(kind: string, body: Buffer): JsonObject {
-  const unknown = unwrapUnknown(body);
-  if (!unknown) throw new Error('not a Kubernetes protobuf message');
-  const spec: JsonObject = {};
-  const specFields: ProtoFields = protoFields(protoBytes(protoFields(unknown.raw), 2) ?? Buffer.alloc(0));
-  if (kind.endsWith('SubjectAccessReview')) {
-    const ra = attributes(protoBytes(specFields, 1), RESOURCE_ATTRIBUTE_FIELDS);
-    const nra = attributes(protoBytes(specFields, 2), ['path', 'verb']);
-    if (ra) spec['resourceAttributes'] = ra;
-    if (nra) spec['nonResourceAttributes'] = nra;
-    const user = protoString(specFields, 3);
-    if (user) spec['user'] = user;
-    const groups = protoStrings(specFields, 4);
-    if (groups.length > 0) spec['groups'] = groups;
-    const uid = protoString(specFields, 6);
-    if (uid) spec['uid'] = uid;
-  } else if (kind === 'SelfSubjectRulesReview') {
-    const ns = protoString(specFields, 1);
-    if (ns) spec['namespace'] = ns;
-  } else if (kind === 'TokenReview') {
-    const token = protoString(specFields, 1);
-    if (token) spec['token'] = token;
-    const audiences = protoStrings(specFields, 2);
-    if (audiences.length > 0) spec['audiences'] = audiences;
-  }
-  return { ...(unknown.apiVersion ? { apiVersion: unknown.apiVersion } : {}), ...(unknown.kind ? { kind: unknown.kind } : {}), spec };
-}
 
 function isMap(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -210,11 +162,18 @@ export function serveReview(res: ServerResponse, route: Route, ctx: ReviewContex
   if (ctx.method !== 'POST') return writeStatus(res, methodNotAllowed());
   if (ctx.tooLarge) return writeStatus(res, requestEntityTooLargeStatus(ctx.maxBodyBytes));
   let obj: unknown;
-  try {
-    const body = ctx.body ?? Buffer.alloc(0);
-    obj = (ctx.contentType ?? '').startsWith(PROTOBUF) ? fromProtobuf(review.kind, body) : JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return writeStatus(res, badRequestStatus(`the object provided is unrecognized (must be of type ${review.kind}): couldn't get version/kind; json parse error: ${(err as Error).message}`));
+  const body = ctx.body ?? Buffer.alloc(0);
+  if ((ctx.contentType ?? '').startsWith(PROTOBUF)) {
+    // kubectl auth can-i / whoami send protobuf (the v1.35 messages, lib/testing/protobuf.ts).
+    const decoded = decodeProtobufBody({ group: review.group, apiVersion: `${review.group}/v1`, kind: review.kind }, body);
+    if ('status' in decoded) return writeStatus(res, decoded.status);
+    obj = decoded.object;
+  } else {
+    try {
+      obj = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return writeStatus(res, badRequestStatus(`the object provided is unrecognized (must be of type ${review.kind}): couldn't get version/kind; json parse error: ${(err as Error).message}`));
+    }
   }
   if (!isMap(obj)) return writeStatus(res, badRequestStatus(`the object provided is unrecognized (must be of type ${review.kind})`));
   const apiVersion = `${review.group}/v1`;

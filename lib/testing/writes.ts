@@ -26,6 +26,7 @@ import {
 import { FakeStoreError, type JsonObject, type ObjectRecord, type FakeStore, type StoreResource } from './store.js';
 import { PatchError, isMap, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonMap } from './patch.js';
 import { applyConfiguration, managedFieldsAfterUpdate, managerFromUserAgent } from './managed-fields.js';
+import { PROTOBUF_MEDIA_TYPE, decodeProtobufBody, protobufMessageOf } from './protobuf.js';
 
 /**
  * An error answered as a Status response.
@@ -109,6 +110,8 @@ export interface WriteRequest {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The body's bytes (protobuf bodies are binary; `body` is their UTF-8 reading). */
+  readonly bytes?: Buffer;
 }
 
 /**
@@ -295,9 +298,21 @@ export class WriteHandlers {
     return req.query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']);
   }
 
-  /** JSON request bodies only (the real server also takes YAML and protobuf). */
-  private requireJsonBody(req: WriteRequest): void {
-    if (mediaType(req.headers) !== 'application/json') throw new HttpError(unsupportedMediaTypeStatus(['application/json']));
+  /**
+   * The body of a create/update as JSON text: JSON as is, protobuf (built-in kinds only, as custom resources on the
+   * real server) decoded by `protobuf.ts`; anything else is 415 (the real server also takes YAML).
+   */
+  private requireJsonBody(r: WriteResource, req: WriteRequest): string {
+    const type = mediaType(req.headers);
+    if (type === 'application/json') return req.body;
+    const version = r.apiVersion.split('/').pop()!;
+    const protobuf = protobufMessageOf(r.group, version, r.kind) !== undefined;
+    if (type !== PROTOBUF_MEDIA_TYPE || !protobuf) {
+      throw new HttpError(unsupportedMediaTypeStatus(protobuf ? ['application/json', PROTOBUF_MEDIA_TYPE] : ['application/json']));
+    }
+    const decoded = decodeProtobufBody(r, req.bytes ?? Buffer.from(req.body, 'utf8'));
+    if ('status' in decoded) throw new HttpError(decoded.status);
+    return JSON.stringify(decoded.object);
   }
 
   /**
@@ -466,9 +481,9 @@ export class WriteHandlers {
 
   /** POST on a collection: create (201). */
   create(r: WriteResource, req: WriteRequest): WriteResponse {
-    this.requireJsonBody(req);
+    const body = this.requireJsonBody(r, req);
     const dryRun = createOrUpdateOptions('CreateOptions', req.query);
-    const obj = this.decodeObject(r, req.body);
+    const obj = this.decodeObject(r, body);
     WriteHandlers.ensureNamespace(r, req, obj);
     const manager = this.manager(req);
     return this.createObject(r, req, obj, dryRun, (o) => {
@@ -481,9 +496,9 @@ export class WriteHandlers {
 
   /** PUT on an item: replace (200); 404 when missing (no create-on-update). */
   replace(r: WriteResource, req: WriteRequest): WriteResponse {
-    this.requireJsonBody(req);
+    const body = this.requireJsonBody(r, req);
     const dryRun = createOrUpdateOptions('UpdateOptions', req.query);
-    const obj = this.decodeObject(r, req.body);
+    const obj = this.decodeObject(r, body);
     WriteHandlers.checkName(r, req, obj);
     WriteHandlers.ensureNamespace(r, req, obj);
     const prev = this.get(r, req);

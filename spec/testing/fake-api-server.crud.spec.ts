@@ -229,7 +229,7 @@ describe('POST: create', () => {
 
   it('415 for a body that is not JSON', async () => {
     const res = await call('POST', PODS, 'metadata:\n  name: a\n', { 'Content-Type': 'application/yaml' });
-    expectStatus(res, 415, failure(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json'));
+    expectStatus(res, 415, failure(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf'));
   });
 
   it('413 above 3 MiB (etcd/kube-apiserver request limit), recorded without body', async () => {
