@@ -39,6 +39,9 @@ import { ResourceRegistry, type Registered } from './registry.js';
 import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
 import { ReadHandlers } from './reads.js';
 import { RequestHandler } from './handler.js';
+import { Controllers } from './controllers/index.js';
+import { deleteObject } from './deletion.js';
+import { NAMESPACES_KEY, SYSTEM_NAMESPACES, assertNamespaceAdmits, systemNamespace, type NamespaceLookup } from './namespaces.js';
 
 // The public types live in server-types.ts; `kubex-rx/testing` exports them from here, as before.
 export type * from './server-types.js';
@@ -109,6 +112,9 @@ export class FakeApiServer {
   private baseUrl = '';
   private readonly handler: RequestHandler;
   private readonly validators = new Map<string, ObjectValidator>();
+  private readonly controllers: Controllers;
+  private readonly namespaceLookup: NamespaceLookup;
+  private namespacesSeeded = false;
 
   private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
     this.config = {
@@ -125,10 +131,28 @@ export class FakeApiServer {
       user: options.user ?? 'system:anonymous',
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
-    this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
-    this.store.onEvent = (e) => this.open.deliver(e);
-    if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.register(r);
-    for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.register(r);
+    if (options.registerDefaults ?? true) for (const r of Object.values(testResources)) this.registry.register(r);
+    for (const r of options.resources === 'v1.35' ? [] : (options.resources ?? [])) this.registry.register(r);
+    // The system namespaces exist before the first write: they take the RVs just below the initial one, and the
+    // history starts at the initial RV as before.
+    const initialRV = options.initialResourceVersion ?? 1000;
+    const seedBelow = this.registry.byStoreKey(NAMESPACES_KEY) !== undefined && initialRV > SYSTEM_NAMESPACES.length;
+    this.store = new FakeStore(seedBelow ? initialRV - SYSTEM_NAMESPACES.length : initialRV, options.historySize ?? 10_000);
+    this.controllers = new Controllers(
+      {
+        store: this.store,
+        resources: () => this.registry.all().map((r) => r.store),
+        resource: (key) => this.registry.byStoreKey(key)?.store,
+      },
+      options.controllers,
+    );
+    this.store.onEvent = (e) => {
+      this.open.deliver(e);
+      this.controllers.observe(e);
+    };
+    this.namespaceLookup = { store: this.store, namespaces: () => this.registry.byStoreKey(NAMESPACES_KEY)?.store };
+    this.seedNamespaces();
+    if (seedBelow) this.store.compact();
     const self = this;
     this.internals = {
       get chunking() {
@@ -261,6 +285,7 @@ export class FakeApiServer {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.controllers.stop();
       const watches = [...this.open];
       for (const w of watches) w.end('shutdown');
       this.store.cancelWaits();
@@ -288,6 +313,15 @@ export class FakeApiServer {
    */
   register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
     this.registry.register(resource, options);
+    this.seedNamespaces();
+  }
+
+  /** Creates the system namespaces once Namespaces are served (`kube-system`, ...: a cluster has them from the start). */
+  private seedNamespaces(): void {
+    const r = this.registry.byStoreKey(NAMESPACES_KEY)?.store;
+    if (this.namespacesSeeded || !r) return;
+    this.namespacesSeeded = true;
+    for (const name of SYSTEM_NAMESPACES) if (!this.store.get(r, name, undefined)) this.store.create(r, systemNamespace(name));
   }
 
   private registered<T>(resource: Resource<T>): Registered {
@@ -306,6 +340,11 @@ export class FakeApiServer {
    */
   create<T>(resource: Resource<T>, obj: ObjectInput): T {
     const r = this.registered(resource).store;
+    if (r.namespaced) {
+      const m = (obj.metadata ?? {}) as JsonObject;
+      const ns = typeof m['namespace'] === 'string' && m['namespace'] !== '' ? m['namespace'] : 'default';
+      assertNamespaceAdmits(this.namespaceLookup, r, ns, obj as JsonObject);
+    }
     return this.store.create(r, FakeApiServer.defaulted(r, obj)).copy() as T;
   }
 
@@ -340,7 +379,10 @@ export class FakeApiServer {
    * @since 0.1.0
    */
   delete<T>(resource: Resource<T>, name: string, namespace?: string): T {
-    return this.store.delete(this.registered(resource).store, name, namespace).copy() as T;
+    const r = this.registered(resource).store;
+    // A Namespace is only marked Terminating; the namespace controller empties it, then it goes.
+    if (r.key === NAMESPACES_KEY) return deleteObject(this.store, r, name, undefined, {}).record.copy() as T;
+    return this.store.delete(r, name, namespace).copy() as T;
   }
 
   /**

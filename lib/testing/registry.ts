@@ -81,6 +81,16 @@ export class ResourceRegistry {
     return this.byKey.get(`${resource.basePath}/${resource.plural}`)!;
   }
 
+  /** The registered resource type with this store key (`/apis/apps/v1/deployments`). */
+  byStoreKey(key: string): Registered | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Every registered resource type (the controllers walk them). */
+  all(): Registered[] {
+    return [...this.byKey.values()];
+  }
+
   /** Whether a group-version (`/api/v1`, `/apis/G/V`) is served. */
   servesGroupVersion(basePath: string): boolean {
     return this.byBasePath.has(basePath);

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KindStrategy } from './strategies.js';
+import { NAMESPACES_KEY, specFinalizers } from './namespaces.js';
 
 /** A JSON object. @internal @since 0.1.0 */
 export type JsonObject = Record<string, unknown>;
@@ -23,7 +24,7 @@ export class FakeStoreError extends Error {
   override readonly name = 'FakeStoreError';
   constructor(
     /** The Status reason the failure corresponds to. */
-    readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid',
+    readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid' | 'Forbidden',
     message: string,
   ) {
     super(message);
@@ -439,6 +440,8 @@ export class FakeStore {
     const finalize =
       prevMeta['deletionTimestamp'] !== undefined &&
       !hasFinalizers(meta) &&
+      // A Namespace also waits for its spec.finalizers (`ShouldDeleteNamespaceDuringUpdate`, lib/testing/namespaces.ts).
+      !(r.key === NAMESPACES_KEY && specFinalizers(obj).length > 0) &&
       (prevMeta['deletionGracePeriodSeconds'] === undefined || prevMeta['deletionGracePeriodSeconds'] === 0);
     if (r.namespaced) meta['namespace'] = namespace;
     meta['uid'] = prevMeta['uid'];
@@ -465,6 +468,31 @@ export class FakeStore {
       this.commit('DELETED', r, prev.withResourceVersion(rv), prev);
       return rec;
     }
+    items.set(key, rec);
+    this.commit('MODIFIED', r, rec, prev);
+    return rec;
+  }
+
+  /**
+   * Writes the new state of an existing object exactly as given (metadata included: deletionTimestamp, finalizers,
+   * generation), with the next RV and a MODIFIED event; nothing when it is unchanged. The deletion path's
+   * `GuaranteedUpdate` (AS:`registry/generic/registry/store.go` `updateForGracefulDeletionAndFinalizers`), used by
+   * `lib/testing/deletion.ts`; no generation rule, no protection of the deletion fields.
+   */
+  put(r: StoreResource, obj: JsonObject, options: StoreWriteOptions = {}): ObjectRecord {
+    const meta = obj['metadata'] as JsonObject;
+    const namespace = FakeStore.scope(r, meta['namespace']);
+    const name = String(meta['name']);
+    const items = this.collection(r.key);
+    const key = FakeStore.itemKey(namespace, name);
+    const prev = items.get(key);
+    if (!prev) throw new FakeStoreError('NotFound', `${r.plural} ${JSON.stringify(name)} not found${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`);
+    meta['resourceVersion'] = String(prev.rv);
+    if (canonicalJson(this.record(r, namespace, name, prev.rv, obj, meta).object) === canonicalJson(prev.object)) return prev;
+    const rv = options.dryRun ? prev.rv : ++this.rv;
+    meta['resourceVersion'] = String(rv);
+    const rec = this.record(r, namespace, name, rv, obj, meta);
+    if (options.dryRun) return rec;
     items.set(key, rec);
     this.commit('MODIFIED', r, rec, prev);
     return rec;
