@@ -334,8 +334,12 @@ export class FakeApiServer {
    * Creates an object (as a POST would) and returns a deep copy of what was stored. Fills `metadata.uid`,
    * `resourceVersion` (the next global RV), `creationTimestamp`, `generation: 1` for kinds whose strategy keeps a
    * generation (Deployments, Pods, custom resources, ...; see `strategies.ts`), a name from `generateName`, and
-   * `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event.
-   * @throws FakeStoreError `AlreadyExists`, or `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
+   * `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event. As on a real cluster
+   * (`NamespaceLifecycle`), the namespace must exist (`default`, `kube-system`, `kube-public` and `kube-node-lease`
+   * exist from the start; create others first with `server.create(testResources.Namespace, ...)`) and not be
+   * terminating.
+   * @throws FakeStoreError `AlreadyExists`, `NotFound` (no such namespace), `Forbidden` (terminating namespace), or
+   * `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
    * @since 0.1.0
    */
   create<T>(resource: Resource<T>, obj: ObjectInput): T {
@@ -375,6 +379,12 @@ export class FakeApiServer {
    * watches get in DELETED (§10). An object with `metadata.finalizers` is only marked (two-phase deletion, §10):
    * `deletionTimestamp` is set, watches see MODIFIED, and the returned state is the marked one; the object goes away
    * (DELETED) when an update removes its last finalizer. `namespace` defaults to `default` for namespaced kinds.
+   *
+   * This is the storage-level delete, as a test's seeding needs it: no propagation policy is applied and Pods have no
+   * grace period (a DELETE over HTTP does both; see `DeleteOptions`). The garbage collector still deletes the
+   * dependents of a deleted owner in the background. A Namespace is the exception: it goes through the namespace
+   * registry's delete (marked Terminating; the namespace controller empties it, then it goes), so the returned state
+   * is the Terminating namespace.
    * @throws FakeStoreError `NotFound`.
    * @since 0.1.0
    */
