@@ -71,6 +71,12 @@ interface ServerTls {
  * hooks through {@link FakeApiServer.setValidator}), or programmatically ({@link FakeApiServer.create} and friends).
  * Both go through the same store and reach open watches synchronously.
  *
+ * Like a cluster, it has the namespaces `default`, `kube-system`, `kube-public` and `kube-node-lease` from the start
+ * and refuses content in any other namespace until it is created (404 `namespaces "x" not found`). A DELETE applies
+ * the propagation policy (each kind's default: batch/v1 Jobs and v1 ReplicationControllers orphan) and deletes Pods
+ * gracefully; the built-in controllers a cluster always runs (garbage collector, namespace controller, and a
+ * stand-in kubelet; see {@link FakeApiServerOptions.controllers}) finish what the DELETE started.
+ *
  * @example
  * ```ts
  * const server = await FakeApiServer.start({ bookmarkIntervalMs: 50 });
