@@ -9,7 +9,7 @@
  * a 500 and drops the connection. Set KUBEX_SERVER (and KUBEX_TOKEN) for a real server.
  */
 import { Api, createClient, defineResource } from 'kubex-rx';
-import { FakeApiServer } from 'kubex-rx/testing';
+import { FakeApiServer, testResources } from 'kubex-rx/testing';
 
 const Pod = defineResource({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   if (fake) {
     for (const name of ['web-0', 'web-1']) fake.create(Pod, { metadata: { name, namespace: 'default' } });
     await sleep(300);
+    // As on a real cluster, a namespace must exist before anything is created in it.
+    fake.create(testResources.Namespace, { metadata: { name: 'data' } });
     fake.create(Pod, { metadata: { name: 'db-0', namespace: 'data' } });
     await sleep(200);
     fake.failNext(1, { type: 'InternalError', message: 'etcd leader changed' });

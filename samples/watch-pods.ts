@@ -14,7 +14,7 @@
  */
 import { Api, EventType, createClient, isInitialEventsEnd, type KubeClient, type WatchEvent } from 'kubex-rx';
 import { Pod } from 'kubex-rx/k8s/v1_35/core/v1';
-import { FakeApiServer } from 'kubex-rx/testing';
+import { FakeApiServer, testResources } from 'kubex-rx/testing';
 import { filter, firstValueFrom, ReplaySubject, take, timeout } from 'rxjs';
 import { parseArgs } from 'node:util';
 
@@ -57,6 +57,8 @@ async function connect(): Promise<{ client: KubeClient; fake?: FakeApiServer }> 
   if (server) return { client: await createClient({ server, token: process.env['KUBEX_TOKEN'], namespace: flags.namespace }) };
   if (flags.cluster) return { client: await createClient({ context: flags.context, namespace: flags.namespace }) };
   const fake = await FakeApiServer.start();
+  // Like a real cluster, the fake only takes pods in namespaces that exist: make the one asked for.
+  if (flags.namespace && !fake.get(testResources.Namespace, flags.namespace)) fake.create(testResources.Namespace, { metadata: { name: flags.namespace } });
   console.log(`on the embedded FakeApiServer at ${fake.url} (npm start -- --cluster to use your cluster instead)`);
   return { client: await createClient({ server: fake.url, namespace: flags.namespace }), fake };
 }

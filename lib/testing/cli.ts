@@ -23,10 +23,14 @@ import type { ObjectInput } from './store.js';
 /** Usage text of `kubex-rx fake-server`. @since 0.1.0 */
 export const FAKE_SERVER_USAGE = `usage:
   kubex-rx fake-server [--port <n>] [--host <address>] [--seed <file>...] [--cors] [--max-watch-queue-bytes <n>|false]
+                       [--no-controllers]
     --port   port to listen on (default 0: a free port)
     --host   interface to bind (default 127.0.0.1, loopback only)
     --seed   JSON or YAML files of objects to create first (a List, or several YAML documents); repeatable
     --cors   answer cross-origin requests from any origin (for a page in a browser)
+    --no-controllers
+             run without the built-in controllers (garbage collector, namespace controller, kubelet
+             stand-in): deleted namespaces stay Terminating, dependents are not collected
     --max-watch-queue-bytes
              unsent bytes after which a watch that does not keep up is closed as unresponsive, as
              kube-apiserver does (default 67108864, 64 MiB); false: never`;
@@ -53,6 +57,7 @@ interface Flags {
   host: string;
   seeds: string[];
   cors: boolean;
+  controllers: boolean;
   maxWatchQueueBytes?: number | false;
 }
 
@@ -71,6 +76,7 @@ function parseFlags(args: readonly string[]): Flags | 'help' {
         host: { type: 'string', default: '127.0.0.1' },
         seed: { type: 'string', multiple: true },
         cors: { type: 'boolean', default: false },
+        'no-controllers': { type: 'boolean', default: false },
         'max-watch-queue-bytes': { type: 'string' },
       },
     });
@@ -89,7 +95,7 @@ function parseFlags(args: readonly string[]): Flags | 'help' {
       seeds.push(token.value);
     }
   }
-  const flags: Flags = { port: 0, host: values.host, seeds, cors: values.cors };
+  const flags: Flags = { port: 0, host: values.host, seeds, cors: values.cors, controllers: !values['no-controllers'] };
   if (values.port !== undefined) {
     const port = Number(values.port);
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
@@ -149,14 +155,17 @@ export function parseSeedText(text: string, source = 'input'): JsonRecord[] {
 
 /**
  * Creates the objects of `files` in `server` (kinds looked up among `kinds` by apiVersion and kind). Resolves to
- * the number of objects per file. Throws on an unknown kind or a failed create (e.g. `AlreadyExists`).
+ * the number of objects per file. Throws on an unknown kind or a failed create (e.g. `AlreadyExists`, or `NotFound`
+ * for an object in a namespace that neither exists nor is in an earlier file). A file's Namespaces are created first.
  * @since 0.1.0
  */
 export function seed(server: FakeApiServer, files: readonly string[], kinds: readonly Resource[]): { file: string; count: number }[] {
   const byType = new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
   return files.map((file) => {
     const objects = parseSeedText(readFileSync(file, 'utf8'), file);
-    for (const obj of objects) {
+    // Namespaces first: the server refuses content in a namespace that does not exist yet (NamespaceLifecycle).
+    const ordered = [...objects.filter((o) => o['kind'] === 'Namespace'), ...objects.filter((o) => o['kind'] !== 'Namespace')];
+    for (const obj of ordered) {
       const kind = byType.get(`${String(obj['apiVersion'])}/${String(obj['kind'])}`);
       if (!kind) throw new Error(`${file}: no served kind ${String(obj['kind'])} in ${String(obj['apiVersion'])}`);
       try {
@@ -202,6 +211,7 @@ export async function runFakeServer(args: readonly string[], options: RunFakeSer
     const kinds = await allKinds();
     server = await FakeApiServer.start({ host: flags.host, port: flags.port, resources: 'v1.35', ...(flags.cors ? { cors: true } : {}),
       ...(flags.maxWatchQueueBytes !== undefined ? { maxWatchQueueBytes: flags.maxWatchQueueBytes } : {}),
+      ...(flags.controllers ? {} : { controllers: false as const }),
     });
     const seeded = seed(server, flags.seeds, kinds);
     log(`listening on ${server.url}`);

@@ -44,6 +44,9 @@ import { OpenWatches, type ServerInternals, type Watch } from './watch.js';
 import { ReadHandlers } from './reads.js';
 import { RequestHandler } from './handler.js';
 import { CRD_RESOURCE, CrdController } from './crd/crd-controller.js';
+import { Controllers } from './controllers/index.js';
+import { deleteObject } from './deletion.js';
+import { NAMESPACES_KEY, SYSTEM_NAMESPACES, assertNamespaceAdmits, systemNamespace, type NamespaceLookup } from './namespaces.js';
 
 // The public types live in server-types.ts; `kubex-rx/testing` exports them from here, as before.
 export type * from './server-types.js';
@@ -72,6 +75,12 @@ interface ServerTls {
  * and server-side apply patches, DELETE with finalizers and preconditions, deletecollection, `dryRun=All`, validation
  * hooks through {@link FakeApiServer.setValidator}), or programmatically ({@link FakeApiServer.create} and friends).
  * Both go through the same store and reach open watches synchronously.
+ *
+ * Like a cluster, it has the namespaces `default`, `kube-system`, `kube-public` and `kube-node-lease` from the start
+ * and refuses content in any other namespace until it is created (404 `namespaces "x" not found`). A DELETE applies
+ * the propagation policy (each kind's default: batch/v1 Jobs and v1 ReplicationControllers orphan) and deletes Pods
+ * gracefully; the built-in controllers a cluster always runs (garbage collector, namespace controller, and a
+ * stand-in kubelet; see {@link FakeApiServerOptions.controllers}) finish what the DELETE started.
  *
  * @example
  * ```ts
@@ -114,6 +123,9 @@ export class FakeApiServer {
   private baseUrl = '';
   private readonly handler: RequestHandler;
   private readonly validators = new Map<string, ObjectValidator>();
+  private readonly controllers: Controllers;
+  private readonly namespaceLookup: NamespaceLookup;
+  private namespacesSeeded = false;
 
   private constructor(options: FakeApiServerOptions, tls: ServerTls | undefined) {
     this.config = {
@@ -130,16 +142,34 @@ export class FakeApiServer {
       user: options.user ?? 'system:anonymous',
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
-    this.store = new FakeStore(options.initialResourceVersion ?? 1000, options.historySize ?? 10_000);
     // The kinds' strategies share per-server state: Services take their ClusterIPs and node ports from this store.
     this.registry = new ResourceRegistry(strategyContext(() => this.store.objects(groupResourceKey('', 'services'))));
-    this.store.onEvent = (e) => this.open.deliver(e);
-    if (options.registerDefaults ?? true) for (const r of [...Object.values(testResources), CRD_RESOURCE]) this.register(r);
+    if (options.registerDefaults ?? true) for (const r of [...Object.values(testResources), CRD_RESOURCE]) this.registry.register(r);
+    for (const r of typeof options.resources === 'string' ? [] : (options.resources ?? [])) this.registry.register(r);
+    // The system namespaces exist before the first write: they take the RVs just below the initial one, and the
+    // history starts at the initial RV as before.
+    const initialRV = options.initialResourceVersion ?? 1000;
+    const seedBelow = this.registry.byStoreKey(NAMESPACES_KEY) !== undefined && initialRV > SYSTEM_NAMESPACES.length;
+    this.store = new FakeStore(seedBelow ? initialRV - SYSTEM_NAMESPACES.length : initialRV, options.historySize ?? 10_000);
     // CRDs written by any path become served resources (lib/testing/crd/crd-controller.ts).
     new CrdController(this.store, this.registry, (basePath, plural) => {
       for (const w of [...this.open]) if (w.resource.basePath === basePath && w.resource.plural === plural) w.end('ended');
     });
-    for (const r of typeof options.resources === 'string' ? [] : (options.resources ?? [])) this.register(r);
+    this.controllers = new Controllers(
+      {
+        store: this.store,
+        resources: () => this.registry.all().map((r) => r.store),
+        resource: (key) => this.registry.byStoreKey(key)?.store,
+      },
+      options.controllers,
+    );
+    this.store.onEvent = (e) => {
+      this.open.deliver(e);
+      this.controllers.observe(e);
+    };
+    this.namespaceLookup = { store: this.store, namespaces: () => this.registry.byStoreKey(NAMESPACES_KEY)?.store };
+    this.seedNamespaces();
+    if (seedBelow) this.store.compact();
     const self = this;
     this.internals = {
       get chunking() {
@@ -275,6 +305,7 @@ export class FakeApiServer {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.controllers.stop();
       const watches = [...this.open];
       for (const w of watches) w.end('shutdown');
       this.store.cancelWaits();
@@ -302,6 +333,15 @@ export class FakeApiServer {
    */
   register<T>(resource: Resource<T>, options: RegisterOptions = {}): void {
     this.registry.register(resource, options);
+    this.seedNamespaces();
+  }
+
+  /** Creates the system namespaces once Namespaces are served (`kube-system`, ...: a cluster has them from the start). */
+  private seedNamespaces(): void {
+    const r = this.registry.byStoreKey(NAMESPACES_KEY)?.store;
+    if (this.namespacesSeeded || !r) return;
+    this.namespacesSeeded = true;
+    for (const name of SYSTEM_NAMESPACES) if (!this.store.get(r, name, undefined)) this.store.create(r, systemNamespace(name));
   }
 
   private registered<T>(resource: Resource<T>): Registered {
@@ -314,12 +354,21 @@ export class FakeApiServer {
    * Creates an object (as a POST would) and returns a deep copy of what was stored. Fills `metadata.uid`,
    * `resourceVersion` (the next global RV), `creationTimestamp`, `generation: 1` for kinds whose strategy keeps a
    * generation (Deployments, Pods, custom resources, ...; see `strategies.ts`), a name from `generateName`, and
-   * `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event.
-   * @throws FakeStoreError `AlreadyExists`, or `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
+   * `namespace: "default"` for namespaced kinds when absent. Open watches see an ADDED event. As on a real cluster
+   * (`NamespaceLifecycle`), the namespace must exist (`default`, `kube-system`, `kube-public` and `kube-node-lease`
+   * exist from the start; create others first with `server.create(testResources.Namespace, ...)`) and not be
+   * terminating.
+   * @throws FakeStoreError `AlreadyExists`, `NotFound` (no such namespace), `Forbidden` (terminating namespace), or
+   * `Invalid` (no name, kind/apiVersion mismatch, namespace on a cluster-scoped kind).
    * @since 0.1.0
    */
   create<T>(resource: Resource<T>, obj: ObjectInput): T {
     const r = this.registered(resource).store;
+    if (r.namespaced) {
+      const m = (obj.metadata ?? {}) as JsonObject;
+      const ns = typeof m['namespace'] === 'string' && m['namespace'] !== '' ? m['namespace'] : 'default';
+      assertNamespaceAdmits(this.namespaceLookup, r, ns, obj as JsonObject);
+    }
     return this.store.create(r, FakeApiServer.defaulted(r, obj)).copy() as T;
   }
 
@@ -350,11 +399,20 @@ export class FakeApiServer {
    * watches get in DELETED (§10). An object with `metadata.finalizers` is only marked (two-phase deletion, §10):
    * `deletionTimestamp` is set, watches see MODIFIED, and the returned state is the marked one; the object goes away
    * (DELETED) when an update removes its last finalizer. `namespace` defaults to `default` for namespaced kinds.
+   *
+   * This is the storage-level delete, as a test's seeding needs it: no propagation policy is applied and Pods have no
+   * grace period (a DELETE over HTTP does both; see `DeleteOptions`). The garbage collector still deletes the
+   * dependents of a deleted owner in the background. A Namespace is the exception: it goes through the namespace
+   * registry's delete (marked Terminating; the namespace controller empties it, then it goes), so the returned state
+   * is the Terminating namespace.
    * @throws FakeStoreError `NotFound`.
    * @since 0.1.0
    */
   delete<T>(resource: Resource<T>, name: string, namespace?: string): T {
-    return this.store.delete(this.registered(resource).store, name, namespace).copy() as T;
+    const r = this.registered(resource).store;
+    // A Namespace is only marked Terminating; the namespace controller empties it, then it goes.
+    if (r.key === NAMESPACES_KEY) return deleteObject(this.store, r, name, undefined, {}).record.copy() as T;
+    return this.store.delete(r, name, namespace).copy() as T;
   }
 
   /**

@@ -51,7 +51,7 @@ export class RequestHandler {
     /** The validation hooks by store key, as `setValidator` keeps them. */
     private readonly validators: ReadonlyMap<string, ObjectValidator>,
   ) {
-    this.writes = new WriteHandlers(store);
+    this.writes = new WriteHandlers(store, { store, namespaces: () => registry.lookup('/api/v1', 'namespaces')?.store });
     this.subresources = new SubresourceHandlers(store, this.writes);
   }
 

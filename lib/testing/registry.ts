@@ -167,6 +167,22 @@ export class ResourceRegistry {
     this.discoveryOnly.push(...resources);
   }
 
+  /**
+   * One registered resource type with this store key (`/namespaces`, `apps/deployments`): the versions of a
+   * group-resource share the store, so any of them reads and writes it.
+   */
+  byStoreKey(key: string): Registered | undefined {
+    for (const r of this.byKey.values()) if (r.store.key === key) return r;
+    return undefined;
+  }
+
+  /** Every stored resource type, one registration per store (the controllers walk them). */
+  all(): Registered[] {
+    const seen = new Map<string, Registered>();
+    for (const r of this.byKey.values()) if (!seen.has(r.store.key)) seen.set(r.store.key, r);
+    return [...seen.values()];
+  }
+
   /** Whether a group-version (`/api/v1`, `/apis/G/V`) is served. */
   servesGroupVersion(basePath: string): boolean {
     return this.byBasePath.has(basePath) || this.discoveryOnly.some((r) => basePath === `/apis/${r.group}/${r.version}`);

@@ -59,6 +59,35 @@ export interface FakeApiServerConfig {
 }
 
 /**
+ * Which built-in controllers run ({@link FakeApiServerOptions.controllers}); each defaults to `true`.
+ * @example
+ * ```ts
+ * // Watch a Job stay Terminating with its `orphan` finalizer: no garbage collector removes it.
+ * const server = await FakeApiServer.start({ controllers: { garbageCollector: false } });
+ * ```
+ * @since 0.1.0
+ */
+export interface ControllerOptions {
+  /**
+   * kube-controller-manager's garbage collector: deletes dependents whose owners (`metadata.ownerReferences`) are
+   * gone, finishes `propagationPolicy: Foreground` (deletes the dependents, then removes the owner's
+   * `foregroundDeletion` finalizer) and `Orphan` (removes the references to the owner, then its `orphan` finalizer).
+   */
+  readonly garbageCollector?: boolean;
+  /**
+   * kube-controller-manager's namespace controller: a deleted (Terminating) namespace is emptied of every namespaced
+   * object, then its `kubernetes` finalizer is removed and it goes.
+   */
+  readonly namespaceLifecycle?: boolean;
+  /**
+   * A stand-in kubelet: a Pod deleted gracefully (bound to a node, grace period above 0) is deleted for good when its
+   * grace period ends, as the kubelet does once its containers have stopped. Off: such pods stay Terminating until a
+   * DELETE with `gracePeriodSeconds: 0`.
+   */
+  readonly kubelet?: boolean;
+}
+
+/**
  * Options of {@link FakeApiServer.start}: any {@link FakeApiServerConfig} field, plus start-time settings.
  * @since 0.1.0
  */
@@ -71,6 +100,13 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   readonly initialResourceVersion?: number;
   /** How many events (all kinds together) the history keeps for watches resuming from an RV. Default 10 000. */
   readonly historySize?: number;
+  /**
+   * The built-in controllers, all on by default since a cluster always runs them: the garbage collector, the
+   * namespace controller and a stand-in kubelet that finishes graceful pod deletion (see {@link ControllerOptions}).
+   * `false` turns them all off; an object turns single ones off. Namespace *existence* is checked whatever this says
+   * (it is the API server's `NamespaceLifecycle` admission).
+   */
+  readonly controllers?: ControllerOptions | false;
   /**
    * Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment) and
    * `apiextensions.k8s.io/v1` CustomResourceDefinition (a CRD written to the server gets Established and its resource

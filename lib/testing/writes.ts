@@ -27,6 +27,8 @@ import { FakeStoreError, type JsonObject, type ObjectRecord, type FakeStore, typ
 import { PatchError, isMap, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonMap } from './patch.js';
 import { applyConfiguration, managedFieldsAfterUpdate, managerFromUserAgent } from './managed-fields.js';
 import { PROTOBUF_MEDIA_TYPE, decodeProtobufBody, protobufMessageOf } from './protobuf.js';
+import { deleteObject, type PropagationPolicy } from './deletion.js';
+import { NAMESPACES_KEY, immortalNamespaceStatus, namespaceAdmission, type NamespaceLookup } from './namespaces.js';
 
 /**
  * An error answered as a Status response.
@@ -229,6 +231,8 @@ function createOrUpdateOptions(kind: 'CreateOptions' | 'UpdateOptions', q: URLSe
 interface DeleteOptions {
   readonly dryRun: boolean;
   readonly orphanDependents: boolean | undefined;
+  readonly propagationPolicy: PropagationPolicy | undefined;
+  readonly gracePeriodSeconds: number | undefined;
   readonly preconditions: { readonly uid?: string; readonly resourceVersion?: string };
 }
 
@@ -276,6 +280,8 @@ function deleteOptions(q: URLSearchParams, body: string): DeleteOptions {
   return {
     dryRun: dryRun.length > 0,
     orphanDependents: typeof orphan === 'boolean' ? orphan : undefined,
+    propagationPolicy: typeof policy === 'string' ? (policy as PropagationPolicy) : undefined,
+    gracePeriodSeconds: typeof o['gracePeriodSeconds'] === 'number' ? o['gracePeriodSeconds'] : undefined,
     preconditions: {
       ...(typeof pre['uid'] === 'string' ? { uid: pre['uid'] } : {}),
       ...(typeof pre['resourceVersion'] === 'string' ? { resourceVersion: pre['resourceVersion'] } : {}),
@@ -292,7 +298,11 @@ function deleteOptions(q: URLSearchParams, body: string): DeleteOptions {
  * @since 0.1.0
  */
 export class WriteHandlers {
-  constructor(private readonly store: FakeStore) {}
+  constructor(
+    private readonly store: FakeStore,
+    /** Namespace existence for the `NamespaceLifecycle` admission (none: every namespace is admitted). */
+    private readonly namespaces?: NamespaceLookup,
+  ) {}
 
   private manager(req: WriteRequest): string {
     return req.query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']);
@@ -420,6 +430,8 @@ export class WriteHandlers {
           throw new HttpError(conflictStatus(r.plural, r.group, name));
         case 'Invalid':
           throw new HttpError(badRequestStatus(err.message));
+        case 'Forbidden':
+          throw new HttpError(makeStatus({ code: 403, reason: 'Forbidden', message: err.message, details: { name, group: r.group, kind: r.plural } }));
       }
     }
     throw err;
@@ -438,6 +450,9 @@ export class WriteHandlers {
     delete meta['deletionTimestamp'];
     delete meta['deletionGracePeriodSeconds'];
     const ns = WriteHandlers.requestNamespace(r, req) || (r.namespaced ? 'default' : '');
+    // Mutating admission (NamespaceLifecycle) runs before the registry's BeforeCreate and validation.
+    const refused = this.namespaces && namespaceAdmission(this.namespaces, r.store, r.group, ns, obj);
+    if (refused) throw new HttpError(refused);
     if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string' && meta['generateName'] !== '') {
       meta['name'] = this.store.generateName(r.store, ns, meta['generateName']);
     }
@@ -610,7 +625,16 @@ export class WriteHandlers {
         ),
       );
     }
-    const { record, deleted } = this.store.remove(r.store, req.name!, req.namespace, { dryRun: opts.dryRun });
+    // NamespaceLifecycle admission: the immortal namespaces cannot be deleted.
+    const immortal = r.store.key === NAMESPACES_KEY && this.namespaces ? immortalNamespaceStatus(req.name!) : undefined;
+    if (immortal) throw new HttpError(immortal);
+    let result;
+    try {
+      result = deleteObject(this.store, r.store, req.name!, req.namespace, opts);
+    } catch (err) {
+      this.storeError(r, req.name!, err);
+    }
+    const { record, deleted } = result;
     if (!deleted) {
       // Pending finalizers: the object with deletionTimestamp; 202 only when orphanDependents=false was asked.
       return json(opts.orphanDependents === false ? 202 : 200, record.json);
@@ -630,7 +654,14 @@ export class WriteHandlers {
     const items = this.store.snapshot(r.store.key, req.namespace).filter(match);
     const out: string[] = [];
     for (const item of items) {
-      const { record } = this.store.remove(r.store, item.name, item.namespace || undefined, { dryRun: opts.dryRun });
+      let record: ObjectRecord;
+      try {
+        ({ record } = deleteObject(this.store, r.store, item.name, item.namespace || undefined, opts));
+      } catch (err) {
+        // Store.DeleteCollection ignores NotFound (an item deleted meanwhile).
+        if (err instanceof FakeStoreError && err.reason === 'NotFound') continue;
+        throw err;
+      }
       out.push(record.json.startsWith(typeMetaPrefix) ? `{${record.json.slice(typeMetaPrefix.length)}` : record.json);
     }
     const head = `{"kind":${JSON.stringify(`${r.kind}List`)},"apiVersion":${JSON.stringify(r.apiVersion)}`;

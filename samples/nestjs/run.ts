@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const fake = await FakeApiServer.start({ bookmarkIntervalMs: 1000 });
   fake.create(testResources.Pod, pod('default', 'web-0'));
   fake.create(testResources.Pod, pod('default', 'web-1'));
+  fake.create(testResources.Namespace, { metadata: { name: 'data' } });
   fake.create(testResources.Pod, pod('data', 'db-0'));
   const kubeconfig = kubeconfigFor(fake.url);
 

@@ -12,7 +12,7 @@ import {
 import { Observable, Subject, filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { ConfigError, KubeClient, type FetchLike } from '../../lib/index.js';
 import { Pod } from '../../lib/k8s/v1_35/core/v1.js';
-import { FakeApiServer } from '../../lib/testing/index.js';
+import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import {
   KUBE_CLIENT, injectApi, injectInformer, injectWatch, kubeClientOf, outsideZone, provideKubex,
 } from '../../lib/angular/index.js';
@@ -104,6 +104,7 @@ describe('injectApi / injectWatch / injectInformer against the FakeApiServer', (
   let fake: FakeApiServer;
   beforeAll(async () => {
     fake = await FakeApiServer.start();
+    for (const name of ['inf', 'ns1', 'team-a', 'zoned']) fake.create(testResources.Namespace, { metadata: { name } });
   });
   afterAll(async () => {
     await fake.close();

@@ -15,6 +15,7 @@ let nodes: Api<KubernetesObject>;
 
 beforeEach(async () => {
   server = await FakeApiServer.start({ bookmarkIntervalMs: 0 });
+  server.create(testResources.Namespace, { metadata: { name: 'team-a' } });
   const client = await createClient({ server: server.url });
   pods = new Api(Pod, { client, namespace: 'default' });
   nodes = new Api(Node, { client });
@@ -114,7 +115,9 @@ describe('delete$ and deleteCollection$', () => {
     const deleted = await one(pods.delete$('a', { propagationPolicy: 'Foreground', gracePeriodSeconds: 0 }));
     expect(deleted).toMatchObject({ metadata: { name: 'a' } });
     const events = await watched;
-    expect(events.map((e) => e.type)).toEqual(['DELETED']);
+    // Foreground: the pod is first marked with the foregroundDeletion finalizer; the garbage collector, finding no
+    // dependents, removes it and the pod goes.
+    expect(events.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
     await expect(one(pods.delete$('a'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -126,7 +129,12 @@ describe('delete$ and deleteCollection$', () => {
     const outcomes: string[] = [];
     for (const result of [await one(configMaps.delete$('cm')), await one(pods.delete$('gone')), await one(pods.delete$('held'))]) {
       if (isStatus(result)) outcomes.push(`Status ${result.status ?? ''} ${result.details?.kind ?? ''}/${result.details?.name ?? ''}`);
-      else outcomes.push(`${result.metadata.name ?? ''}: ${result.metadata.deletionTimestamp ? `terminating (${(result.metadata.finalizers ?? []).join()})` : 'deleted'}`);
+      // A deleted Pod comes back with deletionTimestamp set too (its graceful path, grace 0): what still holds an
+      // object back is a finalizer or a grace period above 0.
+      else {
+        const held = (result.metadata.finalizers ?? []).length > 0 || (result.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+        outcomes.push(`${result.metadata.name ?? ''}: ${held ? `terminating (${(result.metadata.finalizers ?? []).join()})` : 'deleted'}`);
+      }
     }
     expect(outcomes).toEqual(['Status Success configmaps/cm', 'gone: deleted', 'held: terminating (example.com/cleanup)']);
   });

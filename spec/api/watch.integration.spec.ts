@@ -103,6 +103,7 @@ describe.each(transports)('over %s', (_transport, fetch) => {
     });
 
     it('watches all namespaces with namespace: null, and cluster-scoped kinds on the short path', async () => {
+      for (const name of ['ns-1', 'ns-2']) server.create(testResources.Namespace, { metadata: { name } });
       server.create(Pod, pod('a', 'ns-1'));
       server.create(Pod, pod('b', 'ns-2'));
       server.create(Node, { metadata: { name: 'node-1' } });
@@ -344,6 +345,7 @@ describe.each(transports)('over %s', (_transport, fetch) => {
 
   describe('list$', () => {
     it('lists decoded objects with apiVersion/kind filled in, at the server\'s resourceVersion', async () => {
+      server.create(testResources.Namespace, { metadata: { name: 'other' } });
       server.create(Pod, pod('b', 'default', { app: 'web' }));
       server.create(Pod, pod('a', 'default', { app: 'db' }));
       server.create(Pod, pod('c', 'other', { app: 'web' }));

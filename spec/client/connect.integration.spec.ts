@@ -32,7 +32,10 @@ beforeAll(async () => {
     auth: { tokens: { [STATIC_TOKEN]: { username: 'alice', groups: ['dev'] } }, basic: { carol: BASIC_PASSWORD } },
   });
   aliceCert = await server.issueClientCertificate('cert-alice', ['certified']);
-  for (const ns of ['default', 'team-a', 'team-b', 'kube-ns']) server.create(Pod, { metadata: { name: `pod-in-${ns}`, namespace: ns } });
+  for (const ns of ['default', 'team-a', 'team-b', 'kube-ns']) {
+    if (ns !== 'default') server.create(testResources.Namespace, { metadata: { name: ns } });
+    server.create(Pod, { metadata: { name: `pod-in-${ns}`, namespace: ns } });
+  }
 });
 afterAll(() => server.close());
 beforeEach(async () => {

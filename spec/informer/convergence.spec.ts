@@ -39,6 +39,7 @@ async function run(seed: number): Promise<{ actions: Record<string, number>; req
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const server = await FakeApiServer.start({ bookmarkIntervalMs: 50, historySize: 15 });
+  server.create(testResources.Namespace, { metadata: { name: 'team-a' } });
   const client = await createClient({ server: server.url });
   const informer = new Api(Pod, { client, namespace: null }).informer({ timeoutSeconds: 1, backoff: { initialDelay: 5, maxDelay: 50 }, idleTimeout: 2000, initialSyncTimeout: 500, random });
   let store: ReadonlyMap<string, KubernetesObject> = new Map();

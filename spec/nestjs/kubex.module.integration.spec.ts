@@ -26,6 +26,7 @@ let context: INestApplicationContext | undefined;
 
 beforeEach(async () => {
   server = await FakeApiServer.start();
+  for (const name of ['config', 'from-class', 'team-a', 'team-b']) server.create(testResources.Namespace, { metadata: { name } });
 });
 
 afterEach(async () => {

@@ -49,6 +49,7 @@ const named = (type: string, name: string) => (e: SseEvent) => e.event === type 
 
 beforeEach(async () => {
   server = await FakeApiServer.start({ bookmarkIntervalMs: 200 });
+  server.create(testResources.Namespace, { metadata: { name: 'data' } });
   ({ app, url } = await startApp({
     imports: [KubexModule.forRoot({ client: { server: server.url }, resources: [{ resource: Pod, namespace: 'default', informer: { backoff: { initialDelay: 20 } } }] })],
     controllers: [PodsController],

@@ -52,6 +52,7 @@ const isList = (r: { path: string; query: URLSearchParams }): boolean => r.path 
 
 beforeEach(async () => {
   server = await FakeApiServer.start();
+  server.create(testResources.Namespace, { metadata: { name: NS } });
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'fake', server: server.url, skipTLSVerify: true }],

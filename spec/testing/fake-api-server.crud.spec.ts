@@ -22,6 +22,8 @@ const clients: WatchClient[] = [];
 
 beforeEach(async () => {
   server = await FakeApiServer.start({ watchListDefaulting: false });
+  // A real cluster refuses content in namespaces that do not exist (NamespaceLifecycle).
+  for (const name of ['ns', 'other']) server.create(testResources.Namespace, { metadata: { name } });
 });
 
 afterEach(async () => {
@@ -574,7 +576,10 @@ describe('DELETE', () => {
     expect(res.status).toBe(200);
     const obj = body(res);
     expect(obj).toMatchObject({ kind: 'Pod', metadata: { name: 'a', resourceVersion: server.resourceVersion } });
-    const [e] = await w.events$(1);
+    // A Pod is always deleted gracefully (CheckGracefulDelete): an unbound one gets grace 0, so the MODIFIED that
+    // sets deletionTimestamp comes first, then DELETED.
+    const [m, e] = await w.events$(2);
+    expect(m).toMatchObject({ type: 'MODIFIED', object: { metadata: { deletionGracePeriodSeconds: 0 } } });
     expect(e).toEqual({ type: 'DELETED', object: obj });
     expect((await call('GET', `${PODS}/a`)).status).toBe(404);
   });
@@ -696,8 +701,8 @@ describe('DELETE on a collection (deletecollection)', () => {
     expect(list.items.map((i: any) => i.metadata.name)).toEqual(['a', 'c']);
     expect(list.items.every((i: any) => i.kind === undefined)).toBe(true);
     expect(server.list(Pod).map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['ns/b', 'other/d']);
-    const events = await w.events$(2);
-    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['DELETED a', 'DELETED c']);
+    const events = await w.events$(4);
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['MODIFIED a', 'DELETED a', 'MODIFIED c', 'DELETED c']);
   });
 
   it('405 on the all-namespaces path of a namespaced kind; 400 for a bad selector', async () => {

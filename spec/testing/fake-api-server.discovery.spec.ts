@@ -189,6 +189,7 @@ describe('Table output', () => {
   let server: FakeApiServer;
   beforeAll(async () => {
     server = await FakeApiServer.start();
+    server.create(testResources.Namespace, { metadata: { name: 'ns' } });
     server.create(testResources.Pod, { metadata: { name: 'a', namespace: 'ns', labels: { x: '1' } } });
     server.create(testResources.Pod, { metadata: { name: 'b', namespace: 'ns' } });
   });

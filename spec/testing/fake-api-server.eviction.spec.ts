@@ -11,6 +11,7 @@ import type { KubernetesObject } from '../../lib/watch/codecs.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
 import { FakeApiServer, testResources, type FakeApiServerOptions, type WatchInfo } from '../../lib/testing/index.js';
 import { createUntilEvicted, openPaused as openPausedClient, openWatch, padded, PAD, podName, tick, type PausedClient, type WatchClient } from './http-helpers.js';
+import { startWithNamespaces } from './namespace-helpers.js';
 
 const { Pod } = testResources;
 const PODS = '/api/v1/namespaces/ns/pods';
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 async function start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
-  server = await FakeApiServer.start({ maxWatchQueueBytes: BOUND, ...options });
+  server = await startWithNamespaces({ maxWatchQueueBytes: BOUND, ...options });
   return server;
 }
 
@@ -257,7 +258,7 @@ describe('FakeApiServer: bounded watch queue and slow-consumer eviction (§5, ch
     const big = (i: number): { metadata: Record<string, unknown> } => ({ metadata: { name: podName(i), namespace: 'ns', annotations: { pad: 'y'.repeat(MiB) } } });
 
     it('the default bound is 64 MiB: the 64th unsent event passes it', async () => {
-      server = await FakeApiServer.start();
+      server = await startWithNamespaces();
       const s = server;
       const client = await openWatch(watchNow(s));
       clients.push(client);

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeApiServer, FakeStoreError, testResources } from '../../lib/testing/index.js';
 import { fetchRaw, openWatch, sleep, type WatchClient } from './http-helpers.js';
+import { startWithNamespaces } from './namespace-helpers.js';
 
 const { Pod, Node, Deployment } = testResources;
 const PODS = '/api/v1/namespaces/ns/pods';
@@ -43,7 +44,7 @@ const MATCH_NEEDS_SIE = { field: 'resourceVersionMatch', reason: 'FieldValueForb
 const EXACT_UNSUPPORTED = { field: 'resourceVersionMatch', reason: 'FieldValueNotSupported', body: 'Unsupported value: "Exact": supported values: "NotOlderThan"' };
 
 beforeEach(async () => {
-  server = await FakeApiServer.start();
+  server = await startWithNamespaces({}, ['ns', 'other']);
 });
 
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeApiServer, testResources, type FakeApiServerOptions } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
+import { startWithNamespaces } from './namespace-helpers.js';
 import { fetchRaw, openWatch, sleep, type WatchClient } from './http-helpers.js';
 
 const { Pod, ConfigMap, Node, Deployment } = testResources;
@@ -11,7 +12,7 @@ let server: FakeApiServer;
 const clients: WatchClient[] = [];
 
 async function start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
-  server = await FakeApiServer.start(options);
+  server = await startWithNamespaces(options, ['ns', 'ns-a', 'other', 'ns1', 'ns2']);
   return server;
 }
 
@@ -70,11 +71,11 @@ describe('FakeApiServer watch: initial state (§6, checklist 9–10)', () => {
     const b = server.create(Pod, pod('b', 'ns'));
     const a2 = server.create(Pod, pod('a', 'ns2'));
     const a = server.create(Pod, pod('a', 'ns'));
-    server.create(Pod, pod('z', 'ns-')); // '-' sorts before '/': ns-/z < ns/a
+    server.create(Pod, pod('z', 'ns-a')); // '-' sorts before '/': ns-a/z < ns/a
     const c = await watch('/api/v1/pods?watch=true&allowWatchBookmarks=true');
     const events = await c.events$(4);
     expect(events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)).toEqual([
-      'ADDED ns-/z',
+      'ADDED ns-a/z',
       'ADDED ns/a',
       'ADDED ns/b',
       'ADDED ns2/a',

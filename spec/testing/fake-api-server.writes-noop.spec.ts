@@ -6,6 +6,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeApiServer } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
 import { fetchRaw, openWatch, sleep, type RawResponse, type WatchClient } from './http-helpers.js';
+import { startWithNamespaces } from './namespace-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
@@ -21,7 +22,7 @@ let server: FakeApiServer;
 const clients: WatchClient[] = [];
 
 beforeEach(async () => {
-  server = await FakeApiServer.start({ watchListDefaulting: false });
+  server = await startWithNamespaces({ watchListDefaulting: false });
   server.register(defineResource({ apiVersion: 'example.com/v1', kind: 'FooBar', plural: 'foobars', namespaced: true }));
 });
 

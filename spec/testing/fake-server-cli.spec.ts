@@ -91,6 +91,34 @@ describe('kubex-rx fake-server', () => {
     await expect(r.done).resolves.toBe(0);
   });
 
+  it('runs the controllers unless --no-controllers; a seed into a namespace nobody creates fails', async () => {
+    const seedFile = join(dir, 'ns.yaml');
+    // The Namespace comes after its content in the file: seeding creates a file's Namespaces first.
+    writeFileSync(seedFile, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: late\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: late\nspec:\n  finalizers: [kubernetes]\n');
+    for (const [flags, expected] of [[[], 404], [['--no-controllers'], 200]] as const) {
+      const r = run(['--seed', seedFile, ...flags]);
+      const url = await r.url;
+      try {
+        expect((await fetchRaw(`${url}/api/v1/namespaces/late`, { method: 'DELETE' })).status).toBe(200);
+        let status = 0;
+        for (let i = 0; i < 200; i++) {
+          status = (await fetchRaw(`${url}/api/v1/namespaces/late`)).status;
+          if (status === expected) break;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        expect(status).toBe(expected);
+      } finally {
+        r.stop();
+      }
+      await expect(r.done).resolves.toBe(0);
+    }
+    const orphan = join(dir, 'orphan.yaml');
+    writeFileSync(orphan, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n');
+    const bad = run(['--seed', orphan]);
+    await expect(bad.done).resolves.toBe(1);
+    expect(bad.errors.join('\n')).toContain('namespaces "nowhere" not found');
+  });
+
   it('the dispatcher routes fake-server; a bad seed is exit code 1, a bad flag 2', async () => {
     const viaMain = run([], 'dispatcher');
     expect(await viaMain.url).toMatch(/^http:\/\//);

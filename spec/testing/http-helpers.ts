@@ -175,6 +175,8 @@ export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
  * so the socket (and the kernel buffers behind it) fill up as they would; only then does the server-side queue grow.
  */
 export async function createUntilEvicted(server: FakeApiServer, watch: WatchInfo, limit = 40_000): Promise<number> {
+  // The namespace must exist (NamespaceLifecycle); its ADDED event is not a Pod event, so the watch does not see it.
+  if (!server.get(testResources.Namespace, 'ns')) server.create(testResources.Namespace, { metadata: { name: 'ns' } });
   let created = 0;
   while (watch.closeReason === undefined) {
     if (created >= limit) throw new Error(`not evicted after ${created} events`);
