@@ -2,43 +2,17 @@
  * Issue #13 item 3: the garbage collector kube-controller-manager always runs, emulated by the FakeApiServer and
  * driven by its store events. Every write goes over loopback HTTP and the watch sees the real sequence of events.
  */
-import { describe, it, expect, afterEach } from '@jest/globals';
-import { FakeApiServer, testResources } from '../../lib/testing/index.js';
+import { describe, it, expect } from '@jest/globals';
+import { testResources } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { fetchRaw, openWatch, type RawResponse, type WatchClient } from './http-helpers.js';
+import { serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
-const JSON_CT = { 'Content-Type': 'application/json' };
 const ReplicaSet = defineResource({ apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true });
 
-let server: FakeApiServer;
-const clients: WatchClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers: JSON_CT, body });
-}
-const body = (res: RawResponse): any => JSON.parse(res.body);
-
-async function create(path: string, obj: Record<string, unknown>): Promise<any> {
-  const res = await call('POST', path, obj);
-  expect(res.status).toBe(201);
-  return body(res);
-}
-
-/** Polls a condition of the server's state (no fixed sleep): resolves when it holds, fails after `ms`. */
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const h = serverHarness({}, { lazy: true });
+const { call, body, create, until, watchFromNow } = h;
 
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const RSS = '/apis/apps/v1/namespaces/default/replicasets';
@@ -59,19 +33,13 @@ async function deploymentWithReplicaSet(block: boolean): Promise<{ deploy: any; 
   return { deploy, rs };
 }
 
-async function watchAll(path: string): Promise<WatchClient> {
-  const c = await openWatch(`${server.url}${path}?watch=1&resourceVersion=${server.resourceVersion}`);
-  clients.push(c);
-  return c;
-}
-
 describe('garbage collector', () => {
   it('foreground: the owner stays (MODIFIED with foregroundDeletion) until its blocking ReplicaSet is DELETED, then goes', async () => {
-    server = await FakeApiServer.start();
-    server.register(ReplicaSet);
+    await h.start();
+    h.server.register(ReplicaSet);
     const { deploy } = await deploymentWithReplicaSet(true);
-    const deployments = await watchAll('/apis/apps/v1/deployments');
-    const replicasets = await watchAll('/apis/apps/v1/replicasets');
+    const deployments = await watchFromNow('/apis/apps/v1/deployments');
+    const replicasets = await watchFromNow('/apis/apps/v1/replicasets');
     const res = await call('DELETE', `${DEPLOYS}/web`, { propagationPolicy: 'Foreground' });
     expect(res.status).toBe(200);
     expect(body(res).metadata.finalizers).toEqual(['foregroundDeletion']);
@@ -83,52 +51,52 @@ describe('garbage collector', () => {
     expect(r[0]!.type).toBe('DELETED');
     // The RS went before the owner: its deletion RV is lower.
     expect(Number(r[0]!.object.metadata.resourceVersion)).toBeLessThan(Number(d[1]!.object.metadata.resourceVersion));
-    expect(server.list(ReplicaSet)).toEqual([]);
+    expect(h.server.list(ReplicaSet)).toEqual([]);
   });
 
   it('background: deleting the owner at once, the dependent follows (owner uid gone)', async () => {
-    server = await FakeApiServer.start();
-    server.register(ReplicaSet);
+    await h.start();
+    h.server.register(ReplicaSet);
     await deploymentWithReplicaSet(false);
     const res = await call('DELETE', `${DEPLOYS}/web`);
     expect(body(res).status).toBe('Success');
-    await until(() => server.list(ReplicaSet).length === 0);
+    await until(() => h.server.list(ReplicaSet).length === 0);
   });
 
   it('orphan: dependents stay with the ownerReference removed, then the owner goes', async () => {
-    server = await FakeApiServer.start();
-    server.register(ReplicaSet);
+    await h.start();
+    h.server.register(ReplicaSet);
     await deploymentWithReplicaSet(true);
     const res = await call('DELETE', `${DEPLOYS}/web`, { propagationPolicy: 'Orphan' });
     expect(body(res).metadata.finalizers).toEqual(['orphan']);
-    await until(() => server.get(testResources.Deployment, 'web') === undefined);
-    const rs = server.get<any>(ReplicaSet, 'web-1');
+    await until(() => h.server.get(testResources.Deployment, 'web') === undefined);
+    const rs = h.server.get<any>(ReplicaSet, 'web-1');
     expect(rs).toBeDefined();
     expect(rs.metadata.ownerReferences).toBeUndefined();
   });
 
   it('a dependent with another live owner only loses the reference to the gone one', async () => {
-    server = await FakeApiServer.start();
+    await h.start();
     const a = await create(CMS, { metadata: { name: 'a' } });
     const b = await create(CMS, { metadata: { name: 'b' } });
     const ref = (o: any): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name, uid: o.metadata.uid });
     await create(CMS, { metadata: { name: 'dep', ownerReferences: [ref(a), ref(b)] } });
     await call('DELETE', `${CMS}/a`);
-    await until(() => (server.get<any>(testResources.ConfigMap, 'dep')?.metadata.ownerReferences?.length ?? 0) === 1);
-    expect(server.get<any>(testResources.ConfigMap, 'dep').metadata.ownerReferences[0].name).toBe('b');
+    await until(() => (h.server.get<any>(testResources.ConfigMap, 'dep')?.metadata.ownerReferences?.length ?? 0) === 1);
+    expect(h.server.get<any>(testResources.ConfigMap, 'dep').metadata.ownerReferences[0].name).toBe('b');
     await call('DELETE', `${CMS}/b`);
-    await until(() => server.get(testResources.ConfigMap, 'dep') === undefined);
+    await until(() => h.server.get(testResources.ConfigMap, 'dep') === undefined);
   });
 
   it('switched off, nothing collects: the Job-style orphan finalizer stays and dependents of a gone owner stay', async () => {
-    server = await FakeApiServer.start({ controllers: { garbageCollector: false } });
+    await h.start({ controllers: { garbageCollector: false } });
     const a = await create(CMS, { metadata: { name: 'a' } });
     await create(CMS, { metadata: { name: 'dep', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', uid: a.metadata.uid }] } });
     await call('DELETE', `${CMS}/a`, { propagationPolicy: 'Foreground' });
     // Give a collector every chance to run: a later write has been answered after the delete.
     await create(CMS, { metadata: { name: 'later' } });
     await new Promise((r) => setImmediate(r));
-    expect(server.get<any>(testResources.ConfigMap, 'a').metadata.finalizers).toEqual(['foregroundDeletion']);
-    expect(server.get(testResources.ConfigMap, 'dep')).toBeDefined();
+    expect(h.server.get<any>(testResources.ConfigMap, 'a').metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(h.server.get(testResources.ConfigMap, 'dep')).toBeDefined();
   });
 });
