@@ -2,47 +2,26 @@
  * Issue #13 items 3 and 5: DELETE as kube-apiserver v1.35 answers it. Propagation policies (the `orphan` and
  * `foregroundDeletion` finalizers, each kind's default policy) and graceful deletion of Pods, over loopback HTTP.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { describe, it, expect, beforeEach } from '@jest/globals';
 import { FakeApiServer } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { fetchRaw, openWatch, type RawResponse, type WatchClient } from './http-helpers.js';
+import { serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
-const JSON_CT = { 'Content-Type': 'application/json' };
 const Job = defineResource({ apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespaced: true });
 const ReplicationController = defineResource({ apiVersion: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', namespaced: true });
 
-let server: FakeApiServer;
-const clients: WatchClient[] = [];
-
-async function start(options: Parameters<typeof FakeApiServer.start>[0] = {}): Promise<void> {
-  server = await FakeApiServer.start(options);
-  server.register(Job);
-  server.register(ReplicationController);
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers: JSON_CT, body });
-}
-const body = (res: RawResponse): any => JSON.parse(res.body);
-
-async function watchFromNow(path: string): Promise<WatchClient> {
-  const c = await openWatch(`${server.url}${path}?watch=1&resourceVersion=${server.resourceVersion}`);
-  clients.push(c);
-  return c;
-}
-
-async function create(path: string, obj: Record<string, unknown>): Promise<any> {
-  const res = await call('POST', path, obj);
-  expect(res.status).toBe(201);
-  return body(res);
-}
+const h = serverHarness(
+  async (options) => {
+    const server = await FakeApiServer.start(options);
+    server.register(Job);
+    server.register(ReplicationController);
+    return server;
+  },
+  { lazy: true },
+);
+const { call, body, create, watchFromNow } = h;
 
 const JOBS = '/apis/batch/v1/namespaces/default/jobs';
 const RCS = '/api/v1/namespaces/default/replicationcontrollers';
@@ -55,7 +34,7 @@ const RC_SPEC = { selector: { app: 'rc' }, template: { metadata: { labels: { app
 const JOB_SPEC = { template: { spec: { containers: [{ name: 'c', image: 'x' }], restartPolicy: 'Never' } } };
 
 describe('propagation policy: each kind’s default (DefaultGarbageCollectionPolicy)', () => {
-  beforeEach(() => start({ controllers: false }));
+  beforeEach(() => h.start({ controllers: false }));
 
   it('a batch/v1 Job DELETE without a policy orphans: 200 with the Job, finalizers [orphan], deletionTimestamp, grace 0', async () => {
     await create(JOBS, { metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }], restartPolicy: 'Never' } } } });
@@ -68,7 +47,7 @@ describe('propagation policy: each kind’s default (DefaultGarbageCollectionPol
     expect(job.metadata.deletionGracePeriodSeconds).toBe(0);
     // The first mark bumps generation (markAsDeleting), and the Job is still there.
     expect(job.metadata.generation).toBe(2);
-    expect(server.get(Job, 'j')).toBeDefined();
+    expect(h.server.get(Job, 'j')).toBeDefined();
   });
 
   it('a v1 ReplicationController also orphans by default; orphanDependents=false answers 202 with no finalizer added', async () => {
@@ -90,7 +69,7 @@ describe('propagation policy: each kind’s default (DefaultGarbageCollectionPol
     await create(CMS, { metadata: { name: 'c' } });
     const res2 = await call('DELETE', `${CMS}/c?propagationPolicy=Background`);
     expect(body(res2)).toMatchObject({ kind: 'Status', status: 'Success' });
-    expect(server.get(testCm(), 'c')).toBeUndefined();
+    expect(h.server.get(testCm(), 'c')).toBeUndefined();
   });
 
   it('Foreground adds foregroundDeletion and keeps the object; Orphan adds orphan; an explicit policy beats the default', async () => {
@@ -120,11 +99,11 @@ describe('propagation policy: each kind’s default (DefaultGarbageCollectionPol
 
   it('dryRun=All marks nothing', async () => {
     await create(CMS, { metadata: { name: 'd' } });
-    const rv = server.resourceVersion;
+    const rv = h.server.resourceVersion;
     const res = await call('DELETE', `${CMS}/d?dryRun=All&propagationPolicy=Foreground`);
     expect(body(res).metadata.finalizers).toEqual(['foregroundDeletion']);
-    expect(server.resourceVersion).toBe(rv);
-    expect((server.get(testCm(), 'd') as any).metadata.finalizers).toBeUndefined();
+    expect(h.server.resourceVersion).toBe(rv);
+    expect((h.server.get(testCm(), 'd') as any).metadata.finalizers).toBeUndefined();
   });
 });
 
@@ -138,7 +117,7 @@ function pod(name: string, spec: Record<string, unknown>): Record<string, unknow
 
 describe('graceful deletion of Pods (CheckGracefulDelete, BeforeDelete)', () => {
   it('a bound pod is marked: deletionTimestamp = now + grace, deletionGracePeriodSeconds from terminationGracePeriodSeconds; it stays (MODIFIED)', async () => {
-    await start({ controllers: { kubelet: false } });
+    await h.start({ controllers: { kubelet: false } });
     const w = await watchFromNow('/api/v1/namespaces/default/pods');
     await create(PODS, pod('p', { nodeName: 'node-1', terminationGracePeriodSeconds: 45 }));
     const before = Date.now();
@@ -153,7 +132,7 @@ describe('graceful deletion of Pods (CheckGracefulDelete, BeforeDelete)', () => 
     expect(p.metadata.generation).toBe(2);
     const events = await w.events$(2);
     expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED']);
-    expect(server.get(testPod(), 'p')).toBeDefined();
+    expect(h.server.get(testPod(), 'p')).toBeDefined();
 
     // A longer (or no) grace period changes nothing; a shorter one moves the timestamp; 0 deletes (MODIFIED, DELETED).
     const again = await call('DELETE', `${PODS}/p`, { gracePeriodSeconds: 60 });
@@ -166,11 +145,11 @@ describe('graceful deletion of Pods (CheckGracefulDelete, BeforeDelete)', () => 
     expect(body(gone).metadata.deletionGracePeriodSeconds).toBe(0);
     const all = await w.events$(5);
     expect(all.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
-    expect(server.get(testPod(), 'p')).toBeUndefined();
+    expect(h.server.get(testPod(), 'p')).toBeUndefined();
   });
 
   it('the default grace period is 30 s; an unbound pod goes at once, with the MODIFIED that marks it first', async () => {
-    await start({ controllers: { kubelet: false } });
+    await h.start({ controllers: { kubelet: false } });
     await create(PODS, pod('bound', { nodeName: 'n' }));
     expect(body(await call('DELETE', `${PODS}/bound`)).metadata.deletionGracePeriodSeconds).toBe(30);
     const w = await watchFromNow('/api/v1/namespaces/default/pods');
@@ -183,7 +162,7 @@ describe('graceful deletion of Pods (CheckGracefulDelete, BeforeDelete)', () => 
   });
 
   it('the built-in kubelet deletes a bound pod when its grace period ends', async () => {
-    await start();
+    await h.start();
     const w = await watchFromNow('/api/v1/namespaces/default/pods');
     await create(PODS, pod('p', { nodeName: 'node-1' }));
     const res = await call('DELETE', `${PODS}/p`, { gracePeriodSeconds: 1 });

@@ -3,49 +3,29 @@
  * NamespaceLifecycle admission refuses content in missing or terminating namespaces, and deleting a namespace lets
  * the namespace controller empty it before it goes. Over loopback HTTP.
  */
-import { describe, it, expect, afterEach } from '@jest/globals';
-import { FakeApiServer, FakeStoreError, testResources } from '../../lib/testing/index.js';
-import { fetchRaw, openWatch, type RawResponse, type WatchClient } from './http-helpers.js';
+import { describe, it, expect } from '@jest/globals';
+import { FakeStoreError, testResources } from '../../lib/testing/index.js';
+import { serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
-const JSON_CT = { 'Content-Type': 'application/json' };
-
-let server: FakeApiServer;
-const clients: WatchClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers: JSON_CT, body });
-}
-const body = (res: RawResponse): any => JSON.parse(res.body);
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const h = serverHarness({}, { lazy: true });
+const { call, body, until, watchFromNow } = h;
 
 describe('namespaces', () => {
   it('the system namespaces exist at start, below the initial resourceVersion', async () => {
-    server = await FakeApiServer.start();
+    await h.start();
     const res = await call('GET', '/api/v1/namespaces');
     const list = body(res);
     expect(list.items.map((n: any) => n.metadata.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
     expect(list.items[0].spec.finalizers).toEqual(['kubernetes']);
     expect(list.items[0].status.phase).toBe('Active');
     expect(list.metadata.resourceVersion).toBe('1000');
-    expect(server.oldestResourceVersion).toBe('1000');
+    expect(h.server.oldestResourceVersion).toBe('1000');
   });
 
   it('creating into a namespace that does not exist is 404 namespaces "x" not found; the programmatic create refuses too', async () => {
-    server = await FakeApiServer.start();
+    await h.start();
     const res = await call('POST', '/api/v1/namespaces/team-a/configmaps', { metadata: { name: 'c' } });
     expect(res.status).toBe(404);
     expect(body(res)).toEqual({
@@ -58,21 +38,21 @@ describe('namespaces', () => {
       details: { name: 'team-a', kind: 'namespaces' },
       code: 404,
     });
-    expect(() => server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-a' } })).toThrow(FakeStoreError);
-    expect(() => server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-a' } })).toThrow(/create it first/);
-    server.create(testResources.Namespace, { metadata: { name: 'team-a' } });
+    expect(() => h.server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-a' } })).toThrow(FakeStoreError);
+    expect(() => h.server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-a' } })).toThrow(/create it first/);
+    h.server.create(testResources.Namespace, { metadata: { name: 'team-a' } });
     expect((await call('POST', '/api/v1/namespaces/team-a/configmaps', { metadata: { name: 'c' } })).status).toBe(201);
   });
 
   it('the immortal namespaces cannot be deleted (403)', async () => {
-    server = await FakeApiServer.start();
+    await h.start();
     const res = await call('DELETE', '/api/v1/namespaces/kube-system');
     expect(res.status).toBe(403);
     expect(body(res).message).toBe('namespaces "kube-system" is forbidden: this namespace may not be deleted');
   });
 
   it('DELETE marks the namespace Terminating, refuses new content (403), empties it, then it goes', async () => {
-    server = await FakeApiServer.start({ controllers: { namespaceLifecycle: false } });
+    await h.start({ controllers: { namespaceLifecycle: false } });
     await call('POST', '/api/v1/namespaces', { metadata: { name: 'team-b' }, spec: { finalizers: ['kubernetes'] } });
     await call('POST', '/api/v1/namespaces/team-b/configmaps', { metadata: { name: 'c' } });
     const res = await call('DELETE', '/api/v1/namespaces/team-b');
@@ -88,11 +68,11 @@ describe('namespaces', () => {
       details: { name: 'd', kind: 'configmaps', causes: [{ reason: 'NamespaceTerminating', message: 'namespace team-b is being terminated', field: 'metadata.namespace' }] },
     });
     // Without the namespace controller nothing empties it.
-    expect(server.get(testResources.ConfigMap, 'c', 'team-b')).toBeDefined();
+    expect(h.server.get(testResources.ConfigMap, 'c', 'team-b')).toBeDefined();
   });
 
   it('the namespace controller deletes the content, removes the kubernetes finalizer, and the namespace is DELETED last', async () => {
-    server = await FakeApiServer.start();
+    await h.start();
     await call('POST', '/api/v1/namespaces', { metadata: { name: 'team-c' }, spec: { finalizers: ['kubernetes'] } });
     await call('POST', '/api/v1/namespaces/team-c/configmaps', { metadata: { name: 'c1' } });
     await call('POST', '/apis/apps/v1/namespaces/team-c/deployments', {
@@ -101,16 +81,15 @@ describe('namespaces', () => {
     });
     // A held object keeps the namespace until its finalizer is removed.
     await call('POST', '/api/v1/namespaces/team-c/secrets', { metadata: { name: 's1', finalizers: ['example.com/hold'] } });
-    const namespaces = await openWatch(`${server.url}/api/v1/namespaces?watch=1&resourceVersion=${server.resourceVersion}`);
-    const content = await openWatch(`${server.url}/api/v1/namespaces/team-c/configmaps?watch=1&resourceVersion=${server.resourceVersion}`);
-    clients.push(namespaces, content);
+    const namespaces = await watchFromNow('/api/v1/namespaces');
+    const content = await watchFromNow('/api/v1/namespaces/team-c/configmaps');
     await call('DELETE', '/api/v1/namespaces/team-c');
-    await until(() => server.get(testResources.ConfigMap, 'c1', 'team-c') === undefined && server.get(testResources.Deployment, 'd1', 'team-c') === undefined);
-    await until(() => server.get<any>(testResources.Secret, 's1', 'team-c')?.metadata.deletionTimestamp !== undefined);
-    expect(server.get(testResources.Namespace, 'team-c')).toBeDefined();
-    const secret = server.get<any>(testResources.Secret, 's1', 'team-c');
+    await until(() => h.server.get(testResources.ConfigMap, 'c1', 'team-c') === undefined && h.server.get(testResources.Deployment, 'd1', 'team-c') === undefined);
+    await until(() => h.server.get<any>(testResources.Secret, 's1', 'team-c')?.metadata.deletionTimestamp !== undefined);
+    expect(h.server.get(testResources.Namespace, 'team-c')).toBeDefined();
+    const secret = h.server.get<any>(testResources.Secret, 's1', 'team-c');
     await call('PUT', '/api/v1/namespaces/team-c/secrets/s1', { ...secret, metadata: { ...secret.metadata, finalizers: [] } });
-    await until(() => server.get(testResources.Namespace, 'team-c') === undefined);
+    await until(() => h.server.get(testResources.Namespace, 'team-c') === undefined);
     const nsEvents = await namespaces.events$(2);
     expect(nsEvents.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
     expect(nsEvents[0]!.object.status.phase).toBe('Terminating');
@@ -123,12 +102,12 @@ describe('namespaces', () => {
   });
 
   it('server.delete of a Namespace goes through the same Terminating path', async () => {
-    server = await FakeApiServer.start();
-    server.create(testResources.Namespace, { metadata: { name: 'team-d' }, spec: { finalizers: ['kubernetes'] } });
-    server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-d' } });
-    const marked = server.delete<any>(testResources.Namespace, 'team-d');
+    await h.start();
+    h.server.create(testResources.Namespace, { metadata: { name: 'team-d' }, spec: { finalizers: ['kubernetes'] } });
+    h.server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-d' } });
+    const marked = h.server.delete<any>(testResources.Namespace, 'team-d');
     expect(marked.status.phase).toBe('Terminating');
-    await until(() => server.get(testResources.Namespace, 'team-d') === undefined);
-    expect(server.get(testResources.ConfigMap, 'c', 'team-d')).toBeUndefined();
+    await until(() => h.server.get(testResources.Namespace, 'team-d') === undefined);
+    expect(h.server.get(testResources.ConfigMap, 'c', 'team-d')).toBeUndefined();
   });
 });
