@@ -3,37 +3,19 @@
  * defaults.go`), and allocates a Service's ClusterIP from its own service CIDR. Every test talks to the server over
  * loopback HTTP; the recorded objects of a real v1.35 cluster (vendor/fixtures) are the ground truth where they exist.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import { readFixture } from '../../vendor/index.js';
-import { fetchRaw, type RawResponse } from './http-helpers.js';
+import { createOn, serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
-const JSON_CT = { 'Content-Type': 'application/json' };
 const PODS = '/api/v1/namespaces/default/pods';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const SERVICES = '/api/v1/namespaces/default/services';
 
-let server: FakeApiServer;
-
-beforeEach(async () => {
-  server = await FakeApiServer.start({ resources: 'v1.35' });
-});
-
-afterEach(async () => {
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT, on: FakeApiServer = server): Promise<RawResponse> {
-  return fetchRaw(on.url + path, { method, headers, body });
-}
-
-async function created(path: string, obj: unknown, on: FakeApiServer = server): Promise<any> {
-  const res = await call('POST', path, obj, JSON_CT, on);
-  expect([res.status, res.status === 201 ? '' : res.body]).toEqual([201, '']);
-  return JSON.parse(res.body);
-}
+const h = serverHarness({ resources: 'v1.35' });
+const { call, create } = h;
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -74,7 +56,7 @@ describe('defaults match the objects a real v1.35 server stored (vendor/fixtures
     dropDefault(sent.spec, 'progressDeadlineSeconds', 600);
     stripPodSpecDefaults(sent.spec.template.spec);
     expect(JSON.stringify(sent.spec).length).toBeLessThan(JSON.stringify(recorded.spec).length - 200);
-    const obj = await created(DEPLOYS, sent);
+    const obj = await create(DEPLOYS, sent);
     expect(obj.spec).toEqual(recorded.spec);
   });
 
@@ -84,7 +66,7 @@ describe('defaults match the objects a real v1.35 server stored (vendor/fixtures
     delete spec.nodeName; // bound by the scheduler through pods/binding
     const sent = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns' }, spec: clone(spec) };
     stripPodSpecDefaults(sent.spec);
-    const obj = await created(PODS, sent);
+    const obj = await create(PODS, sent);
     expect(obj.spec).toEqual(spec);
   });
 });
@@ -104,7 +86,7 @@ describe('workload defaults', () => {
   };
 
   it('a minimal Deployment gets replicas 1, RollingUpdate 25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds 600', async () => {
-    const obj = await created(DEPLOYS, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template } });
+    const obj = await create(DEPLOYS, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template } });
     expect(obj.spec).toEqual({
       replicas: 1,
       selector: { matchLabels: { app: 'web' } },
@@ -119,16 +101,16 @@ describe('workload defaults', () => {
   it('imagePullPolicy: Always for :latest or no tag, IfNotPresent for a tag or a digest', async () => {
     const images = ['nginx', 'nginx:latest', 'nginx:1.27', 'registry.local:5000/team/app', 'registry.local:5000/team/app:v2', `nginx@sha256:${'a'.repeat(64)}`];
     const containers = images.map((image, i) => ({ name: `c${i}`, image }));
-    const obj = await created(PODS, { metadata: { name: 'p' }, spec: { containers } });
+    const obj = await create(PODS, { metadata: { name: 'p' }, spec: { containers } });
     expect(obj.spec.containers.map((c: any) => c.imagePullPolicy)).toEqual(['Always', 'Always', 'IfNotPresent', 'Always', 'IfNotPresent', 'IfNotPresent']);
     expect(obj.spec.enableServiceLinks).toBe(true);
   });
 
   it('ReplicaSet, StatefulSet, DaemonSet and CronJob get their SetDefaults_<Kind>', async () => {
     const selector = { matchLabels: { app: 'web' } };
-    const rs = await created('/apis/apps/v1/namespaces/default/replicasets', { metadata: { name: 'rs' }, spec: { selector, template } });
+    const rs = await create('/apis/apps/v1/namespaces/default/replicasets', { metadata: { name: 'rs' }, spec: { selector, template } });
     expect(rs.spec).toEqual({ replicas: 1, selector, template: templateDefaults });
-    const sts = await created('/apis/apps/v1/namespaces/default/statefulsets', { metadata: { name: 'sts' }, spec: { selector, template, serviceName: 'web' } });
+    const sts = await create('/apis/apps/v1/namespaces/default/statefulsets', { metadata: { name: 'sts' }, spec: { selector, template, serviceName: 'web' } });
     expect(sts.spec).toMatchObject({
       replicas: 1,
       podManagementPolicy: 'OrderedReady',
@@ -137,17 +119,17 @@ describe('workload defaults', () => {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: templateDefaults,
     });
-    const ds = await created('/apis/apps/v1/namespaces/default/daemonsets', { metadata: { name: 'ds' }, spec: { selector, template } });
+    const ds = await create('/apis/apps/v1/namespaces/default/daemonsets', { metadata: { name: 'ds' }, spec: { selector, template } });
     expect(ds.spec).toEqual({ selector, template: templateDefaults, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10 });
     const jobTemplate = { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } };
-    const cj = await created('/apis/batch/v1/namespaces/default/cronjobs', { metadata: { name: 'cj' }, spec: { schedule: '*/5 * * * *', jobTemplate } });
+    const cj = await create('/apis/batch/v1/namespaces/default/cronjobs', { metadata: { name: 'cj' }, spec: { schedule: '*/5 * * * *', jobTemplate } });
     expect(cj.spec).toMatchObject({ concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
     expect(cj.spec.jobTemplate.spec.template.spec).toMatchObject({ restartPolicy: 'OnFailure', dnsPolicy: 'ClusterFirst', containers: [{ imagePullPolicy: 'IfNotPresent' }] });
     expect(cj.spec.jobTemplate.spec.backoffLimit).toBeUndefined(); // SetDefaults_Job is for Jobs, not job templates
   });
 
   it('Job: SetDefaults_Job, and PrepareForCreate generates the selector and labels from the uid it is created with', async () => {
-    const job = await created('/apis/batch/v1/namespaces/default/jobs', {
+    const job = await create('/apis/batch/v1/namespaces/default/jobs', {
       metadata: { name: 'pi' },
       spec: { template: { metadata: { labels: { team: 'a' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34' }] } } },
     });
@@ -174,7 +156,7 @@ describe('workload defaults', () => {
   });
 
   it('the seeding API defaults too, but does not validate (a Deployment without selector or containers is stored)', () => {
-    const d = server.create(testResources.Deployment, { metadata: { name: 'seed', namespace: 'default' }, spec: { template: { spec: {} } } }) as any;
+    const d = h.server.create(testResources.Deployment, { metadata: { name: 'seed', namespace: 'default' }, spec: { template: { spec: {} } } }) as any;
     expect(d.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, template: { spec: { restartPolicy: 'Always' } } });
   });
 });
@@ -192,7 +174,7 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
   });
 
   it('a minimal Service: type ClusterIP, sessionAffinity None, TCP, targetPort = port, one IPv4 SingleStack address', async () => {
-    const obj = await created(SERVICES, svc('web'));
+    const obj = await create(SERVICES, svc('web'));
     expect(inServiceCidr(obj.spec.clusterIP)).toBe(true);
     expect(obj.spec).toEqual({
       selector: { app: 'web' },
@@ -208,17 +190,17 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
   });
 
   it('every Service gets its own address; a requested one is kept, a taken one is 422 as the allocator says', async () => {
-    const a = await created(SERVICES, svc('a'));
-    const b = await created(SERVICES, svc('b'));
+    const a = await create(SERVICES, svc('a'));
+    const b = await create(SERVICES, svc('b'));
     expect(a.spec.clusterIP).not.toBe(b.spec.clusterIP);
     // An address asked for explicitly is skipped by later dynamic allocations.
     const next = b.spec.clusterIP.replace(/\d+$/, (n: string) => String(Number(n) + 1));
-    await created(SERVICES, svc('asked', { clusterIP: next }));
-    const c = await created(SERVICES, svc('c'));
+    await create(SERVICES, svc('asked', { clusterIP: next }));
+    const c = await create(SERVICES, svc('c'));
     expect([a.spec.clusterIP, b.spec.clusterIP, next]).not.toContain(c.spec.clusterIP);
-    const fixed = await created(SERVICES, svc('fixed', { clusterIP: '10.96.0.10' }));
+    const fixed = await create(SERVICES, svc('fixed', { clusterIP: '10.96.0.10' }));
     expect(fixed.spec.clusterIPs).toEqual(['10.96.0.10']);
-    const rv = server.resourceVersion;
+    const rv = h.server.resourceVersion;
     const taken = await call('POST', SERVICES, svc('again', { clusterIP: '10.96.0.10' }));
     expect([taken.status, JSON.parse(taken.body).message]).toEqual([
       422,
@@ -232,17 +214,17 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
         field: 'spec.clusterIPs',
       },
     ]);
-    expect(server.resourceVersion).toBe(rv);
+    expect(h.server.resourceVersion).toBe(rv);
     // Deleting the Service frees its address.
     expect((await call('DELETE', `${SERVICES}/fixed`)).status).toBe(200);
-    await created(SERVICES, svc('again', { clusterIP: '10.96.0.10' }));
+    await create(SERVICES, svc('again', { clusterIP: '10.96.0.10' }));
   });
 
   it('the allocator is per server: a second FakeApiServer hands out the same first address', async () => {
     const other = await FakeApiServer.start({ resources: 'v1.35' });
     try {
-      const mine = await created(SERVICES, svc('web'));
-      const theirs = await created(SERVICES, svc('web'), other);
+      const mine = await create(SERVICES, svc('web'));
+      const theirs = await createOn(other, SERVICES, svc('web'));
       expect(theirs.spec.clusterIP).toBe(mine.spec.clusterIP);
     } finally {
       await other.close();
@@ -253,11 +235,11 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
     const dry = await call('POST', `${SERVICES}?dryRun=All`, svc('dry'));
     const dryIP = JSON.parse(dry.body).spec.clusterIP as string;
     expect(inServiceCidr(dryIP)).toBe(true);
-    await created(SERVICES, svc('real', { clusterIP: dryIP }));
-    const headless = await created(SERVICES, svc('db', { clusterIP: 'None' }));
+    await create(SERVICES, svc('real', { clusterIP: dryIP }));
+    const headless = await create(SERVICES, svc('db', { clusterIP: 'None' }));
     expect(headless.spec).toMatchObject({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
     // initIPFamilyFields: headless without selector defaults to RequireDualStack and lists both families.
-    const selectorless = await created(SERVICES, { metadata: { name: 'ext-db' }, spec: { clusterIP: 'None' } });
+    const selectorless = await create(SERVICES, { metadata: { name: 'ext-db' }, spec: { clusterIP: 'None' } });
     expect(selectorless.spec).toMatchObject({ clusterIPs: ['None'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
     // Anything else asking for dual-stack fails on this single-stack cluster, before validation.
     const dual = await call('POST', SERVICES, svc('dual', { ipFamilyPolicy: 'RequireDualStack' }));
@@ -265,12 +247,12 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
       422,
       'Service "dual" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services',
     ]);
-    const ext = await created(SERVICES, { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } });
+    const ext = await create(SERVICES, { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } });
     expect(ext.spec).toEqual({ type: 'ExternalName', externalName: 'example.com', sessionAffinity: 'None' });
   });
 
   it('NodePort: node ports from 30000-32767, externalTrafficPolicy Cluster; a replace without them keeps the allocated values', async () => {
-    const obj = await created(SERVICES, svc('np', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443, targetPort: 'https' }] }));
+    const obj = await create(SERVICES, svc('np', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443, targetPort: 'https' }] }));
     const ports = obj.spec.ports.map((p: any) => p.nodePort as number);
     expect(ports.every((p: number) => p >= 30000 && p <= 32767)).toBe(true);
     expect(new Set(ports).size).toBe(2);
@@ -283,7 +265,7 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
     expect(replaced.spec.clusterIPs).toEqual(obj.spec.clusterIPs);
     expect(replaced.spec.ports.map((p: any) => p.nodePort)).toEqual(ports);
     // The same port number over TCP and UDP shares one node port (initNodePorts).
-    const dns = await created(SERVICES, svc('dns', { type: 'NodePort', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }] }));
+    const dns = await create(SERVICES, svc('dns', { type: 'NodePort', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }] }));
     const [udp, tcp] = dns.spec.ports.map((p: any) => p.nodePort as number);
     expect(udp).toBe(tcp);
     expect(ports).not.toContain(udp);
@@ -292,12 +274,12 @@ describe('Service: defaults and a ClusterIP from the server’s own 10.96.0.0/12
 
 describe('config kinds', () => {
   it('Secret: stringData is folded into data (base64), type Opaque; ConfigMap: data {}; Namespace: its name label', async () => {
-    const secret = await created('/api/v1/namespaces/default/secrets', { metadata: { name: 's' }, data: { a: 'YQ==' }, stringData: { b: 'hello' } });
+    const secret = await create('/api/v1/namespaces/default/secrets', { metadata: { name: 's' }, data: { a: 'YQ==' }, stringData: { b: 'hello' } });
     expect(secret).toMatchObject({ data: { a: 'YQ==', b: 'aGVsbG8=' }, type: 'Opaque' });
     expect(secret.stringData).toBeUndefined();
-    const cm = await created('/api/v1/namespaces/default/configmaps', { metadata: { name: 'c' } });
+    const cm = await create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'c' } });
     expect(cm.data).toEqual({});
-    const ns = await created('/api/v1/namespaces', { metadata: { name: 'team-a' } });
+    const ns = await create('/api/v1/namespaces', { metadata: { name: 'team-a' } });
     expect(ns.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
     expect(ns.status).toMatchObject({ phase: 'Active' });
   });

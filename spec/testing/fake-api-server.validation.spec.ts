@@ -3,39 +3,26 @@
  * (`pkg/apis/<group>/validation/validation.go` and the strategies' `ValidateUpdate`): 422 Invalid with the real
  * message and one `details.causes` entry per field error. Every test talks to the server over loopback HTTP.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { FakeApiServer, testResources } from '../../lib/testing/index.js';
-import { fetchRaw, type RawResponse } from './http-helpers.js';
+import { describe, it, expect } from '@jest/globals';
+import { testResources } from '../../lib/testing/index.js';
+import { JSON_CT, MERGE, serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
-const JSON_CT = { 'Content-Type': 'application/json' };
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 const PODS = '/api/v1/namespaces/default/pods';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const JOBS = '/apis/batch/v1/namespaces/default/jobs';
 const SERVICES = '/api/v1/namespaces/default/services';
 
-let server: FakeApiServer;
-
-beforeEach(async () => {
-  server = await FakeApiServer.start({ resources: 'v1.35' });
-});
-
-afterEach(async () => {
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers, body });
-}
+const h = serverHarness({ resources: 'v1.35' });
+const { call } = h;
 
 /** The 422 a write got: its message and causes (and nothing was written). */
 async function invalid(method: string, path: string, body: unknown, headers: Record<string, string> = JSON_CT): Promise<{ message: string; causes: unknown[] }> {
-  const rv = server.resourceVersion;
+  const rv = h.server.resourceVersion;
   const res = await call(method, path, body, headers);
   expect([res.status, res.headers['content-type']]).toEqual([422, 'application/json']);
-  expect(server.resourceVersion).toBe(rv);
+  expect(h.server.resourceVersion).toBe(rv);
   const status = JSON.parse(res.body);
   expect(status).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422 });
   return { message: status.message, causes: status.details.causes };
@@ -236,7 +223,7 @@ describe('ConfigMap, Secret, Lease, Event', () => {
 
 describe('the seeding API is not validated', () => {
   it('server.create stores an invalid Pod (tests seed any state they need)', () => {
-    const p = server.create(testResources.Pod, { metadata: { name: 'bare', namespace: 'default' }, spec: {} }) as any;
+    const p = h.server.create(testResources.Pod, { metadata: { name: 'bare', namespace: 'default' }, spec: {} }) as any;
     expect(p.spec).toMatchObject({ restartPolicy: 'Always' });
   });
 });

@@ -42,6 +42,18 @@ export interface ServerHarness {
   until(cond: () => boolean, ms?: number): Promise<void>;
 }
 
+/** One request to `on.url + path` (see {@link ServerHarness.call}). */
+export function callOn(on: FakeApiServer, method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
+  return fetchRaw(on.url + path, { method, headers, body });
+}
+
+/** POSTs `obj` to `path` on `on`, expects 201 (else shows the body) and answers the created object. */
+export async function createOn(on: FakeApiServer, path: string, obj: unknown): Promise<any> {
+  const res = await callOn(on, 'POST', path, obj);
+  expect([res.status, res.status === 201 ? '' : res.body]).toEqual([201, '']);
+  return JSON.parse(res.body);
+}
+
 /** Polls `cond` every `every` ms until it holds; rejects after `ms`. */
 export async function until(cond: () => boolean, ms = 5000, every = 5): Promise<void> {
   const end = Date.now() + ms;
@@ -73,13 +85,9 @@ export function serverHarness(start: StartServer | FakeApiServerOptions = {}, { 
       current = await startServer(options);
       return current;
     },
-    call: (method, path, body, headers = JSON_CT) => fetchRaw(harness.server.url + path, { method, headers, body }),
+    call: (method, path, body, headers) => callOn(harness.server, method, path, body, headers),
     body: (res) => JSON.parse(res.body),
-    async create(path, obj) {
-      const res = await harness.call('POST', path, obj);
-      expect([res.status, res.status === 201 ? '' : res.body]).toEqual([201, '']);
-      return harness.body(res);
-    },
+    create: (path, obj) => createOn(harness.server, path, obj),
     async watchFromNow(path) {
       const server = harness.server;
       const c = await openWatch(`${server.url}${path}?watch=1&resourceVersion=${server.resourceVersion}`);
