@@ -3,17 +3,15 @@
  * the real messages (422 Invalid, one cause per error), pruned of unknown fields and defaulted from the schema.
  * Every write goes over loopback HTTP to a CRD created over HTTP.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { FakeApiServer } from '../../lib/testing/index.js';
+import { describe, it, expect, beforeAll } from '@jest/globals';
 import { defineResource } from '../../lib/resource/define-resource.js';
 import { readFixture } from '../../vendor/index.js';
-import { fetchRaw, type RawResponse } from './http-helpers.js';
+import { serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const GIZMOS = '/apis/schema.example.com/v1/namespaces/default/gizmos';
-const JSON_CT = { 'Content-Type': 'application/json' };
 
 const gizmoSchema = {
   type: 'object',
@@ -64,20 +62,12 @@ function gizmoCrd(): Record<string, unknown> {
   };
 }
 
-let server: FakeApiServer;
+const h = serverHarness({}, { each: false });
+const { call, body } = h;
 
 beforeAll(async () => {
-  server = await FakeApiServer.start();
   expect((await call('POST', CRDS, gizmoCrd())).status).toBe(201);
 });
-
-afterAll(() => server.close());
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers, body });
-}
-
-const body = (res: RawResponse): any => JSON.parse(res.body);
 
 let n = 0;
 function gizmo(spec: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -162,7 +152,7 @@ describe('custom resource validation', () => {
 
   it('ratchets on update: errors about values the update left unchanged are dropped (CRDValidationRatcheting)', async () => {
     const gizmos = defineResource({ apiVersion: 'schema.example.com/v1', kind: 'Gizmo', plural: 'gizmos', namespaced: true });
-    server.create(gizmos, { metadata: { name: 'legacy' }, spec: { replicas: 50, name: 'UPPER' } });
+    h.server.create(gizmos, { metadata: { name: 'legacy' }, spec: { replicas: 50, name: 'UPPER' } });
     const MERGE = { 'Content-Type': 'application/merge-patch+json' };
     expect((await call('PATCH', `${GIZMOS}/legacy`, { metadata: { labels: { a: 'b' } } }, MERGE)).status).toBe(200);
     const res = await call('PATCH', `${GIZMOS}/legacy`, { spec: { replicas: 60, mode: 'medium' } }, MERGE);
@@ -213,7 +203,7 @@ describe('custom resource pruning and defaulting', () => {
 
   it('applies to programmatic creates (the decoder of a real server prunes and defaults whatever writes)', () => {
     const gizmos = defineResource({ apiVersion: 'schema.example.com/v1', kind: 'Gizmo', plural: 'gizmos', namespaced: true });
-    const created = server.create(gizmos, { metadata: { name: 'seeded' }, spec: { replicas: 2, bogus: 1 } }) as any;
+    const created = h.server.create(gizmos, { metadata: { name: 'seeded' }, spec: { replicas: 2, bogus: 1 } }) as any;
     expect(created.spec).toEqual({ replicas: 2, mode: 'slow', level: 'info', limits: { cpu: '1' } });
   });
 });

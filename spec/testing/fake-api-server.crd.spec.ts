@@ -4,17 +4,15 @@
  * deletion goes through the cleanup finalizer, deletes the custom resources and stops serving them. Every test talks
  * to the FakeApiServer over loopback HTTP.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { FakeApiServer } from '../../lib/testing/index.js';
+import { describe, it, expect } from '@jest/globals';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { fetchRaw, openWatch, type RawResponse, type WatchClient } from './http-helpers.js';
+import { fetchRaw } from './http-helpers.js';
+import { MERGE, serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const WIDGETS = '/apis/example.com/v1/namespaces/default/widgets';
-const JSON_CT = { 'Content-Type': 'application/json' };
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 
 /** A CRD `widgets.example.com` with a structural schema; `versions` override the single `v1`. */
 function widgetCrd(versions?: unknown[]): Record<string, unknown> {
@@ -47,29 +45,8 @@ function widgetCrd(versions?: unknown[]): Record<string, unknown> {
   };
 }
 
-let server: FakeApiServer;
-const clients: WatchClient[] = [];
-
-beforeEach(async () => {
-  server = await FakeApiServer.start({ watchListDefaulting: false });
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers, body });
-}
-
-const body = (res: RawResponse): any => JSON.parse(res.body);
-
-async function watchFromNow(path: string): Promise<WatchClient> {
-  const c = await openWatch(`${server.url}${path}?watch=1&resourceVersion=${server.resourceVersion}`);
-  clients.push(c);
-  return c;
-}
+const h = serverHarness({ watchListDefaulting: false });
+const { call, body, watchFromNow } = h;
 
 function conditions(crd: any): Record<string, { status: string; reason: string; message: string }> {
   return Object.fromEntries((crd.status?.conditions ?? []).map((c: any) => [c.type, c]));
@@ -118,7 +95,7 @@ describe('a CRD created over HTTP', () => {
     ]);
     const groups = body(await call('GET', '/apis')).groups.map((g: any) => g.name);
     expect(groups).toEqual(expect.arrayContaining(['apiextensions.k8s.io', 'example.com']));
-    const aggregated = body(await fetchRaw(`${server.url}/apis`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } }));
+    const aggregated = body(await fetchRaw(`${h.server.url}/apis`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } }));
     const group = aggregated.items.find((i: any) => i.metadata.name === 'example.com');
     expect(group.versions[0].resources[0]).toMatchObject({
       resource: 'widgets',
@@ -168,7 +145,7 @@ describe('a CRD created over HTTP', () => {
     await call('POST', CRDS, widgetCrd());
     const created = body(await call('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 }, status: { ready: true } }));
     expect(created.status).toBeUndefined();
-    server.update(defineResource({ apiVersion: 'example.com/v1', kind: 'Widget', plural: 'widgets', namespaced: true }), { ...created, status: { ready: true } });
+    h.server.update(defineResource({ apiVersion: 'example.com/v1', kind: 'Widget', plural: 'widgets', namespaced: true }), { ...created, status: { ready: true } });
     const patched = body(await call('PATCH', `${WIDGETS}/w`, { spec: { size: 2 }, status: { ready: false } }, MERGE));
     expect(patched.status).toEqual({ ready: true });
     expect(patched.spec.size).toBe(2);
@@ -188,7 +165,7 @@ describe('a CRD created over HTTP', () => {
   });
 
   it('can be created programmatically, as test seeding does', async () => {
-    server.create(defineResource({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false }), widgetCrd());
+    h.server.create(defineResource({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false }), widgetCrd());
     const res = await call('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
     expect(res.status).toBe(201);
     expect(conditions(body(await call('GET', `${CRDS}/widgets.example.com`))).Established?.status).toBe('True');

@@ -4,7 +4,7 @@
  * subresources. Every test talks to the FakeApiServer over loopback HTTP; the table of kinds with `/status` and
  * `/scale` is checked against the vendored kube-apiserver v1.35 OpenAPI spec.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeApiServer, allKinds, testResources } from '../../lib/testing/index.js';
@@ -12,7 +12,8 @@ import { defineResource } from '../../lib/resource/define-resource.js';
 import { strategyFor } from '../../lib/testing/strategies.js';
 import { podQosClass } from '../../lib/testing/status-strategies.js';
 import { OPENAPI_DIR, readFixture } from '../../vendor/index.js';
-import { fetchRaw, type RawResponse } from './http-helpers.js';
+import { fetchRaw } from './http-helpers.js';
+import { APPLY, MERGE, serverHarness } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
 
@@ -20,31 +21,20 @@ const PODS = '/api/v1/namespaces/default/pods';
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
 const RCS = '/api/v1/namespaces/default/replicationcontrollers';
 const WIDGETS = '/apis/example.com/v1/namespaces/default/widgets';
-const JSON_CT = { 'Content-Type': 'application/json' };
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 const JSONPATCH = { 'Content-Type': 'application/json-patch+json' };
 const STRATEGIC = { 'Content-Type': 'application/strategic-merge-patch+json' };
-const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
 
-let server: FakeApiServer;
-
-beforeEach(async () => {
-  server = await FakeApiServer.start({ watchListDefaulting: false });
+const h = serverHarness(async (options) => {
+  const server = await FakeApiServer.start({ watchListDefaulting: false, ...options });
   server.register(defineResource({ apiVersion: 'example.com/v1', kind: 'Widget', plural: 'widgets', namespaced: true }), {
     subresources: { status: true, scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.size', labelSelectorPath: '.status.selector' } },
   });
   // Built-in kinds beyond the default set get their built-in strategy.
   server.register(defineResource({ apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true }));
   server.register(defineResource({ apiVersion: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', namespaced: true }));
+  return server;
 });
-
-afterEach(() => server.close());
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers, body });
-}
-
-const body = (res: RawResponse): any => JSON.parse(res.body);
+const { call, body } = h;
 
 function pod(name: string, resources?: Record<string, unknown>): Record<string, any> {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', ...(resources ? { resources } : {}) }] } };
@@ -93,7 +83,7 @@ describe('status on create and on main-resource writes (pkg/registry/<group>/<ki
 
   it('a PUT of the main resource keeps the stored status and takes the rest', async () => {
     // Seeding (the programmatic create) may set any status.
-    server.create(testResources.Pod, { metadata: { name: 'seeded', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Running' } } as any);
+    h.server.create(testResources.Pod, { metadata: { name: 'seeded', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Running' } } as any);
     const current = body(await call('GET', `${PODS}/seeded`));
     expect(current.status.phase).toBe('Running');
     const put = { ...current, metadata: { ...current.metadata, labels: { a: 'b' } }, status: { phase: 'Failed' } };

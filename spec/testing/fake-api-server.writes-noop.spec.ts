@@ -2,10 +2,10 @@
  * Issue #13, first slice: a write that changes nothing is not written, and metadata.generation follows each kind's
  * strategy. Every test talks to the FakeApiServer over loopback HTTP, as a real client would.
  */
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { FakeApiServer } from '../../lib/testing/index.js';
+import { describe, it, expect } from '@jest/globals';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { fetchRaw, openWatch, sleep, type RawResponse, type WatchClient } from './http-helpers.js';
+import { sleep, type RawResponse } from './http-helpers.js';
+import { APPLY, MERGE, serverHarness } from './server-harness.js';
 import { startWithNamespaces } from './namespace-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are inspected as plain JSON */
@@ -14,34 +14,13 @@ const PODS = '/api/v1/namespaces/ns/pods';
 const CMS = '/api/v1/namespaces/ns/configmaps';
 const DEPLOYS = '/apis/apps/v1/namespaces/ns/deployments';
 const FOOBARS = '/apis/example.com/v1/namespaces/ns/foobars';
-const JSON_CT = { 'Content-Type': 'application/json' };
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
-const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
 
-let server: FakeApiServer;
-const clients: WatchClient[] = [];
-
-beforeEach(async () => {
-  server = await startWithNamespaces({ watchListDefaulting: false });
+const h = serverHarness(async () => {
+  const server = await startWithNamespaces({ watchListDefaulting: false });
   server.register(defineResource({ apiVersion: 'example.com/v1', kind: 'FooBar', plural: 'foobars', namespaced: true }));
+  return server;
 });
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-});
-
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_CT): Promise<RawResponse> {
-  return fetchRaw(server.url + path, { method, headers, body });
-}
-
-const body = (res: RawResponse): any => JSON.parse(res.body);
-
-async function watchFromNow(path: string): Promise<WatchClient> {
-  const c = await openWatch(`${server.url}${path}?watch=1&resourceVersion=${server.resourceVersion}`);
-  clients.push(c);
-  return c;
-}
+const { call, body, watchFromNow } = h;
 
 function cm(data: Record<string, string>): Record<string, any> {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data };
@@ -62,12 +41,12 @@ function deployment(image: string, extra: Record<string, unknown> = {}): Record<
  * then `change` is a real change, which the watch sees as its first event.
  */
 async function expectNoOp(stored: any, noop: () => Promise<RawResponse>, change: () => Promise<RawResponse>): Promise<void> {
-  const rvBefore = Number(server.resourceVersion);
+  const rvBefore = Number(h.server.resourceVersion);
   const watch = await watchFromNow(CMS);
   const res = await noop();
   expect(res.status).toBe(200);
   expect(body(res)).toEqual(stored);
-  expect(Number(server.resourceVersion)).toBe(rvBefore);
+  expect(Number(h.server.resourceVersion)).toBe(rvBefore);
   const got = body(await call('GET', `${CMS}/cfg`));
   expect(got).toEqual(stored);
   await sleep(100);
