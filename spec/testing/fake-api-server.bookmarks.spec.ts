@@ -2,28 +2,24 @@
  * BOOKMARK objects per kind: the typed zero object with only metadata.resourceVersion (+ the initial-events-end
  * annotation) set, keeping the fields Go's encoding/json does not omit (protocol sheet §3.1).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { FakeApiServer } from '../../lib/testing/index.js';
+import { describe, it, expect } from '@jest/globals';
 import { openWatch } from './http-helpers.js';
+import { serverHarness } from './server-harness.js';
 
 const TEMPLATE = '"template":{"metadata":{},"spec":{"containers":null}}';
 
 describe('bookmark skeletons per kind', () => {
-  let server: FakeApiServer;
-  beforeAll(async () => {
-    server = await FakeApiServer.start({ resources: 'v1.35' });
-  });
-  afterAll(() => server.close());
+  const h = serverHarness({ resources: 'v1.35' }, { each: false });
 
   async function bookmarkLine(collection: string): Promise<string> {
     // An empty collection: the initial-events-end BOOKMARK is the first line.
-    const w = await openWatch(`${server.url}${collection}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    const w = await openWatch(`${h.server.url}${collection}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
     expect(w.status).toBe(200);
     await w.events$(1);
     w.close();
     return w.lines[0]!;
   }
-  const meta = (): string => `"metadata":{"resourceVersion":"${server.resourceVersion}","annotations":{"k8s.io/initial-events-end":"true"}}`;
+  const meta = (): string => `"metadata":{"resourceVersion":"${h.server.resourceVersion}","annotations":{"k8s.io/initial-events-end":"true"}}`;
 
   it.each([
     ['/api/v1/pods', 'Pod', 'v1', '"spec":{"containers":null},"status":{}'],

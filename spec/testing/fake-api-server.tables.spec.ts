@@ -2,10 +2,11 @@
  * Table output per kind: the column definitions and cells of kube-apiserver's printers
  * (pkg/printers/internalversion/printers.go), as `kubectl get` receives them.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { FakeApiServer, testResources } from '../../lib/testing/index.js';
+import { describe, it, expect } from '@jest/globals';
+import { testResources } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
 import { fetchRaw } from './http-helpers.js';
+import { serverHarness } from './server-harness.js';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 const Event = defineResource({ apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true });
@@ -29,14 +30,10 @@ const ago = (ms: number): string => new Date(Date.now() - ms).toISOString().repl
 const MIN = 60_000;
 
 describe('Table columns per kind', () => {
-  let server: FakeApiServer;
-  beforeAll(async () => {
-    server = await FakeApiServer.start({ resources: 'v1.35' });
-  });
-  afterAll(() => server.close());
+  const h = serverHarness({ resources: 'v1.35' }, { each: false });
 
   async function table(path: string): Promise<Table> {
-    const res = await fetchRaw(`${server.url}${path}`, { headers: { Accept: TABLE } });
+    const res = await fetchRaw(`${h.server.url}${path}`, { headers: { Accept: TABLE } });
     expect(res.status).toBe(200);
     return JSON.parse(res.body) as Table;
   }
@@ -44,7 +41,7 @@ describe('Table columns per kind', () => {
 
   it('Pod: NAME READY STATUS RESTARTS AGE + priority-1 IP NODE NOMINATED NODE READINESS GATES, with printPod’s status logic', async () => {
     const running = { state: { running: { startedAt: ago(30 * MIN) } }, ready: true };
-    server.create(testResources.Pod, {
+    h.server.create(testResources.Pod, {
       metadata: { name: 'web', namespace: 'default' },
       spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }], readinessGates: [{ conditionType: 'x/ready' }] },
       status: {
@@ -57,7 +54,7 @@ describe('Table columns per kind', () => {
         ],
       },
     });
-    server.create(testResources.Pod, {
+    h.server.create(testResources.Pod, {
       metadata: { name: 'crash', namespace: 'default' },
       spec: { containers: [{ name: 'c', image: 'c' }] },
       status: {
@@ -65,7 +62,7 @@ describe('Table columns per kind', () => {
         containerStatuses: [{ name: 'c', restartCount: 4, ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, finishedAt: ago(20 * MIN) } } }],
       },
     });
-    server.create(testResources.Pod, {
+    h.server.create(testResources.Pod, {
       metadata: { name: 'init', namespace: 'default' },
       spec: { initContainers: [{ name: 'i1', image: 'i' }, { name: 'i2', image: 'i' }], containers: [{ name: 'c', image: 'c' }] },
       status: {
@@ -77,17 +74,17 @@ describe('Table columns per kind', () => {
         containerStatuses: [{ name: 'c', state: { waiting: { reason: 'PodInitializing' } } }],
       },
     });
-    server.create(testResources.Pod, {
+    h.server.create(testResources.Pod, {
       metadata: { name: 'init-fail', namespace: 'default' },
       spec: { initContainers: [{ name: 'i1', image: 'i' }], containers: [{ name: 'c', image: 'c' }] },
       status: { phase: 'Pending', initContainerStatuses: [{ name: 'i1', restartCount: 1, state: { terminated: { exitCode: 1, reason: 'Error' } } }] },
     });
-    server.create(testResources.Pod, {
+    h.server.create(testResources.Pod, {
       metadata: { name: 'stopping', namespace: 'default', finalizers: ['x/y'] },
       spec: { containers: [{ name: 'c', image: 'c' }] },
       status: { phase: 'Running' },
     });
-    server.delete(testResources.Pod, 'stopping', 'default');
+    h.server.delete(testResources.Pod, 'stopping', 'default');
 
     const t = await table('/api/v1/namespaces/default/pods');
     expect(t.columnDefinitions!.map((c) => [c.name, c.type, c.format, c.priority])).toEqual([
@@ -113,7 +110,7 @@ describe('Table columns per kind', () => {
   });
 
   it('Deployment: READY UP-TO-DATE AVAILABLE AGE + CONTAINERS IMAGES SELECTOR', async () => {
-    server.create(testResources.Deployment, {
+    h.server.create(testResources.Deployment, {
       metadata: { name: 'd', namespace: 'default' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'd' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] }, template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1' }, { name: 'side', image: 'side:2' }] } } },
       status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
@@ -124,11 +121,11 @@ describe('Table columns per kind', () => {
   });
 
   it('Service: TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE + SELECTOR', async () => {
-    server.create(testResources.Service, {
+    h.server.create(testResources.Service, {
       metadata: { name: 's', namespace: 'default' },
       spec: { type: 'NodePort', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 53, protocol: 'UDP' }, { port: 80, nodePort: 30080, protocol: 'TCP' }], selector: { app: 's' } },
     });
-    server.create(testResources.Service, {
+    h.server.create(testResources.Service, {
       metadata: { name: 'lb', namespace: 'default' },
       spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.11'], ports: [{ port: 443, protocol: 'TCP' }] },
       status: { loadBalancer: {} },
@@ -140,16 +137,16 @@ describe('Table columns per kind', () => {
   });
 
   it('ConfigMap, Secret, Namespace, Node: their counts and statuses', async () => {
-    server.create(testResources.ConfigMap, { metadata: { name: 'cm', namespace: 'default' }, data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } });
-    server.create(testResources.Secret, { metadata: { name: 'sec', namespace: 'default' }, type: 'Opaque', data: { k: 'dg==' } });
-    server.create(testResources.Node, {
+    h.server.create(testResources.ConfigMap, { metadata: { name: 'cm', namespace: 'default' }, data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } });
+    h.server.create(testResources.Secret, { metadata: { name: 'sec', namespace: 'default' }, type: 'Opaque', data: { k: 'dg==' } });
+    h.server.create(testResources.Node, {
       metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/control-plane': '' } },
       spec: { unschedulable: true },
       status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.35.0' }, addresses: [{ type: 'InternalIP', address: '192.168.0.2' }] },
     });
     expect(cellsOf(await table('/api/v1/namespaces/default/configmaps'), 'cm')).toEqual(['cm', 3, expect.any(String)]);
     expect(cellsOf(await table('/api/v1/namespaces/default/secrets'), 'sec')).toEqual(['sec', 'Opaque', 1, expect.any(String)]);
-    server.create(testResources.Namespace, { metadata: { name: 'team' }, status: { phase: 'Terminating' } });
+    h.server.create(testResources.Namespace, { metadata: { name: 'team' }, status: { phase: 'Terminating' } });
     expect(cellsOf(await table('/api/v1/namespaces'), 'team')).toEqual(['team', 'Terminating', expect.any(String)]);
     const nodes = await table('/api/v1/nodes');
     expect(nodes.columnDefinitions!.map((c) => c.name)).toEqual(['Name', 'Status', 'Roles', 'Age', 'Version', 'Internal-IP', 'External-IP', 'OS-Image', 'Kernel-Version', 'Container-Runtime']);
@@ -157,7 +154,7 @@ describe('Table columns per kind', () => {
   });
 
   it('Event: its own column order, Name last at priority 1', async () => {
-    server.create(Event, {
+    h.server.create(Event, {
       metadata: { name: 'web.1', namespace: 'default' },
       involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
       type: 'Warning',
@@ -185,13 +182,13 @@ describe('Table columns per kind', () => {
   });
 
   it('Job: STATUS COMPLETIONS DURATION; CRD: the default convertor’s Created At', async () => {
-    server.create(Job, {
+    h.server.create(Job, {
       metadata: { name: 'j', namespace: 'default' },
       spec: { completions: 2, template: { spec: { containers: [{ name: 'w', image: 'w' }] } } },
       status: { succeeded: 2, startTime: ago(30 * MIN), completionTime: ago(10 * MIN), conditions: [{ type: 'Complete', status: 'True' }] },
     });
     expect((await table('/apis/batch/v1/namespaces/default/jobs')).rows[0]!.cells.slice(0, 4)).toEqual(['j', 'Complete', '2/2', '20m']);
-    const crd = server.create(CRD, { metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { plural: 'widgets', kind: 'Widget' }, scope: 'Namespaced', versions: [] } });
+    const crd = h.server.create(CRD, { metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { plural: 'widgets', kind: 'Widget' }, scope: 'Namespaced', versions: [] } });
     const t = await table('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
     expect(t.columnDefinitions!.map((c) => [c.name, c.type])).toEqual([
       ['Name', 'string'],
@@ -202,7 +199,7 @@ describe('Table columns per kind', () => {
 
   it('a kind without a printer keeps NAME and AGE', async () => {
     const PodTemplateLess = defineResource({ apiVersion: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true });
-    server.create(PodTemplateLess, { metadata: { name: 'lr', namespace: 'default' } });
+    h.server.create(PodTemplateLess, { metadata: { name: 'lr', namespace: 'default' } });
     const t = await table('/api/v1/namespaces/default/limitranges');
     expect(t.columnDefinitions!.map((c) => c.name)).toEqual(['Name', 'Age']);
   });
