@@ -9,10 +9,19 @@
  *   authentication and impersonation), `routing.ts` (path → route, verb, content negotiation) and
  *   `list-options.ts` (query parsing and validation);
  * - `registry.ts`: the served resource types and their per-kind rules;
- * - `reads.ts` (get, list, watch) and `writes.ts` (create, update, patch, delete) over `store.ts`;
- * - `subresources.ts` (`/status`, `/scale`) and `status-strategies.ts` (status reset and status writes per kind);
+ * - `reads.ts` (get, list, watch; `exact-list.ts` for `resourceVersionMatch=Exact`) and `writes.ts` (create, update,
+ *   patch, delete; with `request-body.ts`, `protobuf.ts`, `write-options.ts`, `name-rules.ts`) over `store.ts`,
+ *   which keeps one store per group-resource (`versions.ts`, `hpa-conversion.ts`);
+ * - `strategies.ts`: each kind's strategy, composed from `kinds/` (defaulting, validation, printer columns, field
+ *   labels), `status-strategies.ts` (status reset and status writes) and `crd/` (CustomResourceDefinitions and the
+ *   strategies of their custom resources);
+ * - `subresources.ts` (`/status`, `/scale`), `deletion.ts` (propagation, graceful deletion), `namespaces.ts`
+ *   (NamespaceLifecycle admission), `review-apis.ts` (access and identity reviews);
+ * - `controllers/`: what kube-controller-manager would run (garbage collector, namespace controller, kubelet stand-in);
+ *   `crd/crd-controller.ts`: the apiextensions controllers;
+ * - `discovery.ts` and `openapi.ts`; `table.ts` and `field-labels.ts`;
  * - `watch.ts`: one watch (events, bookmarks, snapshot, ERROR, eviction, close reasons) and the fan-out;
- * - `responses.ts`: Status, text and fault answers; `wait-list.ts`: timers and waits.
+ * - `responses.ts`: Status, text and fault answers (`HttpError`); `wait-list.ts`: timers and waits.
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

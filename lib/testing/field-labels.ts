@@ -16,7 +16,7 @@ import { badRequestStatus } from './status.js';
 import type { ObjectRecord } from './store.js';
 import type { KindStrategy } from './strategies.js';
 import type { FieldSelector } from './field-selector.js';
-import { HttpError } from './writes.js';
+import { HttpError } from './responses.js';
 
 /** The field labels of a kind as the list and watch handlers need them. @internal */
 export interface KindFieldLabels {

@@ -19,7 +19,8 @@ export {
 export { FakeAuth, type FakeAuthOptions, type FakeUser, type FakeAuthMethod, type RequestAuth, type AuthorizationAttributes } from './auth.js';
 export { createTestPki, type TestPki, type TestCertificate, type IssueOptions } from './pki.js';
 export { type ChunkingMode } from './watch-output.js';
-export { type ObjectValidator, type ValidationContext, type NameRule } from './writes.js';
+export { type ObjectValidator, type ValidationContext } from './writes.js';
+export type { NameRule } from './name-rules.js';
 export { FakeStoreError, type ObjectInput } from './store.js';
 export { testResources } from './resources.js';
 export { allKinds, type KindSet } from './all-kinds.js';

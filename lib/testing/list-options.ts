@@ -8,7 +8,7 @@ import { parseLabelSelector, LabelSelectorError, type LabelSelector } from './la
 import { parseFieldSelector, FieldSelectorError, type FieldSelector } from './field-selector.js';
 import { badRequestStatus, invalidListOptionsStatus, makeStatus, type FieldError } from './status.js';
 import type { ObjectRecord } from './store.js';
-import { HttpError } from './writes.js';
+import { HttpError } from './responses.js';
 import { boolParam, type Route } from './routing.js';
 import type { FakeApiServerConfig } from './server-types.js';
 import { requireSupportedFieldLabels, selectableFields, type KindFieldLabels } from './field-labels.js';

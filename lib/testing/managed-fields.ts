@@ -12,6 +12,7 @@
  *
  * @internal
  */
+import { makeStatus, type StatusBody } from './status.js';
 import { MERGE_KEYS, isMap, jsonEqual, mergeKeyFor, strategicMergePatch, type Json, type JsonMap } from './patch.js';
 
 /** One field path: `FieldsV1` tokens. @internal @since 0.1.0 */
@@ -329,3 +330,26 @@ function withoutManagedFields(obj: JsonMap): JsonMap {
 
 /** Re-exported for documentation: the merge keys the ownership model uses. @internal @since 0.1.0 */
 export { MERGE_KEYS };
+
+/** AM:`util/managedfields/internal/conflict.go` `NewConflictError`: 409 Conflict, one FieldManagerConflict cause per field. */
+export function applyConflictStatus(conflicts: readonly { manager: string; field: string }[]): StatusBody {
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${conflicts[0]!.manager}: ${conflicts[0]!.field}`;
+  } else {
+    const byManager = new Map<string, string[]>();
+    for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
+    const lines: string[] = [];
+    for (const m of [...byManager.keys()].sort()) {
+      lines.push(`conflicts with ${m}:`);
+      for (const f of byManager.get(m)!) lines.push(`- ${f}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return makeStatus({
+    code: 409,
+    reason: 'Conflict',
+    message,
+    details: { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.field })) },
+  });
+}

@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { objectNotFoundStatus, makeStatus, badRequestStatus, tooLargeResourceVersionStatus, tooOldResourceVersionStatus } from './status.js';
 import { recordFor, type FakeStore } from './store.js';
 import { tableJson, type IncludeObject } from './table.js';
-import { HttpError } from './writes.js';
+import { HttpError } from './responses.js';
 import type { Route } from './routing.js';
 import { decodeContinue, encodeContinue, matcher, parseResourceVersion, type ListOptions } from './list-options.js';
 import { writeRaw } from './responses.js';

@@ -8,7 +8,7 @@ import type { Resource } from '../resource/define-resource.js';
 import { BUILTIN_BOOKMARK_SKELETONS } from './resources.js';
 import type { StoreResource } from './store.js';
 import type { DiscoveryResource } from './discovery.js';
-import type { NameRule } from './writes.js';
+import type { NameRule } from './name-rules.js';
 import { isBuiltInGroup, strategyFor, type KindStrategy, type StrategyContext } from './strategies.js';
 import { customResourceStrategy } from './status-strategies.js';
 import type { RegisterOptions, ResourceRef } from './server-types.js';

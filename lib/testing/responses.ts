@@ -10,6 +10,16 @@ import { forbiddenStatus, internalErrorStatus, makeStatus, resourceNotFoundStatu
 import { notAcceptable, verbOf, type Route } from './routing.js';
 import type { HttpFault, RecordedRequest } from './server-types.js';
 
+/**
+ * An error answered as a Status response.
+ * @internal
+ */
+export class HttpError extends Error {
+  constructor(readonly status: StatusBody) {
+    super(status.message);
+  }
+}
+
 /** A Status response: compact JSON plus `\n`; `Retry-After` copied from `details.retryAfterSeconds` (§4.3). @internal */
 export function writeStatus(res: ServerResponse, status: StatusBody, headers: Readonly<Record<string, string>> = {}): void {
   const retry = status.details?.retryAfterSeconds;

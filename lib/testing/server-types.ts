@@ -7,7 +7,7 @@ import type { Resource } from '../resource/define-resource.js';
 import type { StatusBody, StatusDetailsBody } from './status.js';
 import type { FakeAuthOptions, RequestAuth } from './auth.js';
 import type { ChunkingMode } from './watch-output.js';
-import type { NameRule } from './writes.js';
+import type { NameRule } from './name-rules.js';
 
 /**
  * How the server answers a watch whose resourceVersion is older than its history (§4.2, checklist 13):

@@ -19,7 +19,8 @@ import { badRequestStatus, invalidStatus, makeStatus, objectNotFoundStatus, unsu
 import type { FakeStore, JsonObject, ObjectRecord } from './store.js';
 import type { KindStrategy, ScaleSubresource } from './strategies.js';
 import { customResourceStatusUpdate } from './status-strategies.js';
-import { HttpError, type WriteHandlers, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
+import { HttpError } from './responses.js';
+import { type WriteHandlers, type WriteRequest, type WriteResource, type WriteResponse } from './writes.js';
 import { PatchError, isMap, jsonPatch, mergePatch, strategicMergePatch, type JsonMap } from './patch.js';
 import { methodNotAllowed, type Route } from './routing.js';
 import { writeRaw } from './responses.js';

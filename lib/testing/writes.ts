@@ -21,25 +21,17 @@ import {
   objectNotFoundStatus,
   unsupportedMediaTypeStatus,
   type FieldError,
-  type StatusBody,
 } from './status.js';
 import { FakeStoreError, type JsonObject, type ObjectRecord, type FakeStore, type StoreResource } from './store.js';
 import { PatchError, isMap, jsonPatch, mergePatch, strategicMergePatch, type Json, type JsonMap } from './patch.js';
-import { applyConfiguration, managedFieldsAfterUpdate, managerFromUserAgent } from './managed-fields.js';
+import { applyConfiguration, applyConflictStatus, managedFieldsAfterUpdate, managerFromUserAgent } from './managed-fields.js';
+import { HttpError } from './responses.js';
+import { validateObjectMetaName, type NameRule } from './name-rules.js';
+import { GO_TYPEMETA, goJsonType, mediaType, summarize } from './request-body.js';
+import { createOrUpdateOptions, deleteOptions, dryRunErrors, optionsInvalid } from './write-options.js';
 import { PROTOBUF_MEDIA_TYPE, decodeProtobufBody, protobufMessageOf } from './protobuf.js';
-import { deleteObject, type PropagationPolicy } from './deletion.js';
+import { deleteObject } from './deletion.js';
 import { NAMESPACES_KEY, immortalNamespaceStatus, namespaceAdmission, type NamespaceLookup } from './namespaces.js';
-
-/**
- * An error answered as a Status response.
- * @internal
- * @since 0.1.0
- */
-export class HttpError extends Error {
-  constructor(readonly status: StatusBody) {
-    super(status.message);
-  }
-}
 
 /**
  * What a validator gets besides the object.
@@ -66,14 +58,6 @@ export interface ValidationContext {
  * @since 0.1.0
  */
 export type ObjectValidator = (object: Readonly<Record<string, unknown>>, context: ValidationContext) => readonly FieldError[] | undefined | void;
-
-/**
- * Which name rule the built-in validation applies to `metadata.name` (apimachinery `validation/objectmeta.go` and the
- * kinds' `ValidateXxxName`): `subdomain` (RFC 1123 subdomain, most kinds), `label` (RFC 1123 label: Namespace),
- * `label1035` (RFC 1035 label: Service), `none`.
- * @since 0.1.0
- */
-export type NameRule = 'subdomain' | 'label' | 'label1035' | 'none';
 
 /**
  * What the write handlers know about one resource type.
@@ -132,161 +116,8 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
 const APPLY_PATCH = 'application/apply-patch+yaml';
 
-/** `Content-Type` without parameters, lower case; empty means JSON (AS:`negotiation.NegotiateInputSerializer`). */
-function mediaType(headers: IncomingHttpHeaders): string {
-  const ct = headers['content-type'] ?? '';
-  const i = ct.indexOf(';');
-  const t = (i >= 0 ? ct.slice(0, i) : ct).trim().toLowerCase();
-  return t === '' ? 'application/json' : t;
-}
-
 function json(code: number, body: unknown): WriteResponse {
   return { code, body: `${typeof body === 'string' ? body : JSON.stringify(body)}\n` };
-}
-
-/** AS:`handlers/rest.go` `summarizeData`: the start of a body for decode error messages. */
-function summarize(body: string): string {
-  if (body.length === 0) return '<empty>';
-  if (body.startsWith('{')) return body.length > 30 ? `${body.slice(0, 30)} ...` : body;
-  const hex = Buffer.from(body.slice(0, 30), 'utf8').toString('hex');
-  return body.length > 30 ? `${hex} ...` : hex;
-}
-
-const GO_TYPEMETA = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
-
-function goJsonType(v: unknown): string {
-  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool';
-}
-
-// ---------------------------------------------------------------- name validation (AM: util/validation/validation.go)
-
-const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
-const DNS1035_LABEL = '[a-z]([-a-z0-9]*[a-z0-9])?';
-
-const NAME_RULES: Record<Exclude<NameRule, 'none'>, { max: number; re: RegExp; message: string }> = {
-  subdomain: {
-    max: 253,
-    re: new RegExp(`^${DNS1123_SUBDOMAIN}$`),
-    message: `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`,
-  },
-  label: {
-    max: 63,
-    re: new RegExp(`^${DNS1123_LABEL}$`),
-    message: `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`,
-  },
-  label1035: {
-    max: 63,
-    re: new RegExp(`^${DNS1035_LABEL}$`),
-    message: `a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '${DNS1035_LABEL}')`,
-  },
-};
-
-/** `IsDNS1123Subdomain` & co.: the length message first, then the format message. `prefix` masks a trailing `-`. */
-function nameMessages(rule: NameRule, name: string, prefix: boolean): string[] {
-  if (rule === 'none') return [];
-  const r = NAME_RULES[rule];
-  const v = prefix && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
-  const out: string[] = [];
-  if (v.length > r.max) out.push(`must be no more than ${r.max} characters`);
-  if (!r.re.test(v)) out.push(r.message);
-  return out;
-}
-
-/** AM:`api/validation/objectmeta.go` `ValidateObjectMetaAccessor`, the name part. */
-function validateObjectMetaName(rule: NameRule, meta: JsonObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const generateName = meta['generateName'];
-  if (typeof generateName === 'string' && generateName !== '') {
-    for (const m of nameMessages(rule, generateName, true)) errs.push({ field: 'metadata.generateName', type: 'FieldValueInvalid', value: generateName, detail: m });
-  }
-  const name = meta['name'];
-  if (typeof name !== 'string' || name === '') {
-    errs.push({ field: 'metadata.name', type: 'FieldValueRequired', detail: 'name or generateName is required' });
-  } else {
-    for (const m of nameMessages(rule, name, false)) errs.push({ field: 'metadata.name', type: 'FieldValueInvalid', value: name, detail: m });
-  }
-  return errs;
-}
-
-// ---------------------------------------------------------------- options
-
-/** AM:`apis/meta/v1/validation` `ValidateDryRun`: every value must be `All`. */
-function dryRunErrors(values: readonly string[]): FieldError[] {
-  return values.every((v) => v === 'All') ? [] : [{ field: 'dryRun', type: 'FieldValueNotSupported', value: [...values], supported: ['All'] }];
-}
-
-function optionsInvalid(kind: string, errors: readonly FieldError[]): HttpError {
-  return new HttpError(invalidStatus(kind, 'meta.k8s.io', '', errors));
-}
-
-/** `CreateOptions`/`UpdateOptions` validation: `dryRun` (422 otherwise). Returns whether this is a dry run. */
-function createOrUpdateOptions(kind: 'CreateOptions' | 'UpdateOptions', q: URLSearchParams): boolean {
-  const dryRun = q.getAll('dryRun');
-  const errs = dryRunErrors(dryRun);
-  if (errs.length > 0) throw optionsInvalid(kind, errs);
-  return dryRun.length > 0;
-}
-
-interface DeleteOptions {
-  readonly dryRun: boolean;
-  readonly orphanDependents: boolean | undefined;
-  readonly propagationPolicy: PropagationPolicy | undefined;
-  readonly gracePeriodSeconds: number | undefined;
-  readonly preconditions: { readonly uid?: string; readonly resourceVersion?: string };
-}
-
-/**
- * DeleteOptions from the body when there is one, else from the query (AS:`handlers/delete.go`), validated as
- * `ValidateDeleteOptions` does (422 `DeleteOptions.meta.k8s.io "" is invalid`).
- */
-function deleteOptions(q: URLSearchParams, body: string): DeleteOptions {
-  let o: JsonObject;
-  if (body.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (err) {
-      throw new HttpError(badRequestStatus(`couldn't get version/kind; json parse error: ${(err as Error).message}`));
-    }
-    if (!isMap(parsed)) throw new HttpError(badRequestStatus(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(parsed)} into Go value of type ${GO_TYPEMETA}`));
-    if (parsed['kind'] !== undefined && parsed['kind'] !== 'DeleteOptions') throw new HttpError(internalErrorStatus('decoded object cannot be converted to DeleteOptions'));
-    o = parsed;
-  } else {
-    o = {};
-    for (const k of ['propagationPolicy', 'gracePeriodSeconds', 'orphanDependents']) {
-      const v = q.get(k);
-      if (v !== null) o[k] = k === 'gracePeriodSeconds' ? Number(v) : k === 'orphanDependents' ? !(v === '0' || v.toLowerCase() === 'false') : v;
-    }
-    const dr = q.getAll('dryRun');
-    if (dr.length > 0) o['dryRun'] = dr;
-  }
-  if (o['gracePeriodSeconds'] !== undefined && !Number.isInteger(o['gracePeriodSeconds'])) {
-    throw new HttpError(badRequestStatus(`gracePeriodSeconds: invalid value ${JSON.stringify(o['gracePeriodSeconds'])}`));
-  }
-  const dryRun = Array.isArray(o['dryRun']) ? o['dryRun'].map(String) : [];
-  const errs: FieldError[] = [];
-  const policy = o['propagationPolicy'];
-  const orphan = o['orphanDependents'];
-  if (orphan !== undefined && orphan !== null && policy !== undefined && policy !== null) {
-    errs.push({ field: 'propagationPolicy', type: 'FieldValueInvalid', value: policy, detail: 'orphanDependents and deletionPropagation cannot be both set' });
-  }
-  if (policy !== undefined && policy !== null && !['Foreground', 'Background', 'Orphan'].includes(policy as string)) {
-    errs.push({ field: 'propagationPolicy', type: 'FieldValueNotSupported', value: policy, supported: ['Foreground', 'Background', 'Orphan', 'nil'] });
-  }
-  errs.push(...dryRunErrors(dryRun));
-  if (errs.length > 0) throw optionsInvalid('DeleteOptions', errs);
-  const pre = isMap(o['preconditions']) ? o['preconditions'] : {};
-  return {
-    dryRun: dryRun.length > 0,
-    orphanDependents: typeof orphan === 'boolean' ? orphan : undefined,
-    propagationPolicy: typeof policy === 'string' ? (policy as PropagationPolicy) : undefined,
-    gracePeriodSeconds: typeof o['gracePeriodSeconds'] === 'number' ? o['gracePeriodSeconds'] : undefined,
-    preconditions: {
-      ...(typeof pre['uid'] === 'string' ? { uid: pre['uid'] } : {}),
-      ...(typeof pre['resourceVersion'] === 'string' ? { resourceVersion: pre['resourceVersion'] } : {}),
-    },
-  };
 }
 
 // ---------------------------------------------------------------- the handlers
@@ -667,27 +498,4 @@ export class WriteHandlers {
     const head = `{"kind":${JSON.stringify(`${r.kind}List`)},"apiVersion":${JSON.stringify(r.apiVersion)}`;
     return json(200, `${head},"metadata":{"resourceVersion":"${listRV}"},"items":[${out.join(',')}]}`);
   }
-}
-
-/** AM:`util/managedfields/internal/conflict.go` `NewConflictError`: 409 Conflict, one FieldManagerConflict cause per field. */
-function applyConflictStatus(conflicts: readonly { manager: string; field: string }[]): StatusBody {
-  let message: string;
-  if (conflicts.length === 1) {
-    message = `Apply failed with 1 conflict: conflict with ${conflicts[0]!.manager}: ${conflicts[0]!.field}`;
-  } else {
-    const byManager = new Map<string, string[]>();
-    for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
-    const lines: string[] = [];
-    for (const m of [...byManager.keys()].sort()) {
-      lines.push(`conflicts with ${m}:`);
-      for (const f of byManager.get(m)!) lines.push(`- ${f}`);
-    }
-    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
-  }
-  return makeStatus({
-    code: 409,
-    reason: 'Conflict',
-    message,
-    details: { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.field })) },
-  });
 }

@@ -7,7 +7,7 @@
  * @internal
  */
 import { invalidStatus, internalErrorStatus, type FieldError } from '../status.js';
-import { HttpError } from '../writes.js';
+import { HttpError } from '../responses.js';
 import type { JsonObject } from '../store.js';
 import { ipToInt, type ServiceAllocator } from './cluster-ip.js';
 import { dnsLabelErrors, ensureMap, goStringSlice, invalidRendered, listAt, mapAt, portNameMessages, portNumMessages, setDefault, str } from './field-rules.js';
