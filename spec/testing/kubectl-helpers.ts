@@ -3,12 +3,13 @@
  * a temp kubeconfig and cache dir per server, and `kubectl(...args)` that resolves with stdout/stderr or rejects with
  * kubectl's own message. Without a kubectl binary the specs say so; in CI (which installs it) that is a failure.
  */
-import { describe, it } from '@jest/globals';
+import { describe, it, beforeAll, afterAll } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FakeApiServer } from '../../lib/testing/index.js';
+import { FakeApiServer, type FakeApiServerOptions } from '../../lib/testing/index.js';
+import type { StartServer } from './server-harness.js';
 
 function findKubectl(): string | undefined {
   const fromEnv = process.env['KUBECTL'];
@@ -85,5 +86,50 @@ export function kubectlFor(server: FakeApiServer): KubectlEnv {
         );
       }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A server and kubectl for the tests of a `describe` (see {@link kubectlHarness}). */
+export interface KubectlHarness {
+  /** The server (started in `beforeAll`). */
+  readonly server: FakeApiServer;
+  /** The kubectl environment bound to it. */
+  readonly env: KubectlEnv;
+  /** The temp dir of the kubectl environment (files to pass with `-f`). */
+  readonly dir: string;
+  /** Runs kubectl against the server (see {@link KubectlEnv.kubectl}). */
+  kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that start a FakeApiServer (with these options, or by calling `start`) and a
+ * kubectl environment for it, then dispose of both. Call it inside the `describeWithKubectl` callback.
+ */
+export function kubectlHarness(start: StartServer | FakeApiServerOptions = {}): KubectlHarness {
+  let server: FakeApiServer | undefined;
+  let env: KubectlEnv | undefined;
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('kubectlHarness: used outside its describe (no server started)');
+    return value;
+  };
+  beforeAll(async () => {
+    server = typeof start === 'function' ? await start() : await FakeApiServer.start(start);
+    env = kubectlFor(server);
+  });
+  afterAll(async () => {
+    env?.dispose();
+    await server?.close();
+  });
+  return {
+    get server() {
+      return need(server);
+    },
+    get env() {
+      return need(env);
+    },
+    get dir() {
+      return need(env).dir;
+    },
+    kubectl: (...args) => need(env).kubectl(...args),
   };
 }
