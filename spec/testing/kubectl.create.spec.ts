@@ -3,35 +3,23 @@
  * `get --raw /openapi/v2`) against the FakeApiServer serving every v1.35 kind. Each created object is checked in the
  * server's store.
  */
-import { it, expect, beforeAll, afterAll } from '@jest/globals';
+import { it, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeApiServer } from '../../lib/testing/index.js';
 import { ConfigMap, Namespace, Secret } from '../../lib/k8s/v1_35/core/v1.js';
 import { Deployment } from '../../lib/k8s/v1_35/apps/v1.js';
-import { KUBECTL, describeWithKubectl, kubectlFor, type KubectlEnv } from './kubectl-helpers.js';
-
-let server: FakeApiServer;
-let env: KubectlEnv;
-const kubectl = (...args: string[]): Promise<{ stdout: string; stderr: string }> => env.kubectl(...args);
-
-/** The requests kubectl sent to `path` with `method`: their Content-Type and Accept. */
-function sent(method: string, path: string): { contentType: string | undefined; accept: string | undefined }[] {
-  return server.requests.filter((r) => r.method === method && r.path === path).map((r) => ({ contentType: r.headers['content-type'], accept: r.headers.accept }));
-}
+import { KUBECTL, describeWithKubectl, kubectlHarness } from './kubectl-helpers.js';
 
 describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer', () => {
-  beforeAll(async () => {
-    server = await FakeApiServer.start({ resources: 'v1.35' });
-    env = kubectlFor(server);
-  });
+  const k = kubectlHarness({ resources: 'v1.35' });
+  const { kubectl } = k;
 
-  afterAll(async () => {
-    await server?.close();
-    env?.dispose();
-  });
+  /** The requests kubectl sent to `path` with `method`: their Content-Type and Accept. */
+  function sent(method: string, path: string): { contentType: string | undefined; accept: string | undefined }[] {
+    return k.server.requests.filter((r) => r.method === method && r.path === path).map((r) => ({ contentType: r.headers['content-type'], accept: r.headers.accept }));
+  }
 
   it('create configmap --from-literal sends protobuf; the ConfigMap is stored with its data', async () => {
     const { stdout } = await kubectl('create', 'configmap', 'x', '--from-literal=a=b');
@@ -39,7 +27,7 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
     expect(sent('POST', '/api/v1/namespaces/default/configmaps')).toEqual([
       { contentType: 'application/vnd.kubernetes.protobuf', accept: expect.stringContaining('application/json') },
     ]);
-    const cm = server.get(ConfigMap, 'x', 'default') as unknown as Record<string, unknown>;
+    const cm = k.server.get(ConfigMap, 'x', 'default') as unknown as Record<string, unknown>;
     expect(cm).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { a: 'b' } });
     expect(cm['binaryData']).toBeUndefined();
   });
@@ -47,7 +35,7 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
   it('create namespace', async () => {
     const { stdout } = await kubectl('create', 'namespace', 'y');
     expect(stdout.trim()).toBe('namespace/y created');
-    const ns = server.get(Namespace, 'y') as unknown as Record<string, unknown>;
+    const ns = k.server.get(Namespace, 'y') as unknown as Record<string, unknown>;
     expect(ns).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'y' } });
     expect((ns['metadata'] as Record<string, unknown>)['namespace']).toBeUndefined();
   });
@@ -55,7 +43,7 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
   it('create deployment --image: the Deployment keeps its selector, template and defaults', async () => {
     const { stdout } = await kubectl('create', 'deployment', 'web', '--image=nginx');
     expect(stdout.trim()).toBe('deployment.apps/web created');
-    const d = server.get(Deployment, 'web', 'default') as unknown as Record<string, any>;
+    const d = k.server.get(Deployment, 'web', 'default') as unknown as Record<string, any>;
     expect(d).toMatchObject({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -74,7 +62,7 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
   it('create secret generic --from-literal: bytes are base64 in the stored Secret', async () => {
     const { stdout } = await kubectl('create', 'secret', 'generic', 's', '--from-literal=k=v');
     expect(stdout.trim()).toBe('secret/s created');
-    const s = server.get(Secret, 's', 'default') as unknown as Record<string, unknown>;
+    const s = k.server.get(Secret, 's', 'default') as unknown as Record<string, unknown>;
     expect(s).toMatchObject({ kind: 'Secret', metadata: { name: 's' }, data: { k: Buffer.from('v').toString('base64') } });
     const { stdout: out } = await kubectl('get', 'secret', 's', '-o', 'jsonpath={.data.k}');
     expect(Buffer.from(out, 'base64').toString()).toBe('v');
@@ -93,15 +81,15 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
     // The field's description and the referenced IntOrString's (the v3 `allOf` wrapping of a described `$ref`).
     expect(deep.stdout).toContain('The maximum number of pods that can be scheduled above the desired number of');
     expect(deep.stdout).toContain('IntOrString is a type that can hold an int32 or a string.');
-    expect(server.requests.some((r) => r.path === '/openapi/v3/api/v1')).toBe(true);
+    expect(k.server.requests.some((r) => r.path === '/openapi/v3/api/v1')).toBe(true);
   });
 
   it('get --raw /openapi/v2 prints the swagger of v1.35', async () => {
     // 2.8 MB of JSON: past kubectlFor's default output buffer.
-    const { stdout } = await promisify(execFile)(KUBECTL!, ['--kubeconfig', env.kubeconfig, 'get', '--raw', '/openapi/v2'], {
+    const { stdout } = await promisify(execFile)(KUBECTL!, ['--kubeconfig', k.env.kubeconfig, 'get', '--raw', '/openapi/v2'], {
       maxBuffer: 64 << 20,
       timeout: 30_000,
-      env: { ...process.env, HOME: env.dir },
+      env: { ...process.env, HOME: k.dir },
     });
     const doc = JSON.parse(stdout);
     expect(doc.swagger).toBe('2.0');
@@ -110,11 +98,11 @@ describeWithKubectl('kubectl create <kind> and explain against the FakeApiServer
   });
 
   it('create -f and apply still work with the full OpenAPI documents', async () => {
-    const file = join(env.dir, 'cm.json');
+    const file = join(k.dir, 'cm.json');
     writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: '1' } }));
     expect((await kubectl('create', '-f', file)).stdout.trim()).toBe('configmap/applied created');
     writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: '2' } }));
     expect((await kubectl('apply', '-f', file)).stdout.trim()).toMatch(/^configmap\/applied (configured|serverside-applied)$/);
-    expect((server.get(ConfigMap, 'applied', 'default') as unknown as { data: unknown }).data).toEqual({ a: '2' });
+    expect((k.server.get(ConfigMap, 'applied', 'default') as unknown as { data: unknown }).data).toEqual({ a: '2' });
   });
 });

@@ -2,42 +2,31 @@
  * Issue #13 items 3 and 5 with a real kubectl: cascading deletes wait for the garbage collector, namespace deletion
  * waits for the namespace controller, `--force --grace-period=0` ends a pod's grace period.
  */
-import { it, expect, beforeAll, afterAll } from '@jest/globals';
+import { it, expect } from '@jest/globals';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
-import { describeWithKubectl, kubectlFor, type KubectlEnv } from './kubectl-helpers.js';
+import { describeWithKubectl, kubectlHarness } from './kubectl-helpers.js';
+import { until as pollUntil } from './server-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- objects are inspected as plain JSON */
 
 const ReplicaSet = defineResource({ apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true });
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
 
-let server: FakeApiServer;
-let env: KubectlEnv;
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Polls a condition of the server's state every 10 ms, for up to 10 s. */
+const until = (cond: () => boolean): Promise<void> => pollUntil(cond, 10_000, 10);
 
 describeWithKubectl('kubectl delete against the FakeApiServer', () => {
-  beforeAll(async () => {
-    server = await FakeApiServer.start();
+  const k = kubectlHarness(async () => {
+    const server = await FakeApiServer.start();
     server.register(ReplicaSet);
-    env = kubectlFor(server);
-  });
-  afterAll(async () => {
-    env.dispose();
-    await server.close();
+    return server;
   });
 
   it('delete deployment --cascade=foreground: the Deployment stays until its ReplicaSet is gone, and kubectl waits for it', async () => {
-    const deploy = server.create<any>(testResources.Deployment, { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template } });
+    const deploy = k.server.create<any>(testResources.Deployment, { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template } });
     // The ReplicaSet is held by a finalizer of its own, so the foreground deletion has to wait.
-    server.create(ReplicaSet, {
+    k.server.create(ReplicaSet, {
       metadata: {
         name: 'web-1',
         finalizers: ['example.com/hold'],
@@ -46,34 +35,34 @@ describeWithKubectl('kubectl delete against the FakeApiServer', () => {
       spec: { selector: { matchLabels: { app: 'web' } }, template },
     });
     let done = false;
-    const run = env.kubectl('delete', 'deployment', 'web', '--cascade=foreground').finally(() => {
+    const run = k.kubectl('delete', 'deployment', 'web', '--cascade=foreground').finally(() => {
       done = true;
     });
-    await until(() => server.get<any>(ReplicaSet, 'web-1')?.metadata.deletionTimestamp !== undefined);
-    const marked = server.get<any>(testResources.Deployment, 'web');
+    await until(() => k.server.get<any>(ReplicaSet, 'web-1')?.metadata.deletionTimestamp !== undefined);
+    const marked = k.server.get<any>(testResources.Deployment, 'web');
     expect(marked.metadata.finalizers).toEqual(['foregroundDeletion']);
     expect(done).toBe(false);
-    const rs = server.get<any>(ReplicaSet, 'web-1');
-    server.update(ReplicaSet, { ...rs, metadata: { ...rs.metadata, finalizers: [] } });
+    const rs = k.server.get<any>(ReplicaSet, 'web-1');
+    k.server.update(ReplicaSet, { ...rs, metadata: { ...rs.metadata, finalizers: [] } });
     const { stdout } = await run;
     expect(stdout.trim()).toBe('deployment.apps "web" deleted');
-    expect(server.get(testResources.Deployment, 'web')).toBeUndefined();
-    expect(server.get(ReplicaSet, 'web-1')).toBeUndefined();
+    expect(k.server.get(testResources.Deployment, 'web')).toBeUndefined();
+    expect(k.server.get(ReplicaSet, 'web-1')).toBeUndefined();
   }, 30_000);
 
   it('delete namespace waits until the namespace controller has emptied it', async () => {
-    server.create(testResources.Namespace, { metadata: { name: 'team-k' }, spec: { finalizers: ['kubernetes'] } });
-    server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-k' } });
-    const { stdout } = await env.kubectl('delete', 'namespace', 'team-k');
+    k.server.create(testResources.Namespace, { metadata: { name: 'team-k' }, spec: { finalizers: ['kubernetes'] } });
+    k.server.create(testResources.ConfigMap, { metadata: { name: 'c', namespace: 'team-k' } });
+    const { stdout } = await k.kubectl('delete', 'namespace', 'team-k');
     expect(stdout.trim()).toBe('namespace "team-k" deleted');
-    expect(server.get(testResources.Namespace, 'team-k')).toBeUndefined();
-    expect(server.get(testResources.ConfigMap, 'c', 'team-k')).toBeUndefined();
+    expect(k.server.get(testResources.Namespace, 'team-k')).toBeUndefined();
+    expect(k.server.get(testResources.ConfigMap, 'c', 'team-k')).toBeUndefined();
   }, 30_000);
 
   it('delete pod --force --grace-period=0 ends a bound pod at once', async () => {
-    server.create(testResources.Pod, { metadata: { name: 'p' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'x' }] } });
-    const { stdout } = await env.kubectl('delete', 'pod', 'p', '--force', '--grace-period=0');
+    k.server.create(testResources.Pod, { metadata: { name: 'p' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'x' }] } });
+    const { stdout } = await k.kubectl('delete', 'pod', 'p', '--force', '--grace-period=0');
     expect(stdout).toContain('pod "p" force deleted');
-    expect(server.get(testResources.Pod, 'p')).toBeUndefined();
+    expect(k.server.get(testResources.Pod, 'p')).toBeUndefined();
   }, 30_000);
 });
