@@ -1,5 +1,11 @@
 /** Merging the headers of a request from its sources: client defaults, the request's own, credentials. */
-import type { HeaderInit } from './kube-client.js';
+
+/**
+ * Headers as name → value, or as `[name, value]` pairs where a name may repeat (`Impersonate-Group` once per
+ * group: Kubernetes reads each header line as one value and never splits on commas).
+ * @since 0.1.0
+ */
+export type HeaderInit = Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
 
 /** Header values by lower-case name, each with the casing of the source that set it last, and every value in order. */
 export type HeaderTable = Map<string, { name: string; values: string[] }>;

@@ -1,11 +1,13 @@
 import type { FetchLike, FetchResponseLike } from './fetch.js';
-import { appendHeader, hasHeader, headersForFetch, mergeHeaders } from './headers.js';
+import { appendHeader, hasHeader, headersForFetch, mergeHeaders, type HeaderInit } from './headers.js';
 import { createLog, processEnv, type Log } from './log.js';
 import type { Logger } from './logger.js';
 import { redactUrl } from './redact-url.js';
 import { describeRequest, failureReason, toTransportError } from './transport-error.js';
 import { defaultUserAgent } from './user-agent.js';
 import { newWarnings } from './warnings.js';
+
+export type { HeaderInit } from './headers.js';
 
 /** One request, relative to the client's server. @since 0.1.0 */
 export interface KubeRequest {
@@ -22,13 +24,6 @@ export interface KubeRequest {
   /** Aborts the request, and the body stream once the response has arrived. */
   readonly signal?: AbortSignal;
 }
-
-/**
- * Headers as name → value, or as `[name, value]` pairs where a name may repeat (`Impersonate-Group` once per
- * group: Kubernetes reads each header line as one value and never splits on commas).
- * @since 0.1.0
- */
-export type HeaderInit = Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
 
 /**
  * The credentials of one request, from a {@link CredentialProvider}.

@@ -16,7 +16,7 @@ import { redactUrl } from './redact-url.js';
 import type { Log } from './log.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 import { createAgent, type TlsSettings } from './transport.js';
-import type { ClientOptions, Impersonation } from './create-client.js';
+import type { ClientOptions, Impersonation } from './client-options.js';
 
 /** The service account's files in a pod (`rest.InClusterConfig`). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

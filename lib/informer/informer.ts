@@ -2,7 +2,7 @@ import {
   BehaviorSubject, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
   type MonoTypeOperatorFunction, type SchedulerLike, type Subscription,
 } from 'rxjs';
-import type { Api } from '../api/api.js';
+import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
 import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
@@ -17,24 +17,11 @@ import { trackBookmarks } from '../operators/track-bookmarks.js';
 import { ObjectStore } from '../store/object-store.js';
 import { LineTooLongError } from '../stream/line-too-long-error.js';
 import { InvalidUtf8Error } from '../stream/invalid-utf8-error.js';
-import { INITIAL_EVENTS_END_ANNOTATION, type ObjectMeta } from '../watch/codecs.js';
+import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
 import { WatchCursor } from '../watch/watch-cursor.js';
 import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
-/** What an informer needs of its objects: their metadata. */
-export type InformerObject = {
-  /** Name and namespace key the object in the store; its resourceVersion tells a relist whether it changed. */
-  readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'> | undefined;
-};
-
-/**
- * What an informer watches and lists through: an {@link Api} (or anything with its `resource`, `watch$` and
- * `list$`, e.g. a stub in a marble test). With the Api's `client` (and `namespace`), the informer reports its
- * reconnections, relists and backoffs to the client's logger (since 0.2.0).
- * @since 0.1.0
- */
-export type InformerSource<T> = Pick<Api<T>, 'resource' | 'watch$' | 'list$'> & Partial<Pick<Api<T>, 'client' | 'namespace'>>;
-
+export type { InformerObject, InformerSource } from './informer-source.js';
 
 /**
  * Options of {@link Informer} (`api.informer(options)`).
