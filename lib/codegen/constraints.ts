@@ -11,7 +11,7 @@
  */
 import { STRING_FORMATS, normalizeFormat } from '../k8s/formats.js';
 import type { Literal, TypeRef, ValueRules } from './model.js';
-import type { SchemaObject } from './schema.js';
+import type { SchemaObject } from './schema-object.js';
 
 /** JSON types whose schemas carry value rules. */
 type ScalarType = 'string' | 'integer' | 'number' | 'boolean';

@@ -11,7 +11,8 @@
  * @internal
  */
 import { makeStatus, objectNotFoundStatus, type StatusBody } from './status.js';
-import { FakeStoreError, type FakeStore, type JsonObject, type ObjectRecord, type StoreResource } from './store.js';
+import { FakeStoreError } from './store-error.js';
+import type { FakeStore, JsonObject, ObjectRecord, StoreResource } from './store.js';
 import { groupResourceKey } from './versions.js';
 
 /** The Namespace collection's store key. @internal */

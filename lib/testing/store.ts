@@ -11,24 +11,10 @@ import type { SharedStorage } from './versions.js';
 import { NAMESPACES_KEY, specFinalizers } from './namespaces.js';
 import { ObjectRecord, StoreEvent, normalize, type JsonObject, type StoreEventType } from './object-record.js';
 import { EventHistory } from './event-history.js';
+import { FakeStoreError } from './store-error.js';
 
 export { ObjectRecord, StoreEvent, type JsonObject, type StoreEventType } from './object-record.js';
-
-/**
- * Why a programmatic write failed. `reason` mirrors the Status reason a future POST/PUT/DELETE handler will answer.
- * @since 0.1.0
- */
-export class FakeStoreError extends Error {
-  /** The class name, `FakeStoreError`, also in stack traces and `String(error)`. */
-  override readonly name = 'FakeStoreError';
-  constructor(
-    /** The Status reason the failure corresponds to. */
-    readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid' | 'Forbidden',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { FakeStoreError } from './store-error.js';
 
 /** What the store needs to know about a resource type. @internal @since 0.1.0 */
 export interface StoreResource {
