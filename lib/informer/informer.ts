@@ -60,6 +60,19 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
    */
   readonly initialSyncTimeout?: number;
   /**
+   * After falling back to list + watch (a 422 on `sendInitialEvents`, or a server that ignored it), how long (ms)
+   * before the next relist tries a watch-list again: a server may be upgraded, or get its WatchList feature gate
+   * turned on, under a long-running process. Default 600 000 (10 min). `Infinity` never re-probes.
+   *
+   * client-go's reflector re-probes on every relist (`ListAndWatchWithContext` tries `watchList` each time
+   * `UseWatchList` is set and falls back per call). Here a probe of a server that ignores `sendInitialEvents`
+   * can delay a relist by up to `initialSyncTimeout`, so probes are spaced out; relists are rare in list + watch
+   * mode (410 Gone, bad lines), so this costs little either way. Transient failures (500, network) never cause
+   * the fallback.
+   * @since 0.3.0
+   */
+  readonly watchListReprobeInterval?: number;
+  /**
    * What a line that cannot be decoded (or is too long, or not UTF-8) does: `relist` (default) backs off and
    * relists, as client-go does; `fail` ends the informer with the error.
    */
@@ -178,6 +191,9 @@ export class Informer<T extends InformerObject> {
       api.resource.namespaced,
     );
     if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
+    if (options.watchListReprobeInterval !== undefined && !(options.watchListReprobeInterval > 0)) {
+      throw new TypeError('informer: watchListReprobeInterval must be positive (Infinity never re-probes)');
+    }
     if (options.idleTimeout !== undefined && options.idleTimeout !== false && !(options.idleTimeout > 0)) {
       throw new TypeError('informer: idleTimeout must be positive, or false');
     }
@@ -320,6 +336,10 @@ export class Informer<T extends InformerObject> {
     cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
     /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
     let mode: 'watchList' | 'listWatch' = 'watchList';
+    /** When (scheduler time) the informer fell back to list + watch; the next relist after the interval re-probes. */
+    let fellBackAt = 0;
+    const reprobeInterval = options.watchListReprobeInterval ?? 600_000;
+    /** Watch-lists in a row the server closed before their end marker (errors do not count: they say nothing). */
     let unfinishedWatchLists = 0;
     const relistOnDecodeError = (options.decodeErrors ?? 'relist') === 'relist';
     const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
@@ -352,7 +372,8 @@ export class Informer<T extends InformerObject> {
     const useListWatch = (why: string): void => {
       if (mode === 'listWatch') return;
       mode = 'listWatch';
-      log.info(`${why}; listing then watching from now on`);
+      fellBackAt = scheduler.now();
+      log.info(`${why}; listing then watching${Number.isFinite(reprobeInterval) ? ` (trying a watch-list again after ${reprobeInterval} ms)` : ' from now on'}`);
     };
 
     const connect = defer((): Observable<WatchEvent<T>> => {
@@ -364,15 +385,30 @@ export class Informer<T extends InformerObject> {
         return watch(seconds);
       }
       store.beginRelist();
-      // Two watch-lists in a row that ended (timeout, idle, error) before their end marker: whatever the reason,
-      // list + watch is the safer way to get a complete state from this server (and it works on every server).
+      // A server may have been upgraded (or its WatchList gate turned on) since the fallback: try again now and then.
+      if (mode === 'listWatch' && scheduler.now() - fellBackAt >= reprobeInterval) {
+        mode = 'watchList';
+        unfinishedWatchLists = 0;
+        log.info(`trying a watch-list again (${scheduler.now() - fellBackAt} ms after falling back to list + watch)`);
+      }
+      // Two watch-lists in a row that the server closed before their end marker (a server ignoring
+      // sendInitialEvents whose timeout is shorter than initialSyncTimeout): list + watch gets a complete state.
+      // Errors (500, network, 429) do not count: a transient failure says nothing about watch-list support.
       if (unfinishedWatchLists >= 2) useListWatch('two watch-lists in a row ended before their initial-events-end bookmark');
       log.debug(mode === 'listWatch' ? 'listing, then watching' : 'watch-list: the current state, then changes');
       if (mode === 'listWatch') return listThenWatch(seconds);
-      unfinishedWatchLists++;
+      let ended = false;
       return watch(seconds).pipe(
-        tap((event) => {
-          if (event.type !== 'ADDED') unfinishedWatchLists = 0; // the initial state ended (marker, or live event)
+        tap({
+          next: (event) => {
+            if (event.type !== 'ADDED') {
+              ended = true; // the initial state ended (marker, or live event)
+              unfinishedWatchLists = 0;
+            }
+          },
+          complete: () => {
+            if (!ended) unfinishedWatchLists++;
+          },
         }),
         expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
           useListWatch(`no initial-events-end bookmark after ${options.initialSyncTimeout ?? 30_000} ms: the server ignores sendInitialEvents`);
