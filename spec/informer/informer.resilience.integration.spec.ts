@@ -4,15 +4,29 @@
  * syncing. Real timers with tiny backoffs; every wait is for a condition.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import * as t from 'io-ts';
 import type { Subscription } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
 import { createClient } from '../../lib/client/create-client.js';
 import type { KubeClient } from '../../lib/client/kube-client.js';
 import type { InformerOptions } from '../../lib/informer/informer.js';
+import { defineResource } from '../../lib/resource/define-resource.js';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
-import type { KubernetesObject } from '../../lib/watch/codecs.js';
+import { KubernetesObject } from '../../lib/watch/codecs.js';
+import type { RejectedObject } from '../../lib/watch/rejected-object.js';
 
-const { Pod } = testResources;
+const { Pod, ConfigMap } = testResources;
+
+/** ConfigMaps as a typed model that allows only two modes: the server stores any string, the codec rejects others. */
+const Settings = defineResource({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+  codec: t.intersection([KubernetesObject, t.type({ data: t.type({ mode: t.keyof({ fast: null, safe: null }) }) })], 'Settings'),
+});
+type Settings = t.TypeOf<typeof Settings.codec>;
+const settings = (name: string, mode: string): { metadata: object; data: object } => ({ metadata: { name, namespace: 'default' }, data: { mode } });
 
 let server: FakeApiServer;
 let client: KubeClient;
@@ -50,5 +64,44 @@ describe('informer resilience (#14)', () => {
     const requests = server.requests.filter((r) => r.path.includes('/pods'));
     expect(requests.map((r) => r.query.get('sendInitialEvents'))).toEqual(['true', 'true', 'true']);
     expect(requests.filter((r) => !r.query.has('watch'))).toEqual([]); // no LIST
+  });
+
+  describe.each([
+    ['a watch-list', false],
+    ['list + watch (WatchList disabled)', true],
+  ])("decodeErrors: 'skip' over %s", (_, watchListDisabled) => {
+    it('syncs without the object its codec rejects, reports it, and takes its later valid version', async () => {
+      server.config.watchListDisabled = watchListDisabled;
+      server.create(ConfigMap, settings('a', 'fast'));
+      const stored = server.create(ConfigMap, settings('b', 'turbo')) as KubernetesObject;
+      const informer = new Api(Settings, { client, namespace: 'default' }).informer(fast);
+      let store: ReadonlyMap<string, Settings> = new Map();
+      const rejected: RejectedObject[] = [];
+      subscriptions.push(informer.store$.subscribe((s) => (store = s)));
+      subscriptions.push(informer.rejected$.subscribe((r) => rejected.push(r)));
+      await waitUntil(() => store.has('default/a') && informer.state.phase === 'watching', 'sync');
+      expect([...store.keys()]).toEqual(['default/a']);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]).toMatchObject({ key: 'default/b', resourceVersion: stored.metadata.resourceVersion, source: watchListDisabled ? 'LIST' : 'ADDED' });
+      expect(rejected[0]!.errors.join()).toContain('data.mode');
+      expect([...informer.rejected.keys()]).toEqual(['default/b']);
+
+      // A valid version enters the store; an invalid one takes it out again; its deletion changes nothing.
+      server.update(ConfigMap, settings('b', 'safe'));
+      await waitUntil(() => store.get('default/b')?.data.mode === 'safe', 'valid version');
+      expect(informer.rejected.size).toBe(0);
+      server.update(ConfigMap, settings('b', 'warp'));
+      await waitUntil(() => !store.has('default/b'), 'invalid update left out');
+      expect(rejected.map((r) => r.source)).toEqual([watchListDisabled ? 'LIST' : 'ADDED', 'MODIFIED']);
+      server.delete(ConfigMap, 'b');
+      server.create(ConfigMap, settings('c', 'safe'));
+      await waitUntil(() => store.has('default/c'), 'later object');
+      expect([...store.keys()].sort()).toEqual(['default/a', 'default/c']);
+      expect(rejected.map((r) => r.source)).toEqual([watchListDisabled ? 'LIST' : 'ADDED', 'MODIFIED', 'DELETED']);
+      expect(informer.rejected.size).toBe(0);
+      // One connection all along: no relist, no loop.
+      expect(server.requests.filter((r) => r.path.includes('/configmaps'))).toHaveLength(watchListDisabled ? 3 : 1); // 422 watch-list, LIST, WATCH
+      expect(informer.state.phase).toBe('watching');
+    });
   });
 });
