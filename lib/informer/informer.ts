@@ -180,7 +180,7 @@ const IDLE: InformerState = { phase: 'idle', synced: false };
  * {@link WatchCursor}, {@link idleTimeout}, {@link retryOnGone} (relist after 410), {@link reconnectOnTimeout}
  * (resume from the last bookmark when the server closes the stream) and {@link retryWithBackoff} for transient
  * failures. A server that rejects `sendInitialEvents` (422: WatchList disabled, or older than 1.27) or ignores it
- * is served by list + watch instead.
+ * is served by list + watch instead (a watch-list is tried again at the first relist after `watchListReprobeInterval`).
  *
  * Recoverable trouble is never an Rx error: it shows on {@link Informer.state$}. Only unrecoverable errors
  * (401, 403, 404, 400, 422 other than the WatchList rejection, decode errors with `decodeErrors: 'fail'`) end
