@@ -15,6 +15,7 @@ import { collectionPath, type Resource } from '../resource/define-resource.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../stream/index.js';
 import { forEachChunk } from '../stream/for-each-chunk.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
+import { ON_REJECTED_OBJECT } from '../watch/rejected-object.js';
 import type { WatchEvent } from '../watch/watch-event.js';
 import { ON_WATCH_CONNECTED, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
 
@@ -115,8 +116,16 @@ export class Api<T> {
         // emitted as soon as its line is complete. An ERROR event or an undecodable line throws out of push(),
         // which stops reading and releases the body; the teardown aborts the request.
         const splitter = new LineSplitter({ maxLineBytes });
+        const onRejected = options[ON_REJECTED_OBJECT];
         const onLine = (line: string): void => {
-          if (!subscriber.closed) subscriber.next(decodeWatchEvent(line, codec));
+          if (subscriber.closed) return;
+          if (onRejected === undefined) {
+            subscriber.next(decodeWatchEvent(line, codec));
+            return;
+          }
+          // The informer's decodeErrors: 'skip': an object its codec rejects is reported and left out.
+          const event = decodeWatchEvent(line, codec, onRejected);
+          if (event !== undefined) subscriber.next(event);
         };
         await forEachChunk(response.body, (chunk) => {
           splitter.push(chunk, onLine);
@@ -171,7 +180,7 @@ export class Api<T> {
       () => ({ path, query: listQuery(options), headers: { Accept: accept } }),
       async (response, subscriber) => {
         const text = await response.text();
-        subscriber.next(decodeList(text, resource));
+        subscriber.next(decodeList(text, resource, options[ON_REJECTED_OBJECT]));
         subscriber.complete();
       },
     );

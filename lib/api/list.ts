@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors/kubex-error.js';
+import { ON_REJECTED_OBJECT, rejectedObject, type RejectedObject } from '../watch/rejected-object.js';
 import type { Resource } from '../resource/define-resource.js';
 import { formatValidationErrors } from '../watch/decode-event.js';
 
@@ -21,6 +22,8 @@ export interface ListOptions {
   readonly limit?: number;
   /** The `metadata.continue` token of the previous page. */
   readonly continue?: string;
+  /** @internal */
+  readonly [ON_REJECTED_OBJECT]?: (rejected: RejectedObject) => void;
 }
 
 /**
@@ -77,29 +80,36 @@ export function listQuery(options: ListOptions): URLSearchParams {
  * Decodes a list response. Items come without `apiVersion`/`kind` (as real servers send them); they are filled in
  * from the resource, so list and watch give identically decoded objects.
  */
-export function decodeList<T>(text: string, resource: Resource<T>): ObjectList<T> {
+export function decodeList<T>(text: string, resource: Resource<T>, onRejected?: (rejected: RejectedObject) => void): ObjectList<T> {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
     throw new DecodeError(`list response is not valid JSON (${(error as Error).message})`, text);
   }
-  return decodeListBody(body, resource, text);
+  return decodeListBody(body, resource, text, onRejected);
 }
 
-/** {@link decodeList} for an already parsed body (`text` is for error messages). */
-export function decodeListBody<T>(body: unknown, resource: Resource<T>, text: string): ObjectList<T> {
+/**
+ * {@link decodeList} for an already parsed body (`text` is for error messages). With `onRejected`, an item the codec
+ * rejects is reported there and left out instead of failing the whole list.
+ */
+export function decodeListBody<T>(body: unknown, resource: Resource<T>, text: string, onRejected?: (rejected: RejectedObject) => void): ObjectList<T> {
   const list = body as { apiVersion?: unknown; kind?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown; remainingItemCount?: unknown }; items?: unknown };
   if (typeof list !== 'object' || list === null || !Array.isArray(list.items) || typeof list.metadata?.resourceVersion !== 'string') {
     throw new DecodeError('list response is not a list (needs items[] and metadata.resourceVersion)', text);
   }
-  const items = list.items.map((item: unknown, index) => {
+  const items: T[] = [];
+  list.items.forEach((item: unknown, index) => {
     const object = typeof item === 'object' && item !== null ? { apiVersion: resource.apiVersion, kind: resource.kind, ...item } : item;
     const result = resource.codec.decode(object);
     if (result._tag === 'Left') {
-      throw new DecodeError(`list item ${index} does not match ${resource.codec.name}`, JSON.stringify(item), formatValidationErrors(result.left));
+      const error = new DecodeError(`list item ${index} does not match ${resource.codec.name}`, JSON.stringify(item), formatValidationErrors(result.left));
+      if (onRejected === undefined) throw error;
+      onRejected(rejectedObject('LIST', item, error));
+      return;
     }
-    return result.right;
+    items.push(result.right);
   });
   const metadata = {
     resourceVersion: list.metadata.resourceVersion,

@@ -1,4 +1,5 @@
 import type { WatchCursor } from '../watch/watch-cursor.js';
+import type { ON_REJECTED_OBJECT, RejectedObject } from '../watch/rejected-object.js';
 
 /**
  * Internal: a callback called when a watch's response headers arrived (status 200), before any event. The
@@ -48,6 +49,8 @@ export interface WatchOptions {
   readonly maxLineBytes?: number;
   /** @internal */
   readonly [ON_WATCH_CONNECTED]?: () => void;
+  /** @internal */
+  readonly [ON_REJECTED_OBJECT]?: (rejected: RejectedObject) => void;
 }
 
 

@@ -1,6 +1,6 @@
 import {
   BehaviorSubject, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
-  type MonoTypeOperatorFunction, type SchedulerLike, type Subscription,
+  type SchedulerLike, type Subscription,
 } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
@@ -14,11 +14,13 @@ import { reconnectOnTimeout } from '../operators/reconnect-on-timeout.js';
 import { retryOnGone } from '../operators/retry-on-gone.js';
 import { isTransientError, retryWithBackoff, type RetryWithBackoffConfig } from '../operators/retry-with-backoff.js';
 import { trackBookmarks } from '../operators/track-bookmarks.js';
-import { ObjectStore } from '../store/object-store.js';
+import { ObjectStore, objectKey } from '../store/object-store.js';
 import { LineTooLongError } from '../stream/line-too-long-error.js';
 import { InvalidUtf8Error } from '../stream/invalid-utf8-error.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
+import { ON_REJECTED_OBJECT, type RejectedObject } from '../watch/rejected-object.js';
 import { WatchCursor } from '../watch/watch-cursor.js';
+import { expectInitialEventsEnd } from './expect-initial-events-end.js';
 import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
@@ -47,10 +49,36 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
    */
   readonly initialSyncTimeout?: number;
   /**
-   * What a line that cannot be decoded (or is too long, or not UTF-8) does: `relist` (default) backs off and
-   * relists, as client-go does; `fail` ends the informer with the error.
+   * After falling back to list + watch (a 422 on `sendInitialEvents`, or a server that ignored it), how long (ms)
+   * before the next relist tries a watch-list again: a server may be upgraded, or get its WatchList feature gate
+   * turned on, under a long-running process. Default 600 000 (10 min). `Infinity` never re-probes.
+   *
+   * client-go's reflector re-probes on every relist (`ListAndWatchWithContext` tries `watchList` each time
+   * `UseWatchList` is set and falls back per call). Here a probe of a server that ignores `sendInitialEvents`
+   * can delay a relist by up to `initialSyncTimeout`, so probes are spaced out; relists are rare in list + watch
+   * mode (410 Gone, bad lines), so this costs little either way. Transient failures (500, network) never cause
+   * the fallback.
+   * @since 0.3.0
    */
-  readonly decodeErrors?: 'relist' | 'fail';
+  readonly watchListReprobeInterval?: number;
+  /**
+   * What an object the resource's codec rejects does (a custom resource stored before a schema change, a field the
+   * generated model types wrongly):
+   *
+   * - `skip` (default, since 0.3.0): that version is left out of the store (an older valid version of it is
+   *   removed, with a DELETED on `events$`), the store syncs without it, and it is reported on
+   *   {@link Informer.rejected$} and {@link Informer.rejected} (key, resourceVersion, io-ts path messages) and
+   *   logged as a warning. A later valid version enters the store normally. No relist, so no loop: one bad object
+   *   costs one report per time the server sends it.
+   * - `relist` (the default before 0.3.0): back off and relist, as client-go does on a decode error. A bad object
+   *   that stays in storage makes every relist fail: the informer never syncs.
+   * - `fail`: end the informer with the `DecodeError`.
+   *
+   * A line that is not a watch event at all (not JSON, no `{type, object}`, an unknown type, a BOOKMARK without
+   * resourceVersion, too long, not UTF-8) is not one object: which object it was, and whether the stream can be
+   * trusted after it, is unknown. It backs off and relists with `skip` and `relist`, and fails with `fail`.
+   */
+  readonly decodeErrors?: 'skip' | 'relist' | 'fail';
   /** The scheduler of every timer (tests pass a `TestScheduler`). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Random numbers in [0, 1) for timeouts and jitter. Default `Math.random`. */
@@ -119,6 +147,9 @@ interface Session<T extends InformerObject> {
   readonly events: Subject<WatchEvent<T>>;
   readonly stores: Subject<ReadonlyMap<string, T>>;
   readonly states: BehaviorSubject<InformerState>;
+  readonly rejections: Subject<RejectedObject>;
+  /** The objects left out by `decodeErrors: 'skip'` since the last relist began, by key. */
+  readonly rejected: Map<string, RejectedObject>;
   /** The last store$ value, kept while the store is unchanged (a copy is O(objects)); `undefined` when stale. */
   snapshot: ReadonlyMap<string, T> | undefined;
   refs: number;
@@ -136,7 +167,7 @@ const IDLE: InformerState = { phase: 'idle', synced: false };
  * {@link WatchCursor}, {@link idleTimeout}, {@link retryOnGone} (relist after 410), {@link reconnectOnTimeout}
  * (resume from the last bookmark when the server closes the stream) and {@link retryWithBackoff} for transient
  * failures. A server that rejects `sendInitialEvents` (422: WatchList disabled, or older than 1.27) or ignores it
- * is served by list + watch instead.
+ * is served by list + watch instead (a watch-list is tried again at the first relist after `watchListReprobeInterval`).
  *
  * Recoverable trouble is never an Rx error: it shows on {@link Informer.state$}. Only unrecoverable errors
  * (401, 403, 404, 400, 422 other than the WatchList rejection, decode errors with `decodeErrors: 'fail'`) end
@@ -165,6 +196,9 @@ export class Informer<T extends InformerObject> {
       api.resource.namespaced,
     );
     if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
+    if (options.watchListReprobeInterval !== undefined && !(options.watchListReprobeInterval > 0)) {
+      throw new TypeError('informer: watchListReprobeInterval must be positive (Infinity never re-probes)');
+    }
     if (options.idleTimeout !== undefined && options.idleTimeout !== false && !(options.idleTimeout > 0)) {
       throw new TypeError('informer: idleTimeout must be positive, or false');
     }
@@ -225,6 +259,31 @@ export class Informer<T extends InformerObject> {
     };
   });
 
+  /**
+   * The objects the resource's codec rejected (with `decodeErrors: 'skip'`), each time the server sends one: its key,
+   * resourceVersion and io-ts path messages. A relist reports those still stored again. Subscribing holds the
+   * connection like the other Observables. Completes after a `failed` state.
+   * @since 0.3.0
+   */
+  readonly rejected$: Observable<RejectedObject> = new Observable<RejectedObject>((subscriber) => {
+    const session = this.#acquire();
+    const inner = session.rejections.subscribe(subscriber);
+    this.#start(session);
+    return () => {
+      inner.unsubscribe();
+      this.#release(session);
+    };
+  });
+
+  /**
+   * The objects left out of the store now (with `decodeErrors: 'skip'`), by key: a rejected version whose key has
+   * had no valid version or deletion since. Empty when nobody is subscribed. For a health check or a status page.
+   * @since 0.3.0
+   */
+  get rejected(): ReadonlyMap<string, RejectedObject> {
+    return new Map(this.#session?.rejected ?? []);
+  }
+
   /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
   get state(): InformerState {
     return this.#session?.states.value ?? this.#lastFailure ?? IDLE;
@@ -237,6 +296,8 @@ export class Informer<T extends InformerObject> {
       events: new Subject<WatchEvent<T>>(),
       stores: new Subject<ReadonlyMap<string, T>>(),
       states: new BehaviorSubject<InformerState>(IDLE),
+      rejections: new Subject<RejectedObject>(),
+      rejected: new Map<string, RejectedObject>(),
       snapshot: undefined,
       refs: 0,
       connection: undefined,
@@ -257,6 +318,7 @@ export class Informer<T extends InformerObject> {
         session.events.error(error);
         session.stores.error(error);
         session.states.complete();
+        session.rejections.complete();
       },
     });
   }
@@ -271,6 +333,8 @@ export class Informer<T extends InformerObject> {
   #apply(session: Session<T>, event: WatchEvent<T>): void {
     const { store } = session;
     const wasRelisting = store.relisting;
+    // A valid version (or the deletion) of an object left out before: it is no longer rejected.
+    if (event.type !== 'BOOKMARK' && session.rejected.size > 0) session.rejected.delete(objectKey(event.object));
     const changes = store.apply(event);
     for (const change of changes) session.events.next(change);
     if (wasRelisting && !store.relisting) {
@@ -280,20 +344,44 @@ export class Informer<T extends InformerObject> {
     } else if (event.type === 'BOOKMARK') {
       session.events.next(event);
     }
-    if (!store.relisting && (changes.length > 0 || wasRelisting)) {
-      // Copying the store is O(objects): only when someone watches store$ (a late subscriber copies on demand).
-      session.snapshot = undefined;
-      if (session.stores.observed) {
-        session.snapshot = store.snapshot();
-        session.stores.next(session.snapshot);
-      }
-    }
+    if (!store.relisting && (changes.length > 0 || wasRelisting)) this.#publishStore(session);
     const phase = session.states.value.phase;
     if (store.relisting) {
       if (phase !== 'syncing') session.states.next({ phase: 'syncing', synced: store.synced });
     } else if (phase !== 'watching' || wasRelisting) {
       session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
     }
+  }
+
+  /** Emits the store on store$. Copying it is O(objects): only when someone watches (a late subscriber copies on demand). */
+  #publishStore(session: Session<T>): void {
+    session.snapshot = undefined;
+    if (session.stores.observed) {
+      session.snapshot = session.store.snapshot();
+      session.stores.next(session.snapshot);
+    }
+  }
+
+  /**
+   * One object the codec rejected (`decodeErrors: 'skip'`): report it and leave it out of the store. During a relist
+   * nothing else is needed (the relist's end drops an older version that was not re-announced); live, an older
+   * valid version is removed now (its DELETED on events$), and the cursor moves past the event so a reconnection
+   * does not replay it.
+   */
+  #reject(session: Session<T>, cursor: WatchCursor, rejected: RejectedObject): void {
+    const { store } = session;
+    this.#log.warn(
+      `left out ${rejected.key} at resourceVersion ${rejected.resourceVersion ?? '""'} (${rejected.source}): ${rejected.errors.slice(0, 5).join('; ') || rejected.error.message}`,
+    );
+    if (rejected.source === 'DELETED') session.rejected.delete(rejected.key);
+    else session.rejected.set(rejected.key, rejected);
+    session.rejections.next(rejected);
+    if (store.relisting) return;
+    if (rejected.resourceVersion !== undefined) cursor.resourceVersion = rejected.resourceVersion;
+    const previous = store.remove(rejected.key);
+    if (previous === undefined) return;
+    session.events.next({ type: 'DELETED', object: previous });
+    this.#publishStore(session);
   }
 
   /** The connection: one Observable of watch events that survives everything recoverable. */
@@ -307,10 +395,21 @@ export class Informer<T extends InformerObject> {
     cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
     /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
     let mode: 'watchList' | 'listWatch' = 'watchList';
+    /** When (scheduler time) the informer fell back to list + watch; the next relist after the interval re-probes. */
+    let fellBackAt = 0;
+    const reprobeInterval = options.watchListReprobeInterval ?? 600_000;
+    /** Watch-lists in a row the server closed before their end marker (errors do not count: they say nothing). */
     let unfinishedWatchLists = 0;
-    const relistOnDecodeError = (options.decodeErrors ?? 'relist') === 'relist';
+    const decodeErrors = options.decodeErrors ?? 'skip';
+    const relistOnDecodeError = decodeErrors !== 'fail';
+    const rejectedHook = decodeErrors === 'skip' ? { [ON_REJECTED_OBJECT]: (rejected: RejectedObject) => this.#reject(session, cursor, rejected) } : {};
+    /** Every relist starts with nothing rejected: what is still stored and still bad is reported again. */
+    const beginRelist = (): void => {
+      store.beginRelist();
+      session.rejected.clear();
+    };
     const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
-    const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+    const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, ...rejectedHook };
 
     // Connected and in sync (not relisting): the informer is watching even if no event comes for a while.
     const connected = (): void => {
@@ -339,7 +438,8 @@ export class Informer<T extends InformerObject> {
     const useListWatch = (why: string): void => {
       if (mode === 'listWatch') return;
       mode = 'listWatch';
-      log.info(`${why}; listing then watching from now on`);
+      fellBackAt = scheduler.now();
+      log.info(`${why}; listing then watching${Number.isFinite(reprobeInterval) ? ` (trying a watch-list again after ${reprobeInterval} ms)` : ' from now on'}`);
     };
 
     const connect = defer((): Observable<WatchEvent<T>> => {
@@ -350,20 +450,35 @@ export class Informer<T extends InformerObject> {
         log.debug(`watching from resourceVersion ${cursor.resourceVersion ?? '""'} for ${seconds} s`);
         return watch(seconds);
       }
-      store.beginRelist();
-      // Two watch-lists in a row that ended (timeout, idle, error) before their end marker: whatever the reason,
-      // list + watch is the safer way to get a complete state from this server (and it works on every server).
+      beginRelist();
+      // A server may have been upgraded (or its WatchList gate turned on) since the fallback: try again now and then.
+      if (mode === 'listWatch' && scheduler.now() - fellBackAt >= reprobeInterval) {
+        mode = 'watchList';
+        unfinishedWatchLists = 0;
+        log.info(`trying a watch-list again (${scheduler.now() - fellBackAt} ms after falling back to list + watch)`);
+      }
+      // Two watch-lists in a row that the server closed before their end marker (a server ignoring
+      // sendInitialEvents whose timeout is shorter than initialSyncTimeout): list + watch gets a complete state.
+      // Errors (500, network, 429) do not count: a transient failure says nothing about watch-list support.
       if (unfinishedWatchLists >= 2) useListWatch('two watch-lists in a row ended before their initial-events-end bookmark');
       log.debug(mode === 'listWatch' ? 'listing, then watching' : 'watch-list: the current state, then changes');
       if (mode === 'listWatch') return listThenWatch(seconds);
-      unfinishedWatchLists++;
+      let ended = false;
       return watch(seconds).pipe(
-        tap((event) => {
-          if (event.type !== 'ADDED') unfinishedWatchLists = 0; // the initial state ended (marker, or live event)
+        tap({
+          next: (event) => {
+            if (event.type !== 'ADDED') {
+              ended = true; // the initial state ended (marker, or live event)
+              unfinishedWatchLists = 0;
+            }
+          },
+          complete: () => {
+            if (!ended) unfinishedWatchLists++;
+          },
         }),
         expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
           useListWatch(`no initial-events-end bookmark after ${options.initialSyncTimeout ?? 30_000} ms: the server ignores sendInitialEvents`);
-          store.beginRelist();
+          beginRelist();
           return listThenWatch(seconds);
         }, () => {
           // Live events before the marker: the server ignored sendInitialEvents but the legacy watch's initial
@@ -414,57 +529,4 @@ function endBookmark(resourceVersion: string | undefined): BookmarkEvent {
     type: 'BOOKMARK',
     object: { metadata: { resourceVersion: resourceVersion ?? '', annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } } },
   };
-}
-
-/**
- * Watches a watch-list for its initial-events-end marker. If no event arrives for `timeout` ms before the marker,
- * the server is taken to ignore `sendInitialEvents`: the source is dropped for `fallback()`. If a live event
- * (MODIFIED, DELETED, or an unannotated BOOKMARK) comes before the marker, the server ignored it too, but its
- * legacy initial state is complete: `onIgnored()` is told and the stream goes on.
- */
-function expectInitialEventsEnd<T>(
-  timeout: number,
-  scheduler: SchedulerLike,
-  fallback: () => Observable<WatchEvent<T>>,
-  onIgnored: () => void,
-): MonoTypeOperatorFunction<WatchEvent<T>> {
-  return (source) =>
-    new Observable<WatchEvent<T>>((subscriber) => {
-      let waiting = true;
-      let timer: Subscription | undefined;
-      let sourceSubscription: Subscription | undefined;
-      const arm = (): void => {
-        timer?.unsubscribe();
-        timer = scheduler.schedule(() => {
-          if (!waiting) return;
-          waiting = false;
-          sourceSubscription?.unsubscribe();
-          subscriber.add(fallback().subscribe(subscriber));
-        }, timeout);
-      };
-      arm();
-      sourceSubscription = source.subscribe({
-        next: (event) => {
-          if (waiting) {
-            if (isInitialEventsEnd(event)) {
-              waiting = false;
-              timer?.unsubscribe();
-            } else if (event.type !== 'ADDED') {
-              waiting = false;
-              timer?.unsubscribe();
-              onIgnored();
-            } else {
-              arm();
-            }
-          }
-          subscriber.next(event);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        timer?.unsubscribe();
-        sourceSubscription?.unsubscribe();
-      };
-    });
 }

@@ -118,6 +118,18 @@ export class ObjectStore<T extends WithMetadata> {
     return changes;
   }
 
+  /**
+   * Removes one object without an event from the server (an informer leaving out a version its codec rejects) and
+   * returns it, or `undefined` when the store did not hold it. The resourceVersion does not move.
+   */
+  remove(key: string): T | undefined {
+    const object = this.#objects.get(key);
+    if (object === undefined) return undefined;
+    this.#objects.delete(key);
+    this.#fresh?.delete(key);
+    return object;
+  }
+
   /** Whether an event ends the relist in progress (used by callers that track sync state). */
   endsRelist(event: WatchEvent<T>): boolean {
     return this.#fresh !== undefined && (event.type !== 'ADDED' || isInitialEventsEnd(event));

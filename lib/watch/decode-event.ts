@@ -3,6 +3,7 @@ import { DecodeError } from '../errors/kubex-error.js';
 import { statusErrorFrom } from '../errors/status-error.js';
 import { Bookmark, Status } from './codecs.js';
 import type { WatchEvent } from './watch-event.js';
+import { rejectedObject, type RejectedObject } from './rejected-object.js';
 
 /** Renders one io-ts validation error as `path: expected Type, got value`. */
 function formatValidationError(error: t.ValidationError): string {
@@ -48,7 +49,14 @@ function describe(value: unknown): string {
  *
  * @since 0.1.0
  */
-export function decodeWatchEvent<T>(line: string, codec: t.Decoder<unknown, T>): WatchEvent<T> {
+export function decodeWatchEvent<T>(line: string, codec: t.Decoder<unknown, T>): WatchEvent<T>;
+/**
+ * {@link decodeWatchEvent}, except that an ADDED/MODIFIED/DELETED object the codec rejects is reported to
+ * `onRejected` and gives `undefined` (the line itself was a well-formed event: only its object is left out).
+ * @internal
+ */
+export function decodeWatchEvent<T>(line: string, codec: t.Decoder<unknown, T>, onRejected: (rejected: RejectedObject) => void): WatchEvent<T> | undefined;
+export function decodeWatchEvent<T>(line: string, codec: t.Decoder<unknown, T>, onRejected?: (rejected: RejectedObject) => void): WatchEvent<T> | undefined {
   let wire: unknown;
   try {
     wire = JSON.parse(line);
@@ -68,7 +76,10 @@ export function decodeWatchEvent<T>(line: string, codec: t.Decoder<unknown, T>):
     case 'DELETED': {
       const result = codec.decode(object);
       if (result._tag === 'Left') {
-        throw new DecodeError(`${type} event object does not match ${(codec as { name?: string }).name ?? 'its codec'}`, line, formatValidationErrors(result.left));
+        const error = new DecodeError(`${type} event object does not match ${(codec as { name?: string }).name ?? 'its codec'}`, line, formatValidationErrors(result.left));
+        if (onRejected === undefined) throw error;
+        onRejected(rejectedObject(type, object, error));
+        return undefined;
       }
       return { type, object: result.right };
     }

@@ -12,4 +12,5 @@ export {
 } from './codecs.js';
 export { EventType, isInitialEventsEnd, type WatchEvent, type ObjectEvent, type BookmarkEvent } from './watch-event.js';
 export { decodeWatchEvent, formatValidationErrors } from './decode-event.js';
+export type { RejectedObject } from './rejected-object.js';
 export { WatchCursor } from './watch-cursor.js';

@@ -25,6 +25,16 @@ describe('decodeList', () => {
     expect(() => decodeList('{"items":[]}', Pod)).toThrow(/metadata.resourceVersion/);
     expect(() => decodeList('{"metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":5}}]}', Pod)).toThrow(/list item 0.*metadata\.name: expected string, got 5/);
   });
+
+  it('with onRejected, leaves out the items the codec rejects and reports each (the informer\'s decodeErrors: skip)', () => {
+    const rejected: unknown[] = [];
+    const body = '{"metadata":{"resourceVersion":"9"},"items":[{"metadata":{"name":"a","namespace":"ns"}},{"metadata":{"name":"b","namespace":"ns","resourceVersion":"7","labels":{"x":5}}}]}';
+    const list = decodeList(body, Pod, (r) => rejected.push(r));
+    expect(list.items.map((p) => p.metadata.name)).toEqual(['a']);
+    expect(rejected).toEqual([expect.objectContaining({ key: 'ns/b', resourceVersion: '7', source: 'LIST', errors: ['metadata.labels.x: expected string, got 5'] })]);
+    // A body that is not a list is not one object: it still throws.
+    expect(() => decodeList('{"items":[]}', Pod, () => undefined)).toThrow(DecodeError);
+  });
 });
 
 describe('listQuery and validateListOptions', () => {

@@ -3,7 +3,9 @@
  * TestScheduler, one per call, and record what each call was asked (the options, what the cursor said at call time,
  * and the virtual time of the call). No HTTP, no fetch: the informer's pipeline alone, in virtual time.
  */
-import { defer, type Observable, type SchedulerLike } from 'rxjs';
+import { defer, filter, type Observable, type SchedulerLike } from 'rxjs';
+import { DecodeError } from '../../lib/errors/kubex-error.js';
+import { ON_REJECTED_OBJECT, rejectedObject } from '../../lib/watch/rejected-object.js';
 import type { ListOptions, ObjectList } from '../../lib/api/list.js';
 import { ON_WATCH_CONNECTED, type WatchOptions } from '../../lib/api/watch-options.js';
 import type { InformerSource } from '../../lib/informer/informer.js';
@@ -58,7 +60,17 @@ export class StubSource<T> implements InformerSource<T> {
     if (stream === undefined) throw new Error(`stub: unexpected watch$ call #${n + 1} at ${this.scheduler.now()} ms`);
     return defer(() => {
       if (answered.has(stream)) options[ON_WATCH_CONNECTED]?.();
-      return stream;
+      const onRejected = options[ON_REJECTED_OBJECT];
+      // A rejected() event: what the real watch$ does with an object its codec rejects (report it, or fail).
+      return stream.pipe(
+        filter((event) => {
+          const error = rejections.get(event as object);
+          if (error === undefined) return true;
+          if (onRejected === undefined) throw error;
+          onRejected(rejectedObject(event.type as 'ADDED' | 'MODIFIED' | 'DELETED', event.object, error));
+          return false;
+        }),
+      );
     });
   }
 
@@ -74,4 +86,16 @@ export class StubSource<T> implements InformerSource<T> {
 /** A list answer, as `list$` emits it. */
 export function podList<T>(resourceVersion: string, items: readonly T[]): ObjectList<T> {
   return { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion }, items };
+}
+
+const rejections = new WeakMap<object, DecodeError>();
+
+/**
+ * A watch event whose object the codec "rejects": the stub reports it through the informer's hook (as the real
+ * `watch$` does with `decodeErrors: 'skip'`) or fails with a `DecodeError`, carrying `errors` as its io-ts messages.
+ */
+export function rejected<E extends WatchEvent<unknown>>(event: E, errors: readonly string[] = ['spec.replicas: expected number, got "3"']): E {
+  const copy = { ...event };
+  rejections.set(copy, new DecodeError(`${event.type} event object does not match Pod`, JSON.stringify(event), errors));
+  return copy;
 }

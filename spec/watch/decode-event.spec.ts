@@ -110,4 +110,14 @@ describe('decodeWatchEvent', () => {
     const error = thrown(() => decodeWatchEvent(huge, KubernetesObject)) as DecodeError;
     expect(error.line.length).toBeLessThanOrEqual(DecodeError.MAX_LINE_IN_ERROR + 1);
   });
+
+  it('with onRejected, reports an object its codec rejects and gives undefined; a malformed line still throws', () => {
+    const reports: unknown[] = [];
+    const bad = line('MODIFIED', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', resourceVersion: '42', labels: { app: 7 } } });
+    expect(decodeWatchEvent(bad, KubernetesObject, (r) => reports.push(r))).toBeUndefined();
+    expect(reports).toEqual([expect.objectContaining({ key: 'default/web', resourceVersion: '42', source: 'MODIFIED', errors: ['metadata.labels.app: expected string, got 7'] })]);
+    expect(decodeWatchEvent(line('ADDED', pod), KubernetesObject, () => undefined)).toMatchObject({ type: 'ADDED' });
+    expect(() => decodeWatchEvent('{"type":"ADDED"', KubernetesObject, () => undefined)).toThrow(DecodeError);
+    expect(() => decodeWatchEvent(line('BOOKMARK', { metadata: {} }), KubernetesObject, () => undefined)).toThrow(DecodeError);
+  });
 });
