@@ -1,4 +1,4 @@
-import type { WatchCursor } from '../watch/watch-cursor.js';
+import { noteCursorRead, type WatchCursor } from '../watch/watch-cursor.js';
 
 /**
  * Internal: a callback called when a watch's response headers arrived (status 200), before any event. The
@@ -112,6 +112,7 @@ export function watchQuery(options: WatchOptions): URLSearchParams {
   const query = new URLSearchParams();
   query.set('watch', 'true');
   const cursor = options.cursor;
+  if (cursor !== undefined) noteCursorRead(cursor); // retryOnGone checks that its source reads the cursor
   const initialEventsRequired = cursor?.initialEventsRequired === true;
   if (initialEventsRequired && (options.allowBookmarks === false || options.sendInitialEvents === false)) {
     // validateWatchOptions refuses this at call time; never override an explicit option silently.
