@@ -1,4 +1,4 @@
-import type { WatchCursor } from '../watch/watch-cursor.js';
+import { noteCursorRead, type WatchCursor } from '../watch/watch-cursor.js';
 import type { ON_REJECTED_OBJECT, RejectedObject } from '../watch/rejected-object.js';
 
 /**
@@ -41,8 +41,9 @@ export interface WatchOptions {
    */
   readonly resourceVersion?: string;
   /**
-   * A resume position read at every subscription (its resourceVersion wins over `resourceVersion`), so a
-   * `retry`/`repeat` reconnects from where the stream got to. See `WatchCursor`.
+   * A resume position read at every subscription, so a `retry`/`repeat` reconnects from where the stream got
+   * to. See `WatchCursor`. Not with `resourceVersion`, `allowBookmarks: false` or `sendInitialEvents: false`
+   * (after a 410 the cursor asks for a watch-list, which needs both): those combinations throw a `TypeError`.
    */
   readonly cursor?: WatchCursor;
   /** The longest line accepted from the server, in bytes (default 32 MiB); a longer one is a `LineTooLongError`. */
@@ -95,6 +96,16 @@ export function validateWatchOptions(options: WatchOptions, namespaced: boolean)
   if (options.cursor !== undefined && options.resourceVersion !== undefined) {
     throw new TypeError('watch$: give either cursor or resourceVersion, not both (the cursor holds the resourceVersion)');
   }
+  if (options.cursor !== undefined && (options.allowBookmarks === false || options.sendInitialEvents === false)) {
+    // After a 410 (retryOnGone) the cursor asks for a watch-list: sendInitialEvents=true, which a real server
+    // refuses without allowWatchBookmarks=true (apimachinery ValidateListOptions) and whose end marker is a
+    // BOOKMARK. Honouring `false` would leave no way to relist; overriding it would ignore an explicit option.
+    const option = options.allowBookmarks === false ? 'allowBookmarks' : 'sendInitialEvents';
+    throw new TypeError(
+      `watch$: a cursor cannot be combined with ${option}: false (after a 410 Gone the cursor relists as a watch-list, ` +
+        `which needs sendInitialEvents=true and bookmarks); leave ${option} out, or pass resourceVersion instead of cursor`,
+    );
+  }
 }
 
 /**
@@ -104,7 +115,12 @@ export function watchQuery(options: WatchOptions): URLSearchParams {
   const query = new URLSearchParams();
   query.set('watch', 'true');
   const cursor = options.cursor;
+  if (cursor !== undefined) noteCursorRead(cursor); // retryOnGone checks that its source reads the cursor
   const initialEventsRequired = cursor?.initialEventsRequired === true;
+  if (initialEventsRequired && (options.allowBookmarks === false || options.sendInitialEvents === false)) {
+    // validateWatchOptions refuses this at call time; never override an explicit option silently.
+    throw new TypeError('watch$: the cursor needs a watch-list (after a 410 Gone) but bookmarks or initial events were turned off');
+  }
   const sendInitialEvents = initialEventsRequired ? true : options.sendInitialEvents;
   // After a 410 the old resourceVersion is useless: ask for the current state instead (KEP-3157).
   const resourceVersion = initialEventsRequired ? undefined : (cursor?.resourceVersion ?? options.resourceVersion);

@@ -26,13 +26,14 @@ export interface RetryInfo {
 export interface RetryWithBackoffConfig {
   /** The wait before the first retry, in ms, before jitter. Default `800`. */
   readonly initialDelay?: number;
-  /** The cap of the wait, in ms, before jitter (jitter only shortens it). Default `30_000`. */
+  /** The cap of the delay, in ms, before jitter (jitter adds up to `jitter * maxDelay` on top, as in client-go). Default `30_000`. */
   readonly maxDelay?: number;
   /** How much the wait grows per attempt (`>= 1`). Default `2`. */
   readonly factor?: number;
   /**
-   * How much of the wait is random, from `0` (none: exactly the exponential delay) to `1` (full jitter: uniform
-   * between 0 and the delay). Default `1`.
+   * How much random wait is added on top of the delay, as a fraction of it, from `0` (none: exactly the exponential
+   * delay) to `1` (uniform between the delay and twice the delay). Default `1`, as client-go's reflector: the wait
+   * is in `[delay, delay * (1 + jitter))`, so jitter never shortens it (`wait.Jitter` in k8s.io/apimachinery).
    */
   readonly jitter?: number;
   /**
@@ -91,11 +92,12 @@ function retryAfterMs(error: unknown): number {
  * Retries transient failures (see {@link isTransientError}) with capped exponential backoff and jitter,
  * one resubscription at a time.
  *
- * The wait before attempt `n` is `min(maxDelay, initialDelay * factor^(n-1)) * (1 - jitter * random())`, at least
- * the error's `retryAfterSeconds` (429/503/504 `Retry-After`), rounded to the ms. Jitter spreads the reconnections
- * of many clients after an API server restart instead of a synchronised storm ("full jitter", AWS Architecture
- * Blog, "Exponential Backoff and Jitter"); unlike client-go's jitter, which adds up to `jitter * delay` on top,
- * it never exceeds `maxDelay`. The attempt counter resets when the failing subscription had run for `resetAfter`
+ * The wait before attempt `n` is `d * (1 + jitter * random())` with `d = min(maxDelay, initialDelay * factor^(n-1))`,
+ * at least the error's `retryAfterSeconds` (429/503/504 `Retry-After`), rounded to the ms: it lies in
+ * `[d, d * (1 + jitter))`, exactly client-go's `wait.Jitter(duration, maxFactor)` (k8s.io/apimachinery
+ * `pkg/util/wait`: `duration + rand.Float64()*maxFactor*duration`), applied after the cap as in `Backoff.Step`.
+ * Jitter spreads the reconnections of many clients after an API server restart instead of a synchronised storm,
+ * while `d` stays a floor: no draw of `random` can make a retry come sooner. The attempt counter resets when the failing subscription had run for `resetAfter`
  * ms (client-go's `exponentialBackoffManager` resets after 2 min without a backoff), so a watch that failed once
  * after hours starts again at `initialDelay`, while a flapping one keeps backing off.
  *
@@ -160,7 +162,8 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig = {}): MonoTy
           const capped = Number.isNaN(exponential) ? 0 : Math.min(maxDelay, exponential);
           const r = random();
           const unit = Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
-          const delay = Math.round(Math.max(capped * (1 - jitter * unit), retryAfterMs(error)));
+          // client-go wait.Jitter: duration + rand * maxFactor * duration, so the delay is a floor, never shortened.
+          const delay = Math.round(Math.max(capped * (1 + jitter * unit), retryAfterMs(error)));
           onRetry?.({ attempt, delay, error });
           return timer(delay, scheduler).pipe(tap(() => (subscribedAt = scheduler.now())));
         } catch (thrown) {

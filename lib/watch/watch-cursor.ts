@@ -26,3 +26,24 @@ export class WatchCursor {
     this.resourceVersion = init.resourceVersion;
   }
 }
+
+/** How many times each cursor was read for a watch request (see {@link noteCursorRead}). */
+const requestReads = new WeakMap<WatchCursor, number>();
+
+/**
+ * Internal: records that a watch request is being built from this cursor (`watchQuery` calls it). `retryOnGone`
+ * compares the count before and after a resubscription to detect a source that never reads the cursor, which
+ * would repeat the same stale request forever.
+ * @internal
+ */
+export function noteCursorRead(cursor: WatchCursor): void {
+  requestReads.set(cursor, (requestReads.get(cursor) ?? 0) + 1);
+}
+
+/**
+ * Internal: how many watch requests were built from this cursor so far.
+ * @internal
+ */
+export function cursorReads(cursor: WatchCursor): number {
+  return requestReads.get(cursor) ?? 0;
+}

@@ -34,6 +34,13 @@ describe('watchQuery', () => {
     expect(q(options)).toBe('watch=true&resourceVersion=100&allowWatchBookmarks=true');
   });
 
+  it('never overrides an explicit allowBookmarks: false or sendInitialEvents: false after a 410 (refuses instead)', () => {
+    const cursor = new WatchCursor({ resourceVersion: '5' });
+    cursor.initialEventsRequired = true;
+    expect(() => q({ cursor, allowBookmarks: false })).toThrow(TypeError);
+    expect(() => q({ cursor, sendInitialEvents: false })).toThrow(TypeError);
+  });
+
   it('asks for initial events without the stale resourceVersion when the cursor says so', () => {
     const cursor = new WatchCursor({ resourceVersion: '5' });
     cursor.initialEventsRequired = true;
@@ -50,6 +57,9 @@ describe('validateWatchOptions', () => {
     ['a fractional timeout', { timeoutSeconds: 1.5 }, true, /non-negative integer/],
     ['a zero maxLineBytes', { maxLineBytes: 0 }, true, /positive integer/],
     ['cursor and resourceVersion together', { cursor: new WatchCursor(), resourceVersion: '1' }, true, /either cursor or resourceVersion/],
+    // #14: after a 410 the cursor's watch-list silently sent allowWatchBookmarks=true despite allowBookmarks: false.
+    ['a cursor with allowBookmarks: false', { cursor: new WatchCursor(), allowBookmarks: false }, true, /cursor cannot be combined with allowBookmarks: false/],
+    ['a cursor with sendInitialEvents: false', { cursor: new WatchCursor(), sendInitialEvents: false }, true, /cursor cannot be combined with sendInitialEvents: false/],
     ['a non-string selector', { labelSelector: 5 as unknown as string }, true, /labelSelector must be a string/],
     ['a non-boolean flag', { allowBookmarks: 'yes' as unknown as boolean }, true, /allowBookmarks must be a boolean/],
   ])('throws a TypeError for %s', (_what, options, namespaced, message) => {

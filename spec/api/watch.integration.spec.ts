@@ -125,6 +125,7 @@ describe.each(transports)('over %s', (_transport, fetch) => {
       expect(() => new Api(Node, { client, namespace: 'default' })).toThrow(TypeError);
       expect(() => new Api(Node, { client }).watch$({ namespace: 'default' })).toThrow(/cluster-scoped/);
       expect(() => new Api(Pod, { client }).watch$({ sendInitialEvents: true, allowBookmarks: false })).toThrow(/needs bookmarks/);
+      expect(() => new Api(Pod, { client }).watch$({ cursor: new WatchCursor(), allowBookmarks: false })).toThrow(/cursor cannot be combined/);
       expect(server.requests).toHaveLength(0);
     });
   });

@@ -56,7 +56,7 @@ it('logs the sync, the server ending the watch, the reconnection, a backoff and 
   server.endWatches();
   await waitUntil(() => logged(/^debug watching from resourceVersion \d+ for \d+ s$/) && logged(/^warn ServiceUnavailableError/), 'reconnect and backoff');
   expect(informerLines()).toContain('debug the server ended the watch; reconnecting');
-  expect(informerLines()).toContain('warn ServiceUnavailableError: etcd is restarting; retrying in 10 ms (attempt 1)');
+  expect(informerLines()).toContain('warn ServiceUnavailableError: etcd is restarting; retrying in 30 ms (attempt 1)'); // 20 * (1 + 0.5): client-go jitter on top
 
   // A 410 in the stream: relist.
   await server.waitForOpenWatches(1);

@@ -10,6 +10,7 @@ import type { ListOptions, ObjectList } from '../../lib/api/list.js';
 import { ON_WATCH_CONNECTED, type WatchOptions } from '../../lib/api/watch-options.js';
 import type { InformerSource } from '../../lib/informer/informer.js';
 import type { Resource } from '../../lib/resource/define-resource.js';
+import { noteCursorRead } from '../../lib/watch/watch-cursor.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
 import { snapshot, type CursorSnapshot } from '../operators/watch-events.js';
 
@@ -55,6 +56,7 @@ export class StubSource<T> implements InformerSource<T> {
 
   watch$(options: WatchOptions = {}): Observable<WatchEvent<T>> {
     const n = this.watchCalls.length;
+    if (options.cursor !== undefined) noteCursorRead(options.cursor); // as watchQuery does (retryOnGone checks it)
     this.watchCalls.push({ at: this.scheduler.now(), cursor: options.cursor && snapshot(options.cursor), options });
     const stream = this.watches[n];
     if (stream === undefined) throw new Error(`stub: unexpected watch$ call #${n + 1} at ${this.scheduler.now()} ms`);

@@ -4,7 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { statusErrorFromBody } from '../../lib/errors/from-response.js';
 import { TransportError } from '../../lib/errors/kubex-error.js';
 import { GoneError, statusErrorFrom, UnauthorizedError } from '../../lib/errors/status-error.js';
-import { retryOnGone } from '../../lib/operators/retry-on-gone.js';
+import { RETRY_ON_GONE_FLOOR_MS, retryOnGone } from '../../lib/operators/retry-on-gone.js';
 import { trackBookmarks } from '../../lib/operators/track-bookmarks.js';
 import { WatchCursor } from '../../lib/watch/watch-cursor.js';
 import { added, bookmark, initialEventsEnd, modified, recordingSource, snapshot, type CursorSnapshot, type PodEvent } from './watch-events.js';
@@ -113,7 +113,8 @@ describe('retryOnGone', () => {
     const cursor = new WatchCursor({ resourceVersion: '200' });
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<PodEvent>('--#', undefined, expired());
-      expectObservable(source.pipe(retryOnGone(cursor, { delay: 5000, count: 2 }))).toBe('-- 5s -- 5s --#', undefined, expired());
+      const recorded = recordingSource(cursor, [source]);
+      expectObservable(recorded.source.pipe(retryOnGone(cursor, { delay: 5000, count: 2 }))).toBe('-- 5s -- 5s --#', undefined, expired());
       expectSubscriptions(source.subscriptions).toBe(['^-!', '-- 5s ^-!', '-- 5s -- 5s ^-!']);
     });
     expect(snapshot(cursor)).toEqual(AFTER_GONE);
@@ -160,11 +161,53 @@ describe('retryOnGone', () => {
     });
   });
 
+  it('waits at least RETRY_ON_GONE_FLOOR_MS before a relist that follows another one without any event', () => {
+    // #14: a server (or a misuse) answering 410 to every request must not be asked in a hot loop.
+    expect(RETRY_ON_GONE_FLOOR_MS).toBe(1000);
+    const cursor = new WatchCursor({ resourceVersion: '200' });
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<PodEvent>('-#', undefined, expired());
+      const recorded = recordingSource(cursor, [source]);
+      // the first relist at once (delay 0), then 1 s before each consecutive one; count 3 used up at 2004 ms
+      expectObservable(recorded.source.pipe(retryOnGone(cursor, { count: 3 }))).toBe('2004ms #', undefined, expired());
+      expectSubscriptions(source.subscriptions).toBe(['^!', '-^!', '-- 1000ms ^!', '-- 1000ms - 1000ms ^!']);
+    });
+  });
+
+  it('relists at once again after a relist that made progress (no floor then)', () => {
+    const cursor = new WatchCursor({ resourceVersion: '200' });
+    const values = { e: initialEventsEnd('500') };
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const gone = cold<PodEvent>('-#', undefined, expired());
+      const progress = cold<PodEvent>('-e-#', values, expired());
+      const endless = cold<PodEvent>('-');
+      const recorded = recordingSource(cursor, [gone, progress, endless]);
+      expectObservable(recorded.source.pipe(retryOnGone(cursor))).toBe('--e-', values);
+      expectSubscriptions(progress.subscriptions).toBe('-^--!');
+      expectSubscriptions(endless.subscriptions).toBe('----^');
+    });
+  });
+
+  it('errors with a TypeError, without resubscribing, when the source does not read the cursor (watch$({ resourceVersion }))', () => {
+    // #14: passing resourceVersion instead of cursor made 248-293 requests/s with the same stale RV.
+    const cursor = new WatchCursor({ resourceVersion: '200' });
+    let caught: unknown;
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<PodEvent>('-#', undefined, expired()); // never calls noteCursorRead, like watch$({ resourceVersion })
+      const result = source.pipe(retryOnGone(cursor, { count: 5 }), tap({ error: (e: unknown) => (caught = e) })); // count: a regression fails, not hangs
+      expectObservable(result).toBe('-#', undefined, expect.any(TypeError));
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as Error).message).toMatch(/did not read the cursor/);
+    expect((caught as Error).cause).toBeInstanceOf(GoneError);
+  });
+
   it('unsubscribing cancels a pending delay: no resubscription', () => {
     const cursor = new WatchCursor({ resourceVersion: '200' });
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<PodEvent>('-#', undefined, expired());
-      expectObservable(source.pipe(retryOnGone(cursor, { delay: 10_000 })), '^ 5s !').toBe('');
+      expectObservable(recordingSource(cursor, [source]).source.pipe(retryOnGone(cursor, { delay: 10_000 })), '^ 5s !').toBe('');
       expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });

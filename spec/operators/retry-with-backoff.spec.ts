@@ -96,24 +96,44 @@ describe('retryWithBackoff', () => {
     expect(errors.every((e) => e instanceof TransportError)).toBe(true);
   });
 
-  it('applies full jitter by default (uniform below the delay) and ratio jitter when jitter < 1', () => {
+  it('adds jitter on top of the delay as client-go does (wait.Jitter: [d, d * (1 + jitter)))', () => {
     const full = retryLog();
     const ratio = retryLog();
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const draws = [0.5, 0.25, 0.999];
       const source = cold<PodEvent>('#', undefined, refused());
       const result = source.pipe(retryWithBackoff({ random: () => draws.shift() ?? 0, maxRetries: 3, onRetry: full.onRetry }));
-      // 800 * 0.5 = 400; 1600 * 0.75 = 1200; 3200 * 0.001 = 3.2 -> 3
-      expectObservable(result, GUARD).toBe('1603ms #', undefined, refused());
-      expectSubscriptions(source.subscriptions).toBe(['(^!)', '400ms (^!)', '1600ms (^!)', '1603ms (^!)']);
+      // 800 * 1.5 = 1200; 1600 * 1.25 = 2000; 3200 * 1.999 = 6396.8 -> 6397
+      expectObservable(result, GUARD).toBe('9597ms #', undefined, refused());
+      expectSubscriptions(source.subscriptions).toBe(['(^!)', '1200ms (^!)', '3200ms (^!)', '9597ms (^!)']);
 
       const source2 = cold<PodEvent>('#', undefined, refused());
       const result2 = source2.pipe(retryWithBackoff({ jitter: 0.5, random: () => 0.5, maxRetries: 1, onRetry: ratio.onRetry }));
-      expectObservable(result2, GUARD).toBe('600ms #', undefined, refused()); // 800 * (1 - 0.5 * 0.5)
-      expectSubscriptions(source2.subscriptions).toBe(['(^!)', '600ms (^!)']);
+      expectObservable(result2, GUARD).toBe('1000ms #', undefined, refused()); // 800 * (1 + 0.5 * 0.5)
+      expectSubscriptions(source2.subscriptions).toBe(['(^!)', '1000ms (^!)']);
     });
-    expect(full.log.map((r) => r.delay)).toEqual([400, 1200, 3]);
-    expect(ratio.log).toEqual([{ attempt: 1, delay: 600 }]);
+    expect(full.log.map((r) => r.delay)).toEqual([1200, 2000, 6397]);
+    expect(ratio.log).toEqual([{ attempt: 1, delay: 1000 }]);
+  });
+
+  it('never waits less than the exponential delay nor more than delay * (1 + jitter), whatever random returns', () => {
+    // The issue: with jitter 1 a retry came after 4 ms. The delay d is now a floor (client-go), the cap applies
+    // before jitter (Backoff.Step), and an out-of-range random is clamped to [0, 1].
+    const draws = [0, 0.004, 0.5, 0.999_999, 1, -3, 7, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const jitter of [0, 0.1, 0.5, 1]) {
+      const infos: RetryInfo[] = [];
+      const queue = [...draws, ...draws];
+      newScheduler().run(({ cold }) => {
+        const source = cold<PodEvent>('#', undefined, refused());
+        source.pipe(retryWithBackoff({ jitter, random: () => queue.shift() ?? 0, maxRetries: 2 * draws.length, onRetry: (i) => infos.push(i) })).subscribe({ error: () => undefined });
+      });
+      expect(infos).toHaveLength(2 * draws.length);
+      for (const { attempt, delay } of infos) {
+        const d = Math.min(30_000, 800 * 2 ** (attempt - 1));
+        expect(delay).toBeGreaterThanOrEqual(d);
+        expect(delay).toBeLessThanOrEqual(Math.round(d * (1 + jitter)));
+      }
+    }
   });
 
   it('waits at least Retry-After (429 from priority and fairness, 504 "Too large resource version")', () => {

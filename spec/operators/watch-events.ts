@@ -5,7 +5,7 @@
  */
 import { defer, type Observable } from 'rxjs';
 import { INITIAL_EVENTS_END_ANNOTATION, type Bookmark, type KubernetesObject } from '../../lib/watch/codecs.js';
-import type { WatchCursor } from '../../lib/watch/watch-cursor.js';
+import { noteCursorRead, type WatchCursor } from '../../lib/watch/watch-cursor.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
 
 export type Pod = KubernetesObject;
@@ -54,6 +54,7 @@ export const snapshot = (cursor: WatchCursor): CursorSnapshot => ({
 export function recordingSource<T>(cursor: WatchCursor, streams: readonly Observable<T>[]): { source: Observable<T>; seen: CursorSnapshot[] } {
   const seen: CursorSnapshot[] = [];
   const source = defer(() => {
+    noteCursorRead(cursor); // as watchQuery does: retryOnGone checks that the source reads the cursor
     seen.push(snapshot(cursor));
     const stream = streams[Math.min(seen.length, streams.length) - 1];
     if (stream === undefined) throw new Error('recordingSource needs at least one stream');
