@@ -85,7 +85,7 @@ export const V1_35_DEFAULT_GROUP_VERSIONS: ReadonlySet<string> = new Set([
 /**
  * Which v1.35 group-versions {@link allKinds} loads: `'default'` (what a default kube-apiserver v1.35 serves) or
  * `'all'` (every generated group-version, alpha and beta included, as with `--runtime-config=api/all=true`).
- * @since 0.1.0
+ * @since 0.3.0
  */
 export type KindSet = 'default' | 'all';
 

@@ -65,7 +65,7 @@ export interface FakeApiServerConfig {
  * // Watch a Job stay Terminating with its `orphan` finalizer: no garbage collector removes it.
  * const server = await FakeApiServer.start({ controllers: { garbageCollector: false } });
  * ```
- * @since 0.1.0
+ * @since 0.3.0
  */
 export interface ControllerOptions {
   /**
@@ -105,6 +105,7 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
    * namespace controller and a stand-in kubelet that finishes graceful pod deletion (see {@link ControllerOptions}).
    * `false` turns them all off; an object turns single ones off. Namespace *existence* is checked whatever this says
    * (it is the API server's `NamespaceLifecycle` admission).
+   * @since 0.3.0
    */
   readonly controllers?: ControllerOptions | false;
   /**
@@ -216,6 +217,7 @@ export interface RegisterOptions {
    * ```ts
    * server.register(Widget, { subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } } });
    * ```
+   * @since 0.3.0
    */
   readonly subresources?: {
     readonly status?: boolean;
