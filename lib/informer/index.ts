@@ -1,1 +1,2 @@
 export { Informer, type InformerOptions, type InformerState, type InformerObject, type InformerSource } from './informer.js';
+export type { EventOrigin, InformerEvent } from './informer-event.js';
