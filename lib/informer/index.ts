@@ -1,2 +1,3 @@
 export { Informer, type InformerOptions, type InformerState, type InformerObject, type InformerSource } from './informer.js';
 export type { EventOrigin, InformerEvent } from './informer-event.js';
+export { stripManagedFields } from './strip-managed-fields.js';
