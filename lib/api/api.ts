@@ -2,6 +2,8 @@ import { type Observable } from 'rxjs';
 import type { KubeClient } from '../client/kube-client.js';
 import { TransportError } from '../errors/kubex-error.js';
 import { fromRequest } from './request.js';
+import { withBudget } from '../client/reconnect-budget.js';
+import { redactUrl } from '../client/redact-url.js';
 import {
   PATCH_CONTENT_TYPES, decodeListOrStatus, decodeObject, decodeObjectOrStatus, deleteBody, nameOf, namespaceOf, objectBody, writeQuery,
   type DeleteOptions, type ObjectCallOptions, type ObjectInput, type PatchOptions, type WriteOptions,
@@ -105,7 +107,10 @@ export class Api<T> {
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const client = this.client;
     const accept = this.#accept.object;
-    return fromRequest<WatchEvent<T>>(
+    // Every watch request waits for a token of the client's reconnect budget (at once while the burst lasts); the
+    // wait is part of the subscription, so unsubscribing while waiting sends nothing and gives the token back.
+    const onWait = (ms: number): void => client.log.debug(`GET ${redactUrl(client.url({ path }))} (watch) waited ${ms} ms for the client's reconnect budget`);
+    return withBudget(client.reconnectBudget, fromRequest<WatchEvent<T>>(
       client,
       // Read the cursor now, at subscription time, so a retry resumes from where the stream got to.
       () => ({ path, query: watchQuery(options), headers: { Accept: accept } }),
@@ -135,7 +140,7 @@ export class Api<T> {
         splitter.end(onLine);
         subscriber.complete();
       },
-    );
+    ), onWait);
   }
 
   /**

@@ -5,6 +5,7 @@
 import type { ExecPluginConfig } from './exec-plugin.js';
 import type { FetchLike } from './fetch.js';
 import type { Logger } from './logger.js';
+import type { ReconnectBudget, ReconnectBudgetOptions } from './reconnect-budget.js';
 
 /**
  * Whom requests act as (`kubectl --as`, `--as-group`, `--as-uid`, a kubeconfig user's `as`, `as-groups`, `as-uid`,
@@ -119,4 +120,15 @@ export interface ClientOptions {
    * @since 0.2.0
    */
   readonly logger?: Logger;
+  /**
+   * One budget for the watch requests of this client (every informer and `watch$` it serves): a token bucket of
+   * `burst` requests at once, refilled at `perSecond`, with jitter (see {@link ReconnectBudget}). When an API server
+   * restart drops every watch at once, they reconnect at a bounded rate instead of in one burst. A watch that had
+   * to wait says so in the log at `debug`.
+   *
+   * Default `{ perSecond: 10, burst: 20 }`, which never delays one informer's reconnections (nor 20 starting
+   * together). A {@link ReconnectBudget} instance may be shared by several clients; `false` turns the budget off.
+   * @since 0.3.0
+   */
+  readonly reconnectBudget?: ReconnectBudgetOptions | ReconnectBudget | false;
 }

@@ -5,6 +5,7 @@ import { createLog } from './log.js';
 import { nodeProcess } from './node-process.js';
 import { parseServerUrl } from './server-url.js';
 import { proxyFromEnvironment } from './proxy-env.js';
+import { ReconnectBudget } from './reconnect-budget.js';
 import type { ClientOptions } from './client-options.js';
 
 export { ConfigError } from '../errors/config-errors.js';
@@ -50,6 +51,10 @@ const NODE_OPTIONS = [
  * writes that name none; requests, credential refreshes and the API server's `Warning` headers go to `logger`
  * (default: the console at the `KUBEX_LOG` level, `warn` when unset), never with a credential.
  *
+ * Watch requests share the client's reconnect budget (`reconnectBudget`, default 20 at once then 10 per second,
+ * see {@link ReconnectBudget}), so that every watch dropped at once by an API server restart does not come back in
+ * one burst.
+ *
  * Rejects with a {@link ConfigError}: a {@link KubeconfigError} for a missing or invalid kubeconfig, an unknown
  * context, cluster or user; a plain `ConfigError` for an invalid option, or for a proxy variable that applies but
  * is not an `http:`/`https:` URL (the message names the variable, never its value); an {@link ExecPluginError}
@@ -88,6 +93,7 @@ export async function createClient(options: ClientOptions = {}): Promise<KubeCli
     source: resolved.source,
     headers: options.headers,
     userAgent: options.userAgent,
+    ...budgetOf(options),
   });
 }
 
@@ -116,7 +122,23 @@ async function explicitClient(options: ClientOptions): Promise<KubeClient> {
     ...(agent !== undefined ? { agent } : {}),
     headers: options.headers,
     userAgent: options.userAgent,
+    ...budgetOf(options),
   });
+}
+
+/** The client's reconnect budget: the one given, a new one from the options (defaults when omitted), or none. */
+function budgetOf(options: ClientOptions): { reconnectBudget?: ReconnectBudget } {
+  const option = options.reconnectBudget;
+  if (option === false) return {};
+  if (option instanceof ReconnectBudget) return { reconnectBudget: option };
+  if (option !== undefined && (typeof option !== 'object' || option === null)) {
+    throw new ConfigError('createClient: reconnectBudget must be { perSecond, burst }, a ReconnectBudget, or false');
+  }
+  try {
+    return { reconnectBudget: new ReconnectBudget(option ?? {}) };
+  } catch (error) {
+    throw new ConfigError(`createClient: ${(error as Error).message}`);
+  }
 }
 
 /** The environment variables in Node (`options.environment.env`, else `process.env`); `undefined` elsewhere. */

@@ -11,3 +11,4 @@ export {
 } from './kube-client.js';
 export type { Logger } from './logger.js';
 export { defaultFetch, type FetchLike, type FetchInitLike, type FetchResponseLike, type BodyLike } from './fetch.js';
+export { ReconnectBudget, type ReconnectBudgetOptions } from './reconnect-budget.js';

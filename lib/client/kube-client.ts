@@ -6,6 +6,7 @@ import { redactUrl } from './redact-url.js';
 import { describeRequest, failureReason, toTransportError } from './transport-error.js';
 import { defaultUserAgent } from './user-agent.js';
 import { newWarnings } from './warnings.js';
+import type { ReconnectBudget } from './reconnect-budget.js';
 
 export type { HeaderInit } from './headers.js';
 
@@ -81,6 +82,12 @@ export interface KubeClientInit {
    * @since 0.2.0
    */
   readonly logger?: Logger;
+  /**
+   * The budget every watch request of this client takes a token from (see {@link ReconnectBudget}); none: watches
+   * are never delayed. `createClient` gives every client one unless `reconnectBudget: false`.
+   * @since 0.3.0
+   */
+  readonly reconnectBudget?: ReconnectBudget;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -103,6 +110,12 @@ export class KubeClient {
    * @since 0.2.0
    */
   readonly source: string;
+  /**
+   * The budget shared by every watch request of this client (`createClient({ reconnectBudget })`), or `undefined`
+   * when watches are not gated.
+   * @since 0.3.0
+   */
+  readonly reconnectBudget: ReconnectBudget | undefined;
   readonly #fetch: FetchLike;
   readonly #auth: CredentialProvider | undefined;
   readonly #defaults: Readonly<Record<string, string>>;
@@ -116,6 +129,7 @@ export class KubeClient {
     this.server = new URL(init.server.href.replace(/\/+$/, ''));
     this.namespace = init.namespace;
     this.source = init.source ?? 'options';
+    this.reconnectBudget = init.reconnectBudget;
     this.#fetch = init.fetch;
     const credentials = init.credentials;
     this.#auth = init.auth ?? (credentials ? { credentials: async () => ({ headers: await credentials() }) } : undefined);
