@@ -21,6 +21,7 @@ import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
 import { ON_REJECTED_OBJECT, type RejectedObject } from '../watch/rejected-object.js';
 import { WatchCursor } from '../watch/watch-cursor.js';
 import { expectInitialEventsEnd } from './expect-initial-events-end.js';
+import { BookmarkCadence, bookmarkIntervalOf } from './bookmark-cadence.js';
 import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
@@ -38,8 +39,10 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
   /** Backoff for transient failures; defaults are client-go's (800 ms doubling to 30 s, jitter, reset after 2 min). */
   readonly backoff?: Omit<RetryWithBackoffConfig, 'scheduler' | 'onRetry' | 'isRetryable'>;
   /**
-   * Reconnect when no event or bookmark arrives for this many ms. Default: {@link idleTimeoutFor} the watch's
-   * timeout with ~60 s bookmarks. `false` turns idle detection off.
+   * Reconnect when no event or bookmark arrives for this many ms. Default (since 0.3.0): from the bookmark interval
+   * the server is measured to keep (see {@link BookmarkCadence}: three intervals plus 30 s, at least 60 s, at most
+   * the watch's timeout plus 30 s), and {@link idleTimeoutFor} the watch's timeout with ~60 s bookmarks (210 s)
+   * until one is measured. `false` turns idle detection off.
    */
   readonly idleTimeout?: number | false;
   /**
@@ -119,6 +122,13 @@ export type InformerState =
       readonly synced: true;
       /** The resourceVersion the store is at (opaque). */
       readonly resourceVersion: string | undefined;
+      /**
+       * The bookmark interval the server is measured to keep, in ms (the largest of the last few), from which the
+       * idle window is set; absent until two periodic bookmarks have arrived on one connection, and with a fixed
+       * `idleTimeout`. A new `watching` state is emitted when it changes.
+       * @since 0.3.0
+       */
+      readonly bookmarkInterval?: number;
     }
   | {
       /** Waiting before the next attempt after a transient failure (`backingOff`) or a silent connection (`stalled`). */
@@ -154,6 +164,8 @@ interface Session<T extends InformerObject> {
   snapshot: ReadonlyMap<string, T> | undefined;
   refs: number;
   connection: Subscription | undefined;
+  /** Measures the server's bookmark cadence for the idle window (unless `idleTimeout` is fixed). */
+  cadence?: BookmarkCadence;
 }
 
 const IDLE: InformerState = { phase: 'idle', synced: false };
@@ -349,7 +361,7 @@ export class Informer<T extends InformerObject> {
     if (store.relisting) {
       if (phase !== 'syncing') session.states.next({ phase: 'syncing', synced: store.synced });
     } else if (phase !== 'watching' || wasRelisting) {
-      session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
+      session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(session.cadence) });
     }
   }
 
@@ -411,12 +423,21 @@ export class Informer<T extends InformerObject> {
     const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
     const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, ...rejectedHook };
 
+    // The idle window follows the server's measured bookmark cadence, unless fixed (or off) by the options.
+    const cadence = options.idleTimeout === undefined ? new BookmarkCadence({ timeoutSeconds: options.timeoutSeconds ?? 600, scheduler }) : undefined;
+    session.cadence = cadence;
+    const watchingState = (): InformerState => ({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(cadence) });
     // Connected and in sync (not relisting): the informer is watching even if no event comes for a while.
     const connected = (): void => {
-      if (!store.relisting) states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
+      if (!store.relisting) states.next(watchingState());
+    };
+    const measured = (interval: number): void => {
+      this.#log.debug(`the server sends a bookmark every ${interval} ms or so: idle window ${cadence!.idleWindow} ms`);
+      if (states.value.phase === 'watching') states.next(watchingState());
     };
     const watch = (seconds: number): Observable<WatchEvent<T>> =>
-      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected });
+      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected })
+        .pipe(cadence ? cadence.measure<T>(measured) : (source) => source); // each subscription: one connection
 
     // LIST, then WATCH from the list's resourceVersion (the fallback for servers without WatchList).
     const listThenWatch = (seconds: number): Observable<WatchEvent<T>> =>
@@ -496,7 +517,7 @@ export class Informer<T extends InformerObject> {
       );
     });
 
-    const idle = options.idleTimeout ?? idleTimeoutFor({ timeoutSeconds: options.timeoutSeconds ?? 600, bookmarkIntervalSeconds: 60 });
+    const idle = cadence ? () => cadence.idleWindow : (options.idleTimeout ?? false);
     const isDecodeFailure = (error: unknown): boolean => error instanceof DecodeError || error instanceof LineTooLongError || error instanceof InvalidUtf8Error;
 
     return connect.pipe(

@@ -1,4 +1,4 @@
-import { asyncScheduler, throwError, timeout as rxTimeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, throwError, timeout as rxTimeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
 import { checkNonNegative, checkPositive } from './validate.js';
 
@@ -7,8 +7,13 @@ import { checkNonNegative, checkPositive } from './validate.js';
  * @since 0.1.0
  */
 export interface IdleTimeoutConfig {
-  /** The longest silence allowed, in milliseconds (see {@link idleTimeoutFor} to derive it from the watch). */
-  readonly timeout: number;
+  /**
+   * The longest silence allowed, in milliseconds (see {@link idleTimeoutFor} to derive it from the watch). A
+   * function is asked for the window each time one starts (at subscription and after every event), so the window
+   * can follow what is measured, e.g. the server's bookmark cadence (`BookmarkCadence.idleWindow`); it must return
+   * a finite number > 0, else the output errors with a `TypeError`. Functions since 0.3.0.
+   */
+  readonly timeout: number | (() => number);
   /** The scheduler of the idle timer. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
@@ -26,8 +31,9 @@ export interface IdleTimeoutConfig {
  * after unsubscribing the source (which aborts the HTTP request), so a downstream {@link retryWithBackoff}
  * reconnects. Unsubscribing unsubscribes the source and cancels the timer.
  *
- * @param config - `timeout` (ms, required), `scheduler` (default `asyncScheduler`).
- * @throws TypeError - at call time, when `timeout` is not a finite number > 0.
+ * @param config - `timeout` (ms, or a function giving the ms of each window; required), `scheduler` (default
+ *   `asyncScheduler`).
+ * @throws TypeError - at call time, when `timeout` is neither a finite number > 0 nor a function.
  * @example
  * ```ts
  * const cursor = new WatchCursor();
@@ -44,8 +50,9 @@ export interface IdleTimeoutConfig {
  */
 export function idleTimeout<T>(config: IdleTimeoutConfig): MonoTypeOperatorFunction<T> {
   if (config?.timeout === undefined) throw new TypeError('idleTimeout: timeout is required');
-  checkPositive('idleTimeout', 'timeout', config.timeout);
   const { timeout, scheduler = asyncScheduler } = config;
+  if (typeof timeout === 'function') return dynamicIdleTimeout(timeout, scheduler);
+  checkPositive('idleTimeout', 'timeout', timeout);
   // rxjs `timeout`: `each` also bounds the first event (measured from subscription); on expiry it unsubscribes the
   // source before subscribing to `with`.
   return rxTimeout<T, ReturnType<typeof throwError>>({
@@ -53,6 +60,53 @@ export function idleTimeout<T>(config: IdleTimeoutConfig): MonoTypeOperatorFunct
     scheduler,
     with: () => throwError(() => new IdleTimeoutError(timeout)),
   });
+}
+
+/**
+ * {@link idleTimeout} with a window asked of `timeout()` each time one starts. Same contract as the fixed one: the
+ * first window starts at subscription, every event starts a new one, and on expiry the source is unsubscribed
+ * (aborting its request) before the output errors with {@link IdleTimeoutError} (carrying the window that elapsed).
+ */
+function dynamicIdleTimeout<T>(timeout: () => number, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const upstream = new Subscription();
+      let timer: Subscription | undefined;
+      const arm = (): boolean => {
+        timer?.unsubscribe();
+        const window = timeout();
+        if (!(typeof window === 'number' && Number.isFinite(window) && window > 0)) {
+          upstream.unsubscribe();
+          subscriber.error(new TypeError(`idleTimeout: the timeout function returned ${String(window)}, not a finite number > 0`));
+          return false;
+        }
+        timer = scheduler.schedule(() => {
+          upstream.unsubscribe();
+          subscriber.error(new IdleTimeoutError(window));
+        }, window);
+        return true;
+      };
+      if (!arm()) return undefined;
+      upstream.add(
+        source.subscribe({
+          next: (value) => {
+            if (arm()) subscriber.next(value);
+          },
+          error: (error: unknown) => {
+            timer?.unsubscribe();
+            subscriber.error(error);
+          },
+          complete: () => {
+            timer?.unsubscribe();
+            subscriber.complete();
+          },
+        }),
+      );
+      return () => {
+        timer?.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ReconnectBudget, withBudget } from '../../lib/client/reconnect-budget.js';
+import { withBudget } from '../../lib/client/reconnect-budget.js';
+import { ReconnectBudget } from '../../lib/index.js';
 import { createClient, ConfigError, KubeClient } from '../../lib/client/index.js';
 
 const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

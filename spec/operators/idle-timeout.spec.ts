@@ -13,6 +13,34 @@ const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) =
 const idle30s = (): IdleTimeoutError => new IdleTimeoutError(30_000);
 
 describe('idleTimeout', () => {
+  it('asks a timeout function for each window: at subscription and after every event', () => {
+    const windows = [30_000, 50_000, 10_000];
+    const asked: number[] = [];
+    const values = { a: modified('web-0', '101'), b: bookmark('160') };
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<PodEvent>('20s a 40s b', values);
+      const timeout = (): number => {
+        const w = windows.shift()!;
+        asked.push(w);
+        return w;
+      };
+      // Windows: 30 s from 0 (a at 20 s), then 50 s (b at ~60 s), then 10 s: the error ~10 s after b.
+      expectObservable(source.pipe(idleTimeout({ timeout }))).toBe('20s a 40s b 9999ms #', values, new IdleTimeoutError(10_000));
+      expectSubscriptions(source.subscriptions).toBe('^ 60001ms 9999ms !');
+    });
+    expect(asked).toEqual([30_000, 50_000, 10_000]);
+  });
+
+  it('errors with a TypeError when a timeout function returns an impossible window', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold<PodEvent>('a', { a: modified('web-0', '101') }).pipe(idleTimeout({ timeout: () => -1 }))).toBe(
+        '#',
+        undefined,
+        new TypeError('idleTimeout: the timeout function returned -1, not a finite number > 0'),
+      );
+    });
+  });
+
   it('errors a never source after the timeout, unsubscribing it', () => {
     let caught: unknown;
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
