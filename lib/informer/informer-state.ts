@@ -1,0 +1,70 @@
+/** The states of an {@link Informer} (split out of informer.ts), and the BOOKMARK that marks a complete state. */
+import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
+import type { BookmarkEvent } from '../watch/watch-event.js';
+
+/**
+ * Where an informer is. Every state says whether the store has held the complete state at least once (`synced`).
+ *
+ * - `idle`: nobody is subscribed; no connection.
+ * - `connecting`: a watch (or list) request is on its way.
+ * - `syncing`: the initial state is arriving (first connection, or a relist after 410 Gone).
+ * - `watching`: in sync, following live changes.
+ * - `backingOff`: a transient failure; the next attempt comes after `delay` ms.
+ * - `stalled`: the connection went silent (no event or bookmark for the idle timeout); reconnecting after `delay`.
+ * - `failed`: an unrecoverable error (401, 403, 404, a decode error with `decodeErrors: 'fail'`); the informer
+ *   stopped and its Observables errored.
+ *
+ * @since 0.1.0
+ */
+export type InformerState =
+  | {
+      /** Nobody is subscribed; no connection. */
+      readonly phase: 'idle';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: false;
+    }
+  | {
+      /** A request is on its way (`connecting`), or the initial state is arriving (`syncing`). */
+      readonly phase: 'connecting' | 'syncing';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: boolean;
+    }
+  | {
+      /** In sync, following live changes. */
+      readonly phase: 'watching';
+      /** Always true while watching. */
+      readonly synced: true;
+      /** The resourceVersion the store is at (opaque). */
+      readonly resourceVersion: string | undefined;
+    }
+  | {
+      /** Waiting before the next attempt after a transient failure (`backingOff`) or a silent connection (`stalled`). */
+      readonly phase: 'backingOff' | 'stalled';
+      /** Whether the store has held the complete state at least once. */
+      readonly synced: boolean;
+      /** 1 for the first retry after a failure, then 2, 3... until the backoff resets. */
+      readonly attempt: number;
+      /** Milliseconds until the next attempt. */
+      readonly delay: number;
+      /** What went wrong. */
+      readonly error: unknown;
+    }
+  | {
+      /** Stopped by an unrecoverable error; the informer's Observables errored with it. */
+      readonly phase: 'failed';
+      /** Whether the store had held the complete state at least once. */
+      readonly synced: boolean;
+      /** The error that ended it. */
+      readonly error: unknown;
+    };
+
+/** The state of an informer nobody subscribes to. */
+export const IDLE: InformerState = { phase: 'idle', synced: false };
+
+/** The BOOKMARK that marks a complete state (the watch-list's initial-events-end marker). */
+export function endBookmark(resourceVersion: string | undefined): BookmarkEvent {
+  return {
+    type: 'BOOKMARK',
+    object: { metadata: { resourceVersion: resourceVersion ?? '', annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } } },
+  };
+}
