@@ -41,6 +41,8 @@ export interface ConnectionContext<T extends InformerObject> {
   reject(cursor: WatchCursor, rejected: RejectedObject): void;
   /** Whether an error, not transient by itself, is retried with backoff (a 403 on one of several namespaces). */
   readonly alsoRetry?: (error: unknown) => boolean;
+  /** Where the first connection resumes (a restored checkpoint); `undefined`: it asks for the whole state. */
+  readonly resumeFrom?: string | undefined;
 }
 
 /**
@@ -52,8 +54,9 @@ export function informerConnection<T extends InformerObject>(api: InformerSource
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
   const { store, log } = context;
-  const cursor = new WatchCursor();
-  cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
+  const cursor = new WatchCursor(context.resumeFrom === undefined ? {} : { resourceVersion: context.resumeFrom });
+  // The first connection asks for the state as a watch-list, unless it resumes a restored state.
+  cursor.initialEventsRequired = context.resumeFrom === undefined;
   /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
   let mode: 'watchList' | 'listWatch' = 'watchList';
   /** When (scheduler time) the informer fell back to list + watch; the next relist after the interval re-probes. */

@@ -1,13 +1,14 @@
-import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, map, merge, type Subscription } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
-import { ObjectStore, objectKey } from '../store/object-store.js';
 import type { RejectedObject } from '../watch/rejected-object.js';
 import type { WatchCursor } from '../watch/watch-cursor.js';
 import { isInitialEventsEnd, type WatchEvent } from '../watch/watch-event.js';
 import { informerConnection } from './informer-connection.js';
+import type { InformerEvent } from './informer-event.js';
 import { validateInformerOptions, type InformerOptions } from './informer-options.js';
+import { Partition, withOrigin } from './informer-partition.js';
 import { endBookmark, IDLE, type InformerState } from './informer-state.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
@@ -16,13 +17,16 @@ export type { InformerState } from './informer-state.js';
 
 /** One life of the shared connection: from the first subscriber to the last, or to a terminal error. */
 interface Session<T extends InformerObject> {
-  readonly store: ObjectStore<T>;
-  readonly events: Subject<WatchEvent<T>>;
+  /** One per connection: the informer's only one (today), each with its own store and state. */
+  readonly partitions: readonly Partition<T>[];
+  readonly events: Subject<InformerEvent<T>>;
   readonly stores: Subject<ReadonlyMap<string, T>>;
   readonly states: BehaviorSubject<InformerState>;
   readonly rejections: Subject<RejectedObject>;
-  /** The objects left out by `decodeErrors: 'skip'` since the last relist began, by key. */
-  readonly rejected: Map<string, RejectedObject>;
+  /** Whether the store holds a complete state now (every partition counted is synced, none relisting). */
+  inSync: boolean;
+  /** Whether it ever did in this session: the end marker's origin is `initial` the first time. */
+  everInSync: boolean;
   /** The last store$ value, kept while the store is unchanged (a copy is O(objects)); `undefined` when stale. */
   snapshot: ReadonlyMap<string, T> | undefined;
   refs: number;
@@ -69,17 +73,21 @@ export class Informer<T extends InformerObject> {
   }
 
   /**
-   * The changes, as watch events. A subscriber first receives the objects the store holds (as ADDED) and, when the
-   * store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then live events. After every (re)list the
-   * same annotated BOOKMARK marks the state complete again, preceded by synthetic DELETED events for objects that
-   * vanished while disconnected. Objects a relist re-announces unchanged are not repeated.
+   * The changes, as watch events, each with its {@link InformerEvent.origin} (since 0.3.0): `initial`, `relist`,
+   * `live` or `restored` (see {@link EventOrigin}). A subscriber first receives the objects the store holds (as
+   * ADDED, origin `initial`) and, when the store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then
+   * the changes. After every (re)list the same annotated BOOKMARK marks the state complete again, preceded by
+   * synthetic DELETED events for objects that vanished while disconnected (origin `relist`). Objects a relist
+   * re-announces unchanged are not repeated.
    *
    * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
    */
-  readonly events$: Observable<WatchEvent<T>> = new Observable<WatchEvent<T>>((subscriber) => {
+  readonly events$: Observable<InformerEvent<T>> = new Observable<InformerEvent<T>>((subscriber) => {
     const session = this.#acquire();
-    for (const object of session.store.values()) subscriber.next({ type: 'ADDED', object });
-    if (session.store.synced && !session.store.relisting) subscriber.next(endBookmark(session.store.resourceVersion));
+    for (const partition of session.partitions) {
+      for (const object of partition.store.values()) subscriber.next(withOrigin({ type: 'ADDED', object }, 'initial'));
+    }
+    if (session.inSync) subscriber.next(withOrigin<T>(endBookmark(this.#resourceVersion(session)), 'initial'));
     const inner = session.events.subscribe(subscriber);
     this.#start(session);
     return () => {
@@ -96,7 +104,7 @@ export class Informer<T extends InformerObject> {
    */
   readonly store$: Observable<ReadonlyMap<string, T>> = new Observable<ReadonlyMap<string, T>>((subscriber) => {
     const session = this.#acquire();
-    if (session.store.synced && !session.store.relisting) subscriber.next((session.snapshot ??= session.store.snapshot()));
+    if (session.inSync) subscriber.next((session.snapshot ??= this.#snapshot(session)));
     else if (session.snapshot !== undefined) subscriber.next(session.snapshot);
     const inner = session.stores.subscribe(subscriber);
     this.#start(session);
@@ -142,7 +150,7 @@ export class Informer<T extends InformerObject> {
    * @since 0.3.0
    */
   get rejected(): ReadonlyMap<string, RejectedObject> {
-    return new Map(this.#session?.rejected ?? []);
+    return new Map((this.#session?.partitions ?? []).flatMap((partition) => [...partition.rejected]));
   }
 
   /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
@@ -153,12 +161,13 @@ export class Informer<T extends InformerObject> {
   #acquire(): Session<T> {
     if (this.#session === undefined) this.#lastFailure = undefined;
     const session = (this.#session ??= {
-      store: new ObjectStore<T>(),
-      events: new Subject<WatchEvent<T>>(),
+      partitions: [new Partition<T>(undefined, this.#log)],
+      events: new Subject<InformerEvent<T>>(),
       stores: new Subject<ReadonlyMap<string, T>>(),
       states: new BehaviorSubject<InformerState>(IDLE),
       rejections: new Subject<RejectedObject>(),
-      rejected: new Map<string, RejectedObject>(),
+      inSync: false,
+      everInSync: false,
       snapshot: undefined,
       refs: 0,
       connection: undefined,
@@ -169,21 +178,25 @@ export class Informer<T extends InformerObject> {
 
   #start(session: Session<T>): void {
     if (session.connection !== undefined || this.#session !== session || session.states.value.phase === 'failed') return;
-    session.connection = informerConnection(this.#api, this.#options, {
-      store: session.store,
-      log: this.#log,
-      setState: (state) => session.states.next(state),
-      beginRelist: () => {
-        // Every relist starts with nothing rejected: what is still stored and still bad is reported again.
-        session.store.beginRelist();
-        session.rejected.clear();
-      },
-      reject: (cursor, rejected) => this.#reject(session, cursor, rejected),
-    }).subscribe({
-      next: (event) => this.#apply(session, event),
+    const connections = session.partitions.map((partition) =>
+      informerConnection(this.#api, this.#options, {
+        store: partition.store,
+        namespace: partition.namespace,
+        log: partition.log,
+        resumeFrom: partition.resumeFrom,
+        setState: (state) => this.#setState(session, partition, state),
+        beginRelist: () => {
+          partition.beginRelist();
+          session.inSync = false;
+        },
+        reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
+      }).pipe(map((event) => [partition, event] as const)),
+    );
+    session.connection = merge(...connections).subscribe({
+      next: ([partition, event]) => this.#apply(session, partition, event),
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
-        this.#lastFailure = { phase: 'failed', synced: session.store.synced, error };
+        this.#lastFailure = { phase: 'failed', synced: this.#synced(session), error };
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
         session.events.error(error);
@@ -196,62 +209,83 @@ export class Informer<T extends InformerObject> {
 
   #release(session: Session<T>): void {
     if (--session.refs > 0) return;
-    session.connection?.unsubscribe(); // aborts the HTTP request
+    session.connection?.unsubscribe(); // aborts the HTTP requests
     if (this.#session === session) this.#session = undefined;
   }
 
-  /** Applies one event of the connection to the store and tells the subscribers what changed. */
-  #apply(session: Session<T>, event: WatchEvent<T>): void {
-    const { store } = session;
-    const wasRelisting = store.relisting;
-    // A valid version (or the deletion) of an object left out before: it is no longer rejected.
-    if (event.type !== 'BOOKMARK' && session.rejected.size > 0) session.rejected.delete(objectKey(event.object));
-    const changes = store.apply(event);
-    for (const change of changes) session.events.next(change);
-    if (wasRelisting && !store.relisting) {
-      this.#log.info(`in sync: ${store.size} object${store.size === 1 ? '' : 's'} at resourceVersion ${store.resourceVersion ?? '""'}`);
+  /** Applies one event of a partition's connection to its store and tells the subscribers what changed. */
+  #apply(session: Session<T>, partition: Partition<T>, event: WatchEvent<T>): void {
+    const change = partition.apply(event);
+    for (const published of change.events) session.events.next(published);
+    if (!session.inSync && this.#complete(session)) {
+      session.inSync = true;
+      const size = this.#size(session);
+      this.#log.info(`in sync: ${size} object${size === 1 ? '' : 's'} at resourceVersion ${partition.store.resourceVersion ?? '""'}`);
       // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
-      session.events.next(isInitialEventsEnd(event) ? event : endBookmark(store.resourceVersion));
-    } else if (event.type === 'BOOKMARK') {
-      session.events.next(event);
+      const marker = isInitialEventsEnd(event) ? event : endBookmark(partition.store.resourceVersion);
+      session.events.next(withOrigin<T>(marker, change.ended ?? (session.everInSync ? 'relist' : 'initial')));
+      session.everInSync = true;
+      this.#publishStore(session);
+    } else if (session.inSync && change.changed) {
+      this.#publishStore(session);
     }
-    if (!store.relisting && (changes.length > 0 || wasRelisting)) this.#publishStore(session);
-    const phase = session.states.value.phase;
+    const { store, state } = partition;
     if (store.relisting) {
-      if (phase !== 'syncing') session.states.next({ phase: 'syncing', synced: store.synced });
-    } else if (phase !== 'watching' || wasRelisting) {
-      session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
+      if (state.phase !== 'syncing') this.#setState(session, partition, { phase: 'syncing', synced: store.synced });
+    } else if (state.phase !== 'watching' || change.ended !== undefined) {
+      this.#setState(session, partition, { phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
     }
+  }
+
+  /** A new state of one partition; the informer's state follows. */
+  #setState(session: Session<T>, partition: Partition<T>, state: InformerState): void {
+    partition.state = state;
+    session.states.next(state);
+  }
+
+  /** Whether every partition holds a complete state. */
+  #complete(session: Session<T>): boolean {
+    return session.partitions.every((partition) => partition.inSync);
+  }
+
+  /** Whether every partition has held a complete state at least once. */
+  #synced(session: Session<T>): boolean {
+    return session.partitions.every((partition) => partition.store.synced);
+  }
+
+  #size(session: Session<T>): number {
+    return session.partitions.reduce((sum, partition) => sum + partition.store.size, 0);
+  }
+
+  /** The resourceVersion of the end marker replayed to a late subscriber. */
+  #resourceVersion(session: Session<T>): string | undefined {
+    return session.partitions[0]?.store.resourceVersion;
+  }
+
+  #snapshot(session: Session<T>): ReadonlyMap<string, T> {
+    const [only, ...others] = session.partitions;
+    if (only !== undefined && others.length === 0) return only.store.snapshot();
+    return new Map(session.partitions.flatMap((partition) => [...partition.store.snapshot()]));
   }
 
   /** Emits the store on store$. Copying it is O(objects): only when someone watches (a late subscriber copies on demand). */
   #publishStore(session: Session<T>): void {
     session.snapshot = undefined;
     if (session.stores.observed) {
-      session.snapshot = session.store.snapshot();
+      session.snapshot = this.#snapshot(session);
       session.stores.next(session.snapshot);
     }
   }
 
-  /**
-   * One object the codec rejected (`decodeErrors: 'skip'`): report it and leave it out of the store. During a relist
-   * nothing else is needed (the relist's end drops an older version that was not re-announced); live, an older
-   * valid version is removed now (its DELETED on events$), and the cursor moves past the event so a reconnection
-   * does not replay it.
-   */
-  #reject(session: Session<T>, cursor: WatchCursor, rejected: RejectedObject): void {
-    const { store } = session;
-    this.#log.warn(
+  /** One object the codec rejected (`decodeErrors: 'skip'`): report it and leave it out of the store. */
+  #reject(session: Session<T>, partition: Partition<T>, cursor: WatchCursor, rejected: RejectedObject): void {
+    partition.log.warn(
       `left out ${rejected.key} at resourceVersion ${rejected.resourceVersion ?? '""'} (${rejected.source}): ${rejected.errors.slice(0, 5).join('; ') || rejected.error.message}`,
     );
-    if (rejected.source === 'DELETED') session.rejected.delete(rejected.key);
-    else session.rejected.set(rejected.key, rejected);
+    const previous = partition.reject(cursor, rejected);
     session.rejections.next(rejected);
-    if (store.relisting) return;
-    if (rejected.resourceVersion !== undefined) cursor.resourceVersion = rejected.resourceVersion;
-    const previous = store.remove(rejected.key);
     if (previous === undefined) return;
-    session.events.next({ type: 'DELETED', object: previous });
-    this.#publishStore(session);
+    session.events.next(withOrigin({ type: 'DELETED', object: previous }, 'live'));
+    if (session.inSync) this.#publishStore(session);
   }
 }
