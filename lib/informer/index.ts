@@ -1,3 +1,4 @@
 export { Informer, type InformerOptions, type InformerState, type InformerObject, type InformerSource } from './informer.js';
 export type { EventOrigin, InformerEvent } from './informer-event.js';
 export { stripManagedFields } from './strip-managed-fields.js';
+export { TransformError } from './transform-events.js';

@@ -5,6 +5,7 @@
  */
 import { Observable, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError } from 'rxjs';
 import type { Log } from '../client/log.js';
+import type { ObjectList } from '../api/list.js';
 import { ON_WATCH_CONNECTED } from '../api/watch-options.js';
 import { DecodeError } from '../errors/kubex-error.js';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
@@ -24,6 +25,7 @@ import { expectInitialEventsEnd } from './expect-initial-events-end.js';
 import { errorText } from './informer-log.js';
 import type { InformerOptions } from './informer-options.js';
 import type { InformerObject, InformerSource } from './informer-source.js';
+import { transformEvents, transformList } from './transform-events.js';
 import { endBookmark, type InformerState } from './informer-state.js';
 
 /** What a connection reads and tells of the informer it feeds. */
@@ -50,7 +52,7 @@ export interface ConnectionContext<T extends InformerObject> {
  * into a fresh {@link WatchCursor}, {@link idleTimeout}, {@link retryOnGone}, {@link reconnectOnTimeout} and
  * {@link retryWithBackoff}; list + watch for servers that refuse or ignore watch-lists.
  */
-export function informerConnection<T extends InformerObject>(api: InformerSource<T>, options: InformerOptions, context: ConnectionContext<T>): Observable<WatchEvent<T>> {
+export function informerConnection<T extends InformerObject>(api: InformerSource<T>, options: InformerOptions<T>, context: ConnectionContext<T>): Observable<WatchEvent<T>> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
   const { store, log } = context;
@@ -66,7 +68,12 @@ export function informerConnection<T extends InformerObject>(api: InformerSource
   let unfinishedWatchLists = 0;
   const decodeErrors = options.decodeErrors ?? 'skip';
   const relistOnDecodeError = decodeErrors !== 'fail';
-  const rejectedHook = decodeErrors === 'skip' ? { [ON_REJECTED_OBJECT]: (rejected: RejectedObject) => context.reject(cursor, rejected) } : {};
+  const onRejected = decodeErrors === 'skip' ? (rejected: RejectedObject) => context.reject(cursor, rejected) : undefined;
+  const rejectedHook = onRejected === undefined ? {} : { [ON_REJECTED_OBJECT]: onRejected };
+  // The transform (if any) runs on what the codec accepted, before trackBookmarks and the store see it.
+  const { transform } = options;
+  const transformed = transform === undefined ? (source: Observable<WatchEvent<T>>) => source : transformEvents(transform, onRejected);
+  const transformedList = transform === undefined ? (source: Observable<ObjectList<T>>) => source : transformList(transform, onRejected);
   const beginRelist = (): void => context.beginRelist();
   const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
   const namespace = context.namespace ?? options.namespace;
@@ -77,11 +84,12 @@ export function informerConnection<T extends InformerObject>(api: InformerSource
     if (!store.relisting) context.setState({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
   };
   const watch = (seconds: number): Observable<WatchEvent<T>> =>
-    api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected });
+    api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected }).pipe(transformed);
 
   // LIST, then WATCH from the list's resourceVersion (the fallback for servers without WatchList).
   const listThenWatch = (seconds: number): Observable<WatchEvent<T>> =>
     api.list$(selection).pipe(
+      transformedList,
       mergeMap((list) => {
         const rv = list.metadata.resourceVersion;
         const added = list.items.map((object): WatchEvent<T> => ({ type: 'ADDED', object }));

@@ -3,12 +3,15 @@ import type { SchedulerLike } from 'rxjs';
 import { validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
 import type { RetryWithBackoffConfig } from '../operators/retry-with-backoff.js';
 import type { Resource } from '../resource/define-resource.js';
+import type { TransformError } from './transform-events.js';
 
 /**
- * Options of {@link Informer} (`api.informer(options)`).
+ * Options of {@link Informer} (`api.informer(options)`). `T` (since 0.3.0) is the type of the objects, for
+ * `transform`; its default lets options be written before the type is known (`const fast: InformerOptions = ...`).
  * @since 0.1.0
  */
-export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default must be assignable to every InformerOptions<T>
+export interface InformerOptions<T = any> extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
   /**
    * `timeoutSeconds` of each watch request. Default: a random whole number in [300, 600) per request, as
    * client-go's reflector does, so many clients do not reconnect in step.
@@ -58,6 +61,21 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
    * trusted after it, is unknown. It backs off and relists with `skip` and `relist`, and fails with `fail`.
    */
   readonly decodeErrors?: 'skip' | 'relist' | 'fail';
+  /**
+   * Applied to every object (of a watch event or a list) before it enters the store and `events$`, as client-go's
+   * `SharedIndexInformer.SetTransform`: drop what you never read to save memory, e.g.
+   * `transform: stripManagedFields` (server-side apply bookkeeping, often half of an object). Bookmarks are not
+   * transformed.
+   *
+   * It must keep `metadata.name`, `metadata.namespace` (the store's key) and `metadata.resourceVersion` (how a
+   * relist tells a changed object): a result that changes any of them, or a transform that throws, fails for that
+   * object only, with a {@link TransformError}, handled as an object the codec rejects (`decodeErrors`: with
+   * `skip`, the default, it is left out and reported on `rejected$`; never a loop). It may return its input,
+   * modified or not: the informer decoded that object for itself. Keep it fast and pure: it runs for every object
+   * of every relist.
+   * @since 0.3.0
+   */
+  readonly transform?: (object: T) => T;
   /** The scheduler of every timer (tests pass a `TestScheduler`). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Random numbers in [0, 1) for timeouts and jitter. Default `Math.random`. */
@@ -65,11 +83,12 @@ export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'label
 }
 
 /** Throws a `TypeError` for options no informer can run with (called by the constructor, before any request). */
-export function validateInformerOptions(options: InformerOptions, resource: Pick<Resource<unknown>, 'namespaced'>): void {
+export function validateInformerOptions<T>(options: InformerOptions<T>, resource: Pick<Resource<unknown>, 'namespaced'>): void {
   validateWatchOptions(
     { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, timeoutSeconds: options.timeoutSeconds, maxLineBytes: options.maxLineBytes },
     resource.namespaced,
   );
+  if (options.transform !== undefined && typeof options.transform !== 'function') throw new TypeError('informer: transform must be a function');
   if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
   if (options.watchListReprobeInterval !== undefined && !(options.watchListReprobeInterval > 0)) {
     throw new TypeError('informer: watchListReprobeInterval must be positive (Infinity never re-probes)');

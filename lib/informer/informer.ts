@@ -58,14 +58,14 @@ interface Session<T extends InformerObject> {
  */
 export class Informer<T extends InformerObject> {
   readonly #api: InformerSource<T>;
-  readonly #options: InformerOptions;
+  readonly #options: InformerOptions<T>;
   /** The client's log, each line prefixed with what this informer follows. */
   readonly #log: Log;
   #session: Session<T> | undefined;
   /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
   #lastFailure: InformerState | undefined;
 
-  constructor(api: InformerSource<T>, options: InformerOptions = {}) {
+  constructor(api: InformerSource<T>, options: InformerOptions<T> = {}) {
     validateInformerOptions(options, api.resource);
     this.#api = api;
     this.#options = options;
