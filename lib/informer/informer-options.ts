@@ -3,6 +3,7 @@ import type { SchedulerLike } from 'rxjs';
 import { validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
 import type { RetryWithBackoffConfig } from '../operators/retry-with-backoff.js';
 import type { Resource } from '../resource/define-resource.js';
+import { validateNamespaces } from './informer-namespaces.js';
 import type { TransformError } from './transform-events.js';
 
 /**
@@ -12,6 +13,21 @@ import type { TransformError } from './transform-events.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default must be assignable to every InformerOptions<T>
 export interface InformerOptions<T = any> extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
+  /**
+   * Several namespaces, one informer: one watch per namespace (each with its own resume position, watch-list or
+   * list + watch mode and backoff), one store, one `events$`, `state$` and `rejected$`. For users whose RBAC allows
+   * only some namespaces, where a cluster-wide watch is forbidden. Exclusive with `namespace`; each a namespace
+   * name, no duplicates; not for cluster-scoped resources.
+   *
+   * A relist of one namespace (after a 410) touches only its objects (its synthetic DELETED events are those of that
+   * namespace). The store is emitted, and the `k8s.io/initial-events-end` BOOKMARK sent on `events$`, when every
+   * namespace is in sync. A 403 on one namespace is not fatal: it retries with backoff (RBAC may be granted later),
+   * the others sync and the informer counts as synced without it, and the state names it (`forbidden`, and each
+   * namespace's own state in `namespaces`). When every namespace answers 403, the informer fails as a
+   * single-namespace one does.
+   * @since 0.3.0
+   */
+  readonly namespaces?: readonly string[];
   /**
    * `timeoutSeconds` of each watch request. Default: a random whole number in [300, 600) per request, as
    * client-go's reflector does, so many clients do not reconnect in step.
@@ -88,6 +104,7 @@ export function validateInformerOptions<T>(options: InformerOptions<T>, resource
     { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, timeoutSeconds: options.timeoutSeconds, maxLineBytes: options.maxLineBytes },
     resource.namespaced,
   );
+  validateNamespaces(options.namespaces, options.namespace, resource.namespaced);
   if (options.transform !== undefined && typeof options.transform !== 'function') throw new TypeError('informer: transform must be a function');
   if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
   if (options.watchListReprobeInterval !== undefined && !(options.watchListReprobeInterval > 0)) {

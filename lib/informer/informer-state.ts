@@ -12,11 +12,12 @@ import type { BookmarkEvent } from '../watch/watch-event.js';
  * - `backingOff`: a transient failure; the next attempt comes after `delay` ms.
  * - `stalled`: the connection went silent (no event or bookmark for the idle timeout); reconnecting after `delay`.
  * - `failed`: an unrecoverable error (401, 403, 404, a decode error with `decodeErrors: 'fail'`); the informer
- *   stopped and its Observables errored.
+ *   stopped and its Observables errored. With `namespaces`, a 403 fails the informer only when every namespace
+ *   answers it; a forbidden namespace is named in `forbidden` and retries.
  *
  * @since 0.1.0
  */
-export type InformerState =
+export type InformerState = (
   | {
       /** Nobody is subscribed; no connection. */
       readonly phase: 'idle';
@@ -56,7 +57,20 @@ export type InformerState =
       readonly synced: boolean;
       /** The error that ended it. */
       readonly error: unknown;
-    };
+    }
+) & {
+  /**
+   * With the `namespaces` option (since 0.3.0): the state of each namespace's connection, by namespace. The
+   * informer's own phase is `watching` when every namespace not forbidden is watching, else that of the first
+   * one that is not; its `resourceVersion` is then `undefined` (each namespace has its own).
+   */
+  readonly namespaces?: Readonly<Record<string, InformerState>>;
+  /**
+   * With the `namespaces` option (since 0.3.0): the namespaces whose last attempt was answered 403 Forbidden. They
+   * retry with backoff and are left out of `synced` until they answer.
+   */
+  readonly forbidden?: readonly string[];
+};
 
 /** The state of an informer nobody subscribes to. */
 export const IDLE: InformerState = { phase: 'idle', synced: false };

@@ -6,7 +6,9 @@ import type { RejectedObject } from '../watch/rejected-object.js';
 import type { WatchCursor } from '../watch/watch-cursor.js';
 import { isInitialEventsEnd, type WatchEvent } from '../watch/watch-event.js';
 import { informerConnection } from './informer-connection.js';
-import type { InformerEvent } from './informer-event.js';
+import type { EventOrigin, InformerEvent } from './informer-event.js';
+import { aggregateState } from './informer-namespaces.js';
+import { ForbiddenError } from '../errors/status-error.js';
 import { validateInformerOptions, type InformerOptions } from './informer-options.js';
 import { Partition, withOrigin } from './informer-partition.js';
 import { endBookmark, IDLE, type InformerState } from './informer-state.js';
@@ -17,7 +19,7 @@ export type { InformerState } from './informer-state.js';
 
 /** One life of the shared connection: from the first subscriber to the last, or to a terminal error. */
 interface Session<T extends InformerObject> {
-  /** One per connection: the informer's only one (today), each with its own store and state. */
+  /** One per connection (the informer's only one, or one per namespace of `namespaces`), each with its own store and state. */
   readonly partitions: readonly Partition<T>[];
   readonly events: Subject<InformerEvent<T>>;
   readonly stores: Subject<ReadonlyMap<string, T>>;
@@ -69,7 +71,8 @@ export class Informer<T extends InformerObject> {
     validateInformerOptions(options, api.resource);
     this.#api = api;
     this.#options = options;
-    this.#log = informerLog(api, options);
+    const { namespaces } = options;
+    this.#log = informerLog(api, namespaces === undefined ? options : { ...options, namespace: namespaces.join(', ') });
   }
 
   /**
@@ -153,15 +156,20 @@ export class Informer<T extends InformerObject> {
     return new Map((this.#session?.partitions ?? []).flatMap((partition) => [...partition.rejected]));
   }
 
-  /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
+  /**
+   * The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription.
+   * With `namespaces`, its `namespaces` detail is current (state$ emits only when the informer's own state changes).
+   */
   get state(): InformerState {
-    return this.#session?.states.value ?? this.#lastFailure ?? IDLE;
+    const session = this.#session;
+    if (session !== undefined && session.partitions.length > 1 && session.states.value.phase !== 'idle' && session.states.value.phase !== 'failed') return this.#aggregate(session);
+    return session?.states.value ?? this.#lastFailure ?? IDLE;
   }
 
   #acquire(): Session<T> {
     if (this.#session === undefined) this.#lastFailure = undefined;
     const session = (this.#session ??= {
-      partitions: [new Partition<T>(undefined, this.#log)],
+      partitions: this.#partitions(),
       events: new Subject<InformerEvent<T>>(),
       stores: new Subject<ReadonlyMap<string, T>>(),
       states: new BehaviorSubject<InformerState>(IDLE),
@@ -176,6 +184,13 @@ export class Informer<T extends InformerObject> {
     return session;
   }
 
+  /** The partitions of a new session: one per namespace of `namespaces`, else one. */
+  #partitions(): Partition<T>[] {
+    const { namespaces } = this.#options;
+    if (namespaces === undefined) return [new Partition<T>(undefined, this.#log)];
+    return namespaces.map((namespace) => new Partition<T>(namespace, informerLog(this.#api, { ...this.#options, namespace })));
+  }
+
   #start(session: Session<T>): void {
     if (session.connection !== undefined || this.#session !== session || session.states.value.phase === 'failed') return;
     const connections = session.partitions.map((partition) =>
@@ -187,16 +202,20 @@ export class Informer<T extends InformerObject> {
         setState: (state) => this.#setState(session, partition, state),
         beginRelist: () => {
           partition.beginRelist();
-          session.inSync = false;
+          // Not complete any more, unless this partition is not counted (a forbidden namespace trying again).
+          session.inSync &&= this.#complete(session);
         },
         reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
+        // Several namespaces: a 403 on one is retried with backoff, unless every other one is forbidden too.
+        alsoRetry: (error) => session.partitions.length > 1 && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
       }).pipe(map((event) => [partition, event] as const)),
     );
     session.connection = merge(...connections).subscribe({
       next: ([partition, event]) => this.#apply(session, partition, event),
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
-        this.#lastFailure = { phase: 'failed', synced: this.#synced(session), error };
+        const failed: InformerState = { phase: 'failed', synced: this.#synced(session), error };
+        this.#lastFailure = session.partitions.length > 1 ? { ...this.#aggregate(session), ...failed } : failed;
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
         session.events.error(error);
@@ -216,19 +235,9 @@ export class Informer<T extends InformerObject> {
   /** Applies one event of a partition's connection to its store and tells the subscribers what changed. */
   #apply(session: Session<T>, partition: Partition<T>, event: WatchEvent<T>): void {
     const change = partition.apply(event);
+    session.inSync &&= this.#complete(session); // a forbidden namespace that answers counts again, relisting
     for (const published of change.events) session.events.next(published);
-    if (!session.inSync && this.#complete(session)) {
-      session.inSync = true;
-      const size = this.#size(session);
-      this.#log.info(`in sync: ${size} object${size === 1 ? '' : 's'} at resourceVersion ${partition.store.resourceVersion ?? '""'}`);
-      // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
-      const marker = isInitialEventsEnd(event) ? event : endBookmark(partition.store.resourceVersion);
-      session.events.next(withOrigin<T>(marker, change.ended ?? (session.everInSync ? 'relist' : 'initial')));
-      session.everInSync = true;
-      this.#publishStore(session);
-    } else if (session.inSync && change.changed) {
-      this.#publishStore(session);
-    }
+    if (!this.#checkSync(session, partition, event, change.ended) && session.inSync && change.changed) this.#publishStore(session);
     const { store, state } = partition;
     if (store.relisting) {
       if (state.phase !== 'syncing') this.#setState(session, partition, { phase: 'syncing', synced: store.synced });
@@ -237,29 +246,67 @@ export class Informer<T extends InformerObject> {
     }
   }
 
+  /**
+   * When the whole state has just become complete (every partition counted in sync): the marker on events$ (the
+   * event itself when it is a watch-list's own), the store on store$. Returns whether it did.
+   */
+  #checkSync(session: Session<T>, partition: Partition<T>, event: WatchEvent<T> | undefined, ended: EventOrigin | undefined): boolean {
+    if (session.inSync || !this.#complete(session)) return false;
+    session.inSync = true;
+    const size = this.#size(session);
+    this.#log.info(`in sync: ${size} object${size === 1 ? '' : 's'} at resourceVersion ${partition.store.resourceVersion ?? '""'}`);
+    // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
+    const marker = event !== undefined && session.partitions.length === 1 && isInitialEventsEnd(event) ? event : endBookmark(partition.store.resourceVersion);
+    session.events.next(withOrigin<T>(marker, ended ?? (session.everInSync ? 'relist' : 'initial')));
+    session.everInSync = true;
+    this.#publishStore(session);
+    return true;
+  }
+
   /** A new state of one partition; the informer's state follows. */
   #setState(session: Session<T>, partition: Partition<T>, state: InformerState): void {
     partition.state = state;
-    session.states.next(state);
+    if (session.partitions.length === 1) {
+      session.states.next(state);
+      return;
+    }
+    if (state.phase === 'backingOff' && state.error instanceof ForbiddenError) partition.forbidden = true;
+    else if (state.phase === 'watching') partition.forbidden = false;
+    // Only when the informer's own state changes: a namespace retrying behind a forbidden one is no news.
+    const next = this.#aggregate(session);
+    if (!sameState(session.states.value, next)) session.states.next(next);
+    // A namespace counted out (403) may leave the others complete: the informer is in sync without it.
+    this.#checkSync(session, partition, undefined, undefined);
   }
 
-  /** Whether every partition holds a complete state. */
+  #aggregate(session: Session<T>): InformerState {
+    return aggregateState(session.partitions.map((p) => ({ namespace: p.namespace, state: p.state, forbidden: p.forbidden, synced: p.store.synced })));
+  }
+
+  /** The partitions counted for the sync: all but those answering 403 (several namespaces only). */
+  #counted(session: Session<T>): Partition<T>[] {
+    return session.partitions.filter((partition) => !partition.forbidden);
+  }
+
+  /** Whether every partition counted holds a complete state. */
   #complete(session: Session<T>): boolean {
-    return session.partitions.every((partition) => partition.inSync);
+    const counted = this.#counted(session);
+    return counted.length > 0 && counted.every((partition) => partition.inSync);
   }
 
-  /** Whether every partition has held a complete state at least once. */
+  /** Whether every partition counted has held a complete state at least once. */
   #synced(session: Session<T>): boolean {
-    return session.partitions.every((partition) => partition.store.synced);
+    const counted = this.#counted(session);
+    return counted.length > 0 && counted.every((partition) => partition.store.synced);
   }
 
   #size(session: Session<T>): number {
     return session.partitions.reduce((sum, partition) => sum + partition.store.size, 0);
   }
 
-  /** The resourceVersion of the end marker replayed to a late subscriber. */
+  /** The resourceVersion of the end marker replayed to a late subscriber (with several namespaces, the first's: opaque). */
   #resourceVersion(session: Session<T>): string | undefined {
-    return session.partitions[0]?.store.resourceVersion;
+    return this.#counted(session)[0]?.store.resourceVersion;
   }
 
   #snapshot(session: Session<T>): ReadonlyMap<string, T> {
@@ -288,4 +335,15 @@ export class Informer<T extends InformerObject> {
     session.events.next(withOrigin({ type: 'DELETED', object: previous }, 'live'));
     if (session.inSync) this.#publishStore(session);
   }
+}
+
+/** Whether two states say the same of the informer as a whole (the per-namespace detail aside). */
+function sameState(a: InformerState, b: InformerState): boolean {
+  const fields = (state: InformerState): unknown[] => {
+    const { namespaces: _detail, forbidden, ...rest } = state;
+    return [JSON.stringify(forbidden ?? []), ...Object.keys(rest).sort().map((key) => [key, (rest as Record<string, unknown>)[key]])].flat();
+  };
+  const x = fields(a);
+  const y = fields(b);
+  return x.length === y.length && x.every((value, i) => Object.is(value, y[i]));
 }
