@@ -64,6 +64,8 @@ export class Informer<T extends InformerObject> {
   /** The client's log, each line prefixed with what this informer follows. */
   readonly #log: Log;
   #session: Session<T> | undefined;
+  /** Whether the `namespaces` option is given: one partition per namespace, and the state tells each (even of one). */
+  readonly #several: boolean;
   /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
   #lastFailure: InformerState | undefined;
 
@@ -71,6 +73,7 @@ export class Informer<T extends InformerObject> {
     validateInformerOptions(options, api.resource);
     this.#api = api;
     this.#options = options;
+    this.#several = options.namespaces !== undefined;
     const { namespaces } = options;
     this.#log = informerLog(api, namespaces === undefined ? options : { ...options, namespace: namespaces.join(', ') });
   }
@@ -162,7 +165,7 @@ export class Informer<T extends InformerObject> {
    */
   get state(): InformerState {
     const session = this.#session;
-    if (session !== undefined && session.partitions.length > 1 && session.states.value.phase !== 'idle' && session.states.value.phase !== 'failed') return this.#aggregate(session);
+    if (session !== undefined && this.#several && session.states.value.phase !== 'idle' && session.states.value.phase !== 'failed') return this.#aggregate(session);
     return session?.states.value ?? this.#lastFailure ?? IDLE;
   }
 
@@ -207,7 +210,7 @@ export class Informer<T extends InformerObject> {
         },
         reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
         // Several namespaces: a 403 on one is retried with backoff, unless every other one is forbidden too.
-        alsoRetry: (error) => session.partitions.length > 1 && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
+        alsoRetry: (error) => this.#several && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
       }).pipe(map((event) => [partition, event] as const)),
     );
     session.connection = merge(...connections).subscribe({
@@ -215,7 +218,7 @@ export class Informer<T extends InformerObject> {
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
         const failed: InformerState = { phase: 'failed', synced: this.#synced(session), error };
-        this.#lastFailure = session.partitions.length > 1 ? { ...this.#aggregate(session), ...failed } : failed;
+        this.#lastFailure = this.#several ? { ...this.#aggregate(session), ...failed } : failed;
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
         session.events.error(error);
@@ -263,10 +266,22 @@ export class Informer<T extends InformerObject> {
     return true;
   }
 
+  /**
+   * The checkpoint seam (issue #14; the checkpoint itself is built elsewhere): seeds one partition with objects saved
+   * earlier, before its first connection (call it from `#start`, before the connections are subscribed). Their
+   * ADDED events go out with origin `restored`; when every partition counted then holds a state, the end marker
+   * too (origin `restored`), and the store on store$. The partition's first connection resumes from
+   * `resourceVersion` (a 410 relists, and the relist's synthetic DELETED events cover what vanished meanwhile).
+   */
+  #restore(session: Session<T>, partition: Partition<T>, objects: Iterable<T>, resourceVersion: string): void {
+    for (const restored of partition.restore(objects, resourceVersion)) session.events.next(restored);
+    this.#checkSync(session, partition, undefined, 'restored');
+  }
+
   /** A new state of one partition; the informer's state follows. */
   #setState(session: Session<T>, partition: Partition<T>, state: InformerState): void {
     partition.state = state;
-    if (session.partitions.length === 1) {
+    if (!this.#several) {
       session.states.next(state);
       return;
     }

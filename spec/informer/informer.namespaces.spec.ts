@@ -197,4 +197,14 @@ describe('Informer with several namespaces', () => {
     expect(() => new Informer(nodes, { namespaces: ['team-a'] })).toThrow(new TypeError('informer: namespaces were given for a cluster-scoped resource'));
     expect(make({ namespaces: ['team-a', 'b-1'] })).not.toThrow();
   });
+
+  it('with one namespace, fails on its 403 and still tells the namespace in the state', () => {
+    const scheduler = newScheduler();
+    let t!: ReturnType<typeof setup>;
+    scheduler.run(({ cold, expectObservable }) => {
+      t = setup(scheduler, { 'team-a': [cold<PodEvent>('#', undefined, forbidden('team-a'))] });
+      expectObservable(t.states$).toBe('(sf|)', { s: 'syncing', f: 'failed' });
+    });
+    expect(t.informer.state).toMatchObject({ phase: 'failed', forbidden: [], namespaces: { 'team-a': { phase: 'syncing' } } });
+  });
 });
