@@ -17,7 +17,10 @@ import type { EventOrigin, InformerEvent } from './informer-event.js';
 import type { InformerObject } from './informer-source.js';
 import { IDLE, type InformerState } from './informer-state.js';
 
-/** An event with its origin: a new object (the event is never mutated: a stub or a caller may hold it). */
+/**
+ * An event with its origin: a new object (the event is never mutated: a stub or a caller may hold it).
+ * @internal
+ */
 export function withOrigin<T>(event: WatchEvent<T>, origin: EventOrigin): InformerEvent<T> {
   return { ...event, origin } as InformerEvent<T>;
 }
@@ -32,6 +35,10 @@ export interface PartitionChange<T> {
   readonly ended: EventOrigin | undefined;
 }
 
+/**
+ * One partition of an informer's store (see the module comment). Not exported from the package.
+ * @internal
+ */
 export class Partition<T extends InformerObject> {
   readonly store = new ObjectStore<T>();
   /** The objects left out by `decodeErrors: 'skip'` since this partition's last relist began, by key. */
