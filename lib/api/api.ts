@@ -155,7 +155,7 @@ export class Api<T> {
    * ```
    * @since 0.1.0
    */
-  informer<O extends T & InformerObject>(this: Api<O>, options: InformerOptions = {}): Informer<O> {
+  informer<O extends T & InformerObject>(this: Api<O>, options: InformerOptions<O> = {}): Informer<O> {
     return new Informer(this, options);
   }
 

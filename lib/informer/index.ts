@@ -2,3 +2,4 @@ export { Informer, type InformerOptions, type InformerState, type InformerObject
 export type { EventOrigin, InformerEvent } from './informer-event.js';
 export { stripManagedFields } from './strip-managed-fields.js';
 export { BookmarkCadence, type BookmarkCadenceOptions } from './bookmark-cadence.js';
+export { TransformError } from './transform-events.js';

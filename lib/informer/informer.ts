@@ -1,174 +1,40 @@
-import {
-  BehaviorSubject, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
-  type SchedulerLike, type Subscription,
-} from 'rxjs';
+import { BehaviorSubject, Observable, Subject, map, merge, type Subscription } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
-import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
-import { DecodeError } from '../errors/kubex-error.js';
-import { IdleTimeoutError } from '../errors/resilience-errors.js';
-import { GoneError, InvalidError } from '../errors/status-error.js';
-import { idleTimeout, idleTimeoutFor } from '../operators/idle-timeout.js';
-import { reconnectOnTimeout } from '../operators/reconnect-on-timeout.js';
-import { retryOnGone } from '../operators/retry-on-gone.js';
-import { isTransientError, retryWithBackoff, type RetryWithBackoffConfig } from '../operators/retry-with-backoff.js';
-import { trackBookmarks } from '../operators/track-bookmarks.js';
-import { ObjectStore, objectKey } from '../store/object-store.js';
-import { LineTooLongError } from '../stream/line-too-long-error.js';
-import { InvalidUtf8Error } from '../stream/invalid-utf8-error.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
-import { ON_REJECTED_OBJECT, type RejectedObject } from '../watch/rejected-object.js';
-import { WatchCursor } from '../watch/watch-cursor.js';
-import { expectInitialEventsEnd } from './expect-initial-events-end.js';
+import type { RejectedObject } from '../watch/rejected-object.js';
+import type { WatchCursor } from '../watch/watch-cursor.js';
+import { isInitialEventsEnd, type WatchEvent } from '../watch/watch-event.js';
+import { informerConnection } from './informer-connection.js';
+import type { EventOrigin, InformerEvent } from './informer-event.js';
+import { aggregateState } from './informer-namespaces.js';
+import { ForbiddenError } from '../errors/status-error.js';
+import { validateInformerOptions, type InformerOptions } from './informer-options.js';
+import { Partition, withOrigin } from './informer-partition.js';
+import { endBookmark, IDLE, type InformerState } from './informer-state.js';
 import { BookmarkCadence, bookmarkIntervalOf } from './bookmark-cadence.js';
-import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
-
-/**
- * Options of {@link Informer} (`api.informer(options)`).
- * @since 0.1.0
- */
-export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
-  /**
-   * `timeoutSeconds` of each watch request. Default: a random whole number in [300, 600) per request, as
-   * client-go's reflector does, so many clients do not reconnect in step.
-   */
-  readonly timeoutSeconds?: number;
-  /** Backoff for transient failures; defaults are client-go's (800 ms doubling to 30 s, jitter, reset after 2 min). */
-  readonly backoff?: Omit<RetryWithBackoffConfig, 'scheduler' | 'onRetry' | 'isRetryable'>;
-  /**
-   * Reconnect when no event or bookmark arrives for this many ms. Default (since 0.3.0): from the bookmark interval
-   * the server is measured to keep (see {@link BookmarkCadence}: three intervals plus 30 s, at least 60 s, at most
-   * the watch's timeout plus 30 s), and {@link idleTimeoutFor} the watch's timeout with ~60 s bookmarks (210 s)
-   * until one is measured. `false` turns idle detection off.
-   */
-  readonly idleTimeout?: number | false;
-  /**
-   * How long (ms without any event) to wait for the `k8s.io/initial-events-end` bookmark of a watch-list before
-   * concluding that the server ignores `sendInitialEvents` and falling back to list + watch. Default 30 000.
-   * (A server that rejects `sendInitialEvents` with 422 is detected at once.)
-   */
-  readonly initialSyncTimeout?: number;
-  /**
-   * After falling back to list + watch (a 422 on `sendInitialEvents`, or a server that ignored it), how long (ms)
-   * before the next relist tries a watch-list again: a server may be upgraded, or get its WatchList feature gate
-   * turned on, under a long-running process. Default 600 000 (10 min). `Infinity` never re-probes.
-   *
-   * client-go's reflector re-probes on every relist (`ListAndWatchWithContext` tries `watchList` each time
-   * `UseWatchList` is set and falls back per call). Here a probe of a server that ignores `sendInitialEvents`
-   * can delay a relist by up to `initialSyncTimeout`, so probes are spaced out; relists are rare in list + watch
-   * mode (410 Gone, bad lines), so this costs little either way. Transient failures (500, network) never cause
-   * the fallback.
-   * @since 0.3.0
-   */
-  readonly watchListReprobeInterval?: number;
-  /**
-   * What an object the resource's codec rejects does (a custom resource stored before a schema change, a field the
-   * generated model types wrongly):
-   *
-   * - `skip` (default, since 0.3.0): that version is left out of the store (an older valid version of it is
-   *   removed, with a DELETED on `events$`), the store syncs without it, and it is reported on
-   *   {@link Informer.rejected$} and {@link Informer.rejected} (key, resourceVersion, io-ts path messages) and
-   *   logged as a warning. A later valid version enters the store normally. No relist, so no loop: one bad object
-   *   costs one report per time the server sends it.
-   * - `relist` (the default before 0.3.0): back off and relist, as client-go does on a decode error. A bad object
-   *   that stays in storage makes every relist fail: the informer never syncs.
-   * - `fail`: end the informer with the `DecodeError`.
-   *
-   * A line that is not a watch event at all (not JSON, no `{type, object}`, an unknown type, a BOOKMARK without
-   * resourceVersion, too long, not UTF-8) is not one object: which object it was, and whether the stream can be
-   * trusted after it, is unknown. It backs off and relists with `skip` and `relist`, and fails with `fail`.
-   */
-  readonly decodeErrors?: 'skip' | 'relist' | 'fail';
-  /** The scheduler of every timer (tests pass a `TestScheduler`). Default `asyncScheduler`. */
-  readonly scheduler?: SchedulerLike;
-  /** Random numbers in [0, 1) for timeouts and jitter. Default `Math.random`. */
-  readonly random?: () => number;
-}
-
-/**
- * Where an informer is. Every state says whether the store has held the complete state at least once (`synced`).
- *
- * - `idle`: nobody is subscribed; no connection.
- * - `connecting`: a watch (or list) request is on its way.
- * - `syncing`: the initial state is arriving (first connection, or a relist after 410 Gone).
- * - `watching`: in sync, following live changes.
- * - `backingOff`: a transient failure; the next attempt comes after `delay` ms.
- * - `stalled`: the connection went silent (no event or bookmark for the idle timeout); reconnecting after `delay`.
- * - `failed`: an unrecoverable error (401, 403, 404, a decode error with `decodeErrors: 'fail'`); the informer
- *   stopped and its Observables errored.
- *
- * @since 0.1.0
- */
-export type InformerState =
-  | {
-      /** Nobody is subscribed; no connection. */
-      readonly phase: 'idle';
-      /** Whether the store has held the complete state at least once. */
-      readonly synced: false;
-    }
-  | {
-      /** A request is on its way (`connecting`), or the initial state is arriving (`syncing`). */
-      readonly phase: 'connecting' | 'syncing';
-      /** Whether the store has held the complete state at least once. */
-      readonly synced: boolean;
-    }
-  | {
-      /** In sync, following live changes. */
-      readonly phase: 'watching';
-      /** Always true while watching. */
-      readonly synced: true;
-      /** The resourceVersion the store is at (opaque). */
-      readonly resourceVersion: string | undefined;
-      /**
-       * The bookmark interval the server is measured to keep, in ms (the largest of the last few), from which the
-       * idle window is set; absent until two periodic bookmarks have arrived on one connection, and with a fixed
-       * `idleTimeout`. A new `watching` state is emitted when it changes.
-       * @since 0.3.0
-       */
-      readonly bookmarkInterval?: number;
-    }
-  | {
-      /** Waiting before the next attempt after a transient failure (`backingOff`) or a silent connection (`stalled`). */
-      readonly phase: 'backingOff' | 'stalled';
-      /** Whether the store has held the complete state at least once. */
-      readonly synced: boolean;
-      /** 1 for the first retry after a failure, then 2, 3... until the backoff resets. */
-      readonly attempt: number;
-      /** Milliseconds until the next attempt. */
-      readonly delay: number;
-      /** What went wrong. */
-      readonly error: unknown;
-    }
-  | {
-      /** Stopped by an unrecoverable error; the informer's Observables errored with it. */
-      readonly phase: 'failed';
-      /** Whether the store had held the complete state at least once. */
-      readonly synced: boolean;
-      /** The error that ended it. */
-      readonly error: unknown;
-    };
+export type { InformerOptions } from './informer-options.js';
+export type { InformerState } from './informer-state.js';
 
 /** One life of the shared connection: from the first subscriber to the last, or to a terminal error. */
 interface Session<T extends InformerObject> {
-  readonly store: ObjectStore<T>;
-  readonly events: Subject<WatchEvent<T>>;
+  /** One per connection (the informer's only one, or one per namespace of `namespaces`), each with its own store and state. */
+  readonly partitions: readonly Partition<T>[];
+  readonly events: Subject<InformerEvent<T>>;
   readonly stores: Subject<ReadonlyMap<string, T>>;
   readonly states: BehaviorSubject<InformerState>;
   readonly rejections: Subject<RejectedObject>;
-  /** The objects left out by `decodeErrors: 'skip'` since the last relist began, by key. */
-  readonly rejected: Map<string, RejectedObject>;
+  /** Whether the store holds a complete state now (every partition counted is synced, none relisting). */
+  inSync: boolean;
+  /** Whether it ever did in this session: the end marker's origin is `initial` the first time. */
+  everInSync: boolean;
   /** The last store$ value, kept while the store is unchanged (a copy is O(objects)); `undefined` when stale. */
   snapshot: ReadonlyMap<string, T> | undefined;
   refs: number;
   connection: Subscription | undefined;
-  /** Measures the server's bookmark cadence for the idle window (unless `idleTimeout` is fixed). */
-  cadence?: BookmarkCadence;
 }
-
-const IDLE: InformerState = { phase: 'idle', synced: false };
 
 /**
  * A resilient, shared watch of one resource type with a local store: the recommended way to follow a cluster.
@@ -195,42 +61,40 @@ const IDLE: InformerState = { phase: 'idle', synced: false };
  */
 export class Informer<T extends InformerObject> {
   readonly #api: InformerSource<T>;
-  readonly #options: InformerOptions;
+  readonly #options: InformerOptions<T>;
   /** The client's log, each line prefixed with what this informer follows. */
   readonly #log: Log;
   #session: Session<T> | undefined;
+  /** Whether the `namespaces` option is given: one partition per namespace, and the state tells each (even of one). */
+  readonly #several: boolean;
   /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
   #lastFailure: InformerState | undefined;
 
-  constructor(api: InformerSource<T>, options: InformerOptions = {}) {
-    validateWatchOptions(
-      { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, timeoutSeconds: options.timeoutSeconds, maxLineBytes: options.maxLineBytes },
-      api.resource.namespaced,
-    );
-    if (options.initialSyncTimeout !== undefined && !(options.initialSyncTimeout > 0)) throw new TypeError('informer: initialSyncTimeout must be positive');
-    if (options.watchListReprobeInterval !== undefined && !(options.watchListReprobeInterval > 0)) {
-      throw new TypeError('informer: watchListReprobeInterval must be positive (Infinity never re-probes)');
-    }
-    if (options.idleTimeout !== undefined && options.idleTimeout !== false && !(options.idleTimeout > 0)) {
-      throw new TypeError('informer: idleTimeout must be positive, or false');
-    }
+  constructor(api: InformerSource<T>, options: InformerOptions<T> = {}) {
+    validateInformerOptions(options, api.resource);
     this.#api = api;
     this.#options = options;
-    this.#log = informerLog(api, options);
+    this.#several = options.namespaces !== undefined;
+    const { namespaces } = options;
+    this.#log = informerLog(api, namespaces === undefined ? options : { ...options, namespace: namespaces.join(', ') });
   }
 
   /**
-   * The changes, as watch events. A subscriber first receives the objects the store holds (as ADDED) and, when the
-   * store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then live events. After every (re)list the
-   * same annotated BOOKMARK marks the state complete again, preceded by synthetic DELETED events for objects that
-   * vanished while disconnected. Objects a relist re-announces unchanged are not repeated.
+   * The changes, as watch events, each with its {@link InformerEvent.origin} (since 0.3.0): `initial`, `relist`,
+   * `live` or `restored` (see {@link EventOrigin}). A subscriber first receives the objects the store holds (as
+   * ADDED, origin `initial`) and, when the store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then
+   * the changes. After every (re)list the same annotated BOOKMARK marks the state complete again, preceded by
+   * synthetic DELETED events for objects that vanished while disconnected (origin `relist`). Objects a relist
+   * re-announces unchanged are not repeated.
    *
    * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
    */
-  readonly events$: Observable<WatchEvent<T>> = new Observable<WatchEvent<T>>((subscriber) => {
+  readonly events$: Observable<InformerEvent<T>> = new Observable<InformerEvent<T>>((subscriber) => {
     const session = this.#acquire();
-    for (const object of session.store.values()) subscriber.next({ type: 'ADDED', object });
-    if (session.store.synced && !session.store.relisting) subscriber.next(endBookmark(session.store.resourceVersion));
+    for (const partition of session.partitions) {
+      for (const object of partition.store.values()) subscriber.next(withOrigin({ type: 'ADDED', object }, 'initial'));
+    }
+    if (session.inSync) subscriber.next(withOrigin<T>(endBookmark(this.#resourceVersion(session)), 'initial'));
     const inner = session.events.subscribe(subscriber);
     this.#start(session);
     return () => {
@@ -247,7 +111,7 @@ export class Informer<T extends InformerObject> {
    */
   readonly store$: Observable<ReadonlyMap<string, T>> = new Observable<ReadonlyMap<string, T>>((subscriber) => {
     const session = this.#acquire();
-    if (session.store.synced && !session.store.relisting) subscriber.next((session.snapshot ??= session.store.snapshot()));
+    if (session.inSync) subscriber.next((session.snapshot ??= this.#snapshot(session)));
     else if (session.snapshot !== undefined) subscriber.next(session.snapshot);
     const inner = session.stores.subscribe(subscriber);
     this.#start(session);
@@ -293,23 +157,29 @@ export class Informer<T extends InformerObject> {
    * @since 0.3.0
    */
   get rejected(): ReadonlyMap<string, RejectedObject> {
-    return new Map(this.#session?.rejected ?? []);
+    return new Map((this.#session?.partitions ?? []).flatMap((partition) => [...partition.rejected]));
   }
 
-  /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
+  /**
+   * The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription.
+   * With `namespaces`, its `namespaces` detail is current (state$ emits only when the informer's own state changes).
+   */
   get state(): InformerState {
-    return this.#session?.states.value ?? this.#lastFailure ?? IDLE;
+    const session = this.#session;
+    if (session !== undefined && this.#several && session.states.value.phase !== 'idle' && session.states.value.phase !== 'failed') return this.#aggregate(session);
+    return session?.states.value ?? this.#lastFailure ?? IDLE;
   }
 
   #acquire(): Session<T> {
     if (this.#session === undefined) this.#lastFailure = undefined;
     const session = (this.#session ??= {
-      store: new ObjectStore<T>(),
-      events: new Subject<WatchEvent<T>>(),
+      partitions: this.#partitions(),
+      events: new Subject<InformerEvent<T>>(),
       stores: new Subject<ReadonlyMap<string, T>>(),
       states: new BehaviorSubject<InformerState>(IDLE),
       rejections: new Subject<RejectedObject>(),
-      rejected: new Map<string, RejectedObject>(),
+      inSync: false,
+      everInSync: false,
       snapshot: undefined,
       refs: 0,
       connection: undefined,
@@ -318,13 +188,45 @@ export class Informer<T extends InformerObject> {
     return session;
   }
 
+  /** A connection's bookmark cadence meter: the idle window follows it, unless `idleTimeout` fixes it (or turns it off). */
+  #cadence(): BookmarkCadence | undefined {
+    const options = this.#options;
+    return options.idleTimeout === undefined ? new BookmarkCadence({ timeoutSeconds: options.timeoutSeconds ?? 600, ...(options.scheduler && { scheduler: options.scheduler }) }) : undefined;
+  }
+
+  /** The partitions of a new session: one per namespace of `namespaces`, else one. */
+  #partitions(): Partition<T>[] {
+    const { namespaces } = this.#options;
+    if (namespaces === undefined) return [new Partition<T>(undefined, this.#log)];
+    return namespaces.map((namespace) => new Partition<T>(namespace, informerLog(this.#api, { ...this.#options, namespace })));
+  }
+
   #start(session: Session<T>): void {
     if (session.connection !== undefined || this.#session !== session || session.states.value.phase === 'failed') return;
-    session.connection = this.#pipeline(session).subscribe({
-      next: (event) => this.#apply(session, event),
+    const connections = session.partitions.map((partition) =>
+      informerConnection(this.#api, this.#options, {
+        store: partition.store,
+        namespace: partition.namespace,
+        log: partition.log,
+        resumeFrom: partition.resumeFrom,
+        cadence: (partition.cadence = this.#cadence()),
+        setState: (state) => this.#setState(session, partition, state),
+        beginRelist: () => {
+          partition.beginRelist();
+          // Not complete any more, unless this partition is not counted (a forbidden namespace trying again).
+          session.inSync &&= this.#complete(session);
+        },
+        reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
+        // Several namespaces: a 403 on one is retried with backoff, unless every other one is forbidden too.
+        alsoRetry: (error) => this.#several && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
+      }).pipe(map((event) => [partition, event] as const)),
+    );
+    session.connection = merge(...connections).subscribe({
+      next: ([partition, event]) => this.#apply(session, partition, event),
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
-        this.#lastFailure = { phase: 'failed', synced: session.store.synced, error };
+        const failed: InformerState = { phase: 'failed', synced: this.#synced(session), error };
+        this.#lastFailure = this.#several ? { ...this.#aggregate(session), ...failed } : failed;
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
         session.events.error(error);
@@ -337,217 +239,134 @@ export class Informer<T extends InformerObject> {
 
   #release(session: Session<T>): void {
     if (--session.refs > 0) return;
-    session.connection?.unsubscribe(); // aborts the HTTP request
+    session.connection?.unsubscribe(); // aborts the HTTP requests
     if (this.#session === session) this.#session = undefined;
   }
 
-  /** Applies one event of the connection to the store and tells the subscribers what changed. */
-  #apply(session: Session<T>, event: WatchEvent<T>): void {
-    const { store } = session;
-    const wasRelisting = store.relisting;
-    // A valid version (or the deletion) of an object left out before: it is no longer rejected.
-    if (event.type !== 'BOOKMARK' && session.rejected.size > 0) session.rejected.delete(objectKey(event.object));
-    const changes = store.apply(event);
-    for (const change of changes) session.events.next(change);
-    if (wasRelisting && !store.relisting) {
-      this.#log.info(`in sync: ${store.size} object${store.size === 1 ? '' : 's'} at resourceVersion ${store.resourceVersion ?? '""'}`);
-      // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
-      session.events.next(isInitialEventsEnd(event) ? event : endBookmark(store.resourceVersion));
-    } else if (event.type === 'BOOKMARK') {
-      session.events.next(event);
-    }
-    if (!store.relisting && (changes.length > 0 || wasRelisting)) this.#publishStore(session);
-    const phase = session.states.value.phase;
+  /** Applies one event of a partition's connection to its store and tells the subscribers what changed. */
+  #apply(session: Session<T>, partition: Partition<T>, event: WatchEvent<T>): void {
+    const change = partition.apply(event);
+    session.inSync &&= this.#complete(session); // a forbidden namespace that answers counts again, relisting
+    for (const published of change.events) session.events.next(published);
+    if (!this.#checkSync(session, partition, event, change.ended) && session.inSync && change.changed) this.#publishStore(session);
+    const { store, state } = partition;
     if (store.relisting) {
-      if (phase !== 'syncing') session.states.next({ phase: 'syncing', synced: store.synced });
-    } else if (phase !== 'watching' || wasRelisting) {
-      session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(session.cadence) });
+      if (state.phase !== 'syncing') this.#setState(session, partition, { phase: 'syncing', synced: store.synced });
+    } else if (state.phase !== 'watching' || change.ended !== undefined) {
+      this.#setState(session, partition, { phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(partition.cadence) });
     }
+  }
+
+  /**
+   * When the whole state has just become complete (every partition counted in sync): the marker on events$ (the
+   * event itself when it is a watch-list's own), the store on store$. Returns whether it did.
+   */
+  #checkSync(session: Session<T>, partition: Partition<T>, event: WatchEvent<T> | undefined, ended: EventOrigin | undefined): boolean {
+    if (session.inSync || !this.#complete(session)) return false;
+    session.inSync = true;
+    const size = this.#size(session);
+    this.#log.info(`in sync: ${size} object${size === 1 ? '' : 's'} at resourceVersion ${partition.store.resourceVersion ?? '""'}`);
+    // The state is complete again: say so with the marker a watch-list uses, whatever ended the relist.
+    const marker = event !== undefined && session.partitions.length === 1 && isInitialEventsEnd(event) ? event : endBookmark(partition.store.resourceVersion);
+    session.events.next(withOrigin<T>(marker, ended ?? (session.everInSync ? 'relist' : 'initial')));
+    session.everInSync = true;
+    this.#publishStore(session);
+    return true;
+  }
+
+  /**
+   * The checkpoint seam (issue #14; the checkpoint itself is built elsewhere): seeds one partition with objects saved
+   * earlier, before its first connection (call it from `#start`, before the connections are subscribed). Their
+   * ADDED events go out with origin `restored`; when every partition counted then holds a state, the end marker
+   * too (origin `restored`), and the store on store$. The partition's first connection resumes from
+   * `resourceVersion` (a 410 relists, and the relist's synthetic DELETED events cover what vanished meanwhile).
+   */
+  #restore(session: Session<T>, partition: Partition<T>, objects: Iterable<T>, resourceVersion: string): void {
+    for (const restored of partition.restore(objects, resourceVersion)) session.events.next(restored);
+    this.#checkSync(session, partition, undefined, 'restored');
+  }
+
+  /** A new state of one partition; the informer's state follows. */
+  #setState(session: Session<T>, partition: Partition<T>, state: InformerState): void {
+    partition.state = state;
+    if (!this.#several) {
+      session.states.next(state);
+      return;
+    }
+    if (state.phase === 'backingOff' && state.error instanceof ForbiddenError) partition.forbidden = true;
+    else if (state.phase === 'watching') partition.forbidden = false;
+    // Only when the informer's own state changes: a namespace retrying behind a forbidden one is no news.
+    const next = this.#aggregate(session);
+    if (!sameState(session.states.value, next)) session.states.next(next);
+    // A namespace counted out (403) may leave the others complete: the informer is in sync without it.
+    this.#checkSync(session, partition, undefined, undefined);
+  }
+
+  #aggregate(session: Session<T>): InformerState {
+    return aggregateState(session.partitions.map((p) => ({ namespace: p.namespace, state: p.state, forbidden: p.forbidden, synced: p.store.synced })));
+  }
+
+  /** The partitions counted for the sync: all but those answering 403 (several namespaces only). */
+  #counted(session: Session<T>): Partition<T>[] {
+    return session.partitions.filter((partition) => !partition.forbidden);
+  }
+
+  /** Whether every partition counted holds a complete state. */
+  #complete(session: Session<T>): boolean {
+    const counted = this.#counted(session);
+    return counted.length > 0 && counted.every((partition) => partition.inSync);
+  }
+
+  /** Whether every partition counted has held a complete state at least once. */
+  #synced(session: Session<T>): boolean {
+    const counted = this.#counted(session);
+    return counted.length > 0 && counted.every((partition) => partition.store.synced);
+  }
+
+  #size(session: Session<T>): number {
+    return session.partitions.reduce((sum, partition) => sum + partition.store.size, 0);
+  }
+
+  /** The resourceVersion of the end marker replayed to a late subscriber (with several namespaces, the first's: opaque). */
+  #resourceVersion(session: Session<T>): string | undefined {
+    return this.#counted(session)[0]?.store.resourceVersion;
+  }
+
+  #snapshot(session: Session<T>): ReadonlyMap<string, T> {
+    const [only, ...others] = session.partitions;
+    if (only !== undefined && others.length === 0) return only.store.snapshot();
+    return new Map(session.partitions.flatMap((partition) => [...partition.store.snapshot()]));
   }
 
   /** Emits the store on store$. Copying it is O(objects): only when someone watches (a late subscriber copies on demand). */
   #publishStore(session: Session<T>): void {
     session.snapshot = undefined;
     if (session.stores.observed) {
-      session.snapshot = session.store.snapshot();
+      session.snapshot = this.#snapshot(session);
       session.stores.next(session.snapshot);
     }
   }
 
-  /**
-   * One object the codec rejected (`decodeErrors: 'skip'`): report it and leave it out of the store. During a relist
-   * nothing else is needed (the relist's end drops an older version that was not re-announced); live, an older
-   * valid version is removed now (its DELETED on events$), and the cursor moves past the event so a reconnection
-   * does not replay it.
-   */
-  #reject(session: Session<T>, cursor: WatchCursor, rejected: RejectedObject): void {
-    const { store } = session;
-    this.#log.warn(
+  /** One object the codec rejected (`decodeErrors: 'skip'`): report it and leave it out of the store. */
+  #reject(session: Session<T>, partition: Partition<T>, cursor: WatchCursor, rejected: RejectedObject): void {
+    partition.log.warn(
       `left out ${rejected.key} at resourceVersion ${rejected.resourceVersion ?? '""'} (${rejected.source}): ${rejected.errors.slice(0, 5).join('; ') || rejected.error.message}`,
     );
-    if (rejected.source === 'DELETED') session.rejected.delete(rejected.key);
-    else session.rejected.set(rejected.key, rejected);
+    const previous = partition.reject(cursor, rejected);
     session.rejections.next(rejected);
-    if (store.relisting) return;
-    if (rejected.resourceVersion !== undefined) cursor.resourceVersion = rejected.resourceVersion;
-    const previous = store.remove(rejected.key);
     if (previous === undefined) return;
-    session.events.next({ type: 'DELETED', object: previous });
-    this.#publishStore(session);
-  }
-
-  /** The connection: one Observable of watch events that survives everything recoverable. */
-  #pipeline(session: Session<T>): Observable<WatchEvent<T>> {
-    const options = this.#options;
-    const api = this.#api;
-    const scheduler = options.scheduler ?? asyncScheduler;
-    const random = options.random ?? Math.random;
-    const { store, states } = session;
-    const cursor = new WatchCursor();
-    cursor.initialEventsRequired = true; // the first connection asks for the state as a watch-list
-    /** `watchList` until the server shows it cannot serve one (422, or ignoring sendInitialEvents). */
-    let mode: 'watchList' | 'listWatch' = 'watchList';
-    /** When (scheduler time) the informer fell back to list + watch; the next relist after the interval re-probes. */
-    let fellBackAt = 0;
-    const reprobeInterval = options.watchListReprobeInterval ?? 600_000;
-    /** Watch-lists in a row the server closed before their end marker (errors do not count: they say nothing). */
-    let unfinishedWatchLists = 0;
-    const decodeErrors = options.decodeErrors ?? 'skip';
-    const relistOnDecodeError = decodeErrors !== 'fail';
-    const rejectedHook = decodeErrors === 'skip' ? { [ON_REJECTED_OBJECT]: (rejected: RejectedObject) => this.#reject(session, cursor, rejected) } : {};
-    /** Every relist starts with nothing rejected: what is still stored and still bad is reported again. */
-    const beginRelist = (): void => {
-      store.beginRelist();
-      session.rejected.clear();
-    };
-    const timeoutSeconds = (): number => options.timeoutSeconds ?? 300 + Math.floor(random() * 300);
-    const selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, ...rejectedHook };
-
-    // The idle window follows the server's measured bookmark cadence, unless fixed (or off) by the options.
-    const cadence = options.idleTimeout === undefined ? new BookmarkCadence({ timeoutSeconds: options.timeoutSeconds ?? 600, scheduler }) : undefined;
-    session.cadence = cadence;
-    const watchingState = (): InformerState => ({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(cadence) });
-    // Connected and in sync (not relisting): the informer is watching even if no event comes for a while.
-    const connected = (): void => {
-      if (!store.relisting) states.next(watchingState());
-    };
-    const measured = (interval: number): void => {
-      this.#log.debug(`the server sends a bookmark every ${interval} ms or so: idle window ${cadence!.idleWindow} ms`);
-      if (states.value.phase === 'watching') states.next(watchingState());
-    };
-    const watch = (seconds: number): Observable<WatchEvent<T>> =>
-      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected })
-        .pipe(cadence ? cadence.measure<T>(measured) : (source) => source); // each subscription: one connection
-
-    // LIST, then WATCH from the list's resourceVersion (the fallback for servers without WatchList).
-    const listThenWatch = (seconds: number): Observable<WatchEvent<T>> =>
-      api.list$(selection).pipe(
-        mergeMap((list) => {
-          const rv = list.metadata.resourceVersion;
-          const added = list.items.map((object): WatchEvent<T> => ({ type: 'ADDED', object }));
-          return concat(
-            from(added),
-            // The end of the listed state, in the watch-list's own terms; trackBookmarks moves the cursor to it.
-            of(endBookmark(rv)),
-            defer(() => watch(seconds)),
-          );
-        }),
-      );
-
-    const log = this.#log;
-    /** From now on, (re)list by list + watch; `why` is logged once. */
-    const useListWatch = (why: string): void => {
-      if (mode === 'listWatch') return;
-      mode = 'listWatch';
-      fellBackAt = scheduler.now();
-      log.info(`${why}; listing then watching${Number.isFinite(reprobeInterval) ? ` (trying a watch-list again after ${reprobeInterval} ms)` : ' from now on'}`);
-    };
-
-    const connect = defer((): Observable<WatchEvent<T>> => {
-      const relist = cursor.resourceVersion === undefined || cursor.initialEventsRequired;
-      states.next({ phase: relist ? 'syncing' : 'connecting', synced: store.synced });
-      const seconds = timeoutSeconds();
-      if (!relist) {
-        log.debug(`watching from resourceVersion ${cursor.resourceVersion ?? '""'} for ${seconds} s`);
-        return watch(seconds);
-      }
-      beginRelist();
-      // A server may have been upgraded (or its WatchList gate turned on) since the fallback: try again now and then.
-      if (mode === 'listWatch' && scheduler.now() - fellBackAt >= reprobeInterval) {
-        mode = 'watchList';
-        unfinishedWatchLists = 0;
-        log.info(`trying a watch-list again (${scheduler.now() - fellBackAt} ms after falling back to list + watch)`);
-      }
-      // Two watch-lists in a row that the server closed before their end marker (a server ignoring
-      // sendInitialEvents whose timeout is shorter than initialSyncTimeout): list + watch gets a complete state.
-      // Errors (500, network, 429) do not count: a transient failure says nothing about watch-list support.
-      if (unfinishedWatchLists >= 2) useListWatch('two watch-lists in a row ended before their initial-events-end bookmark');
-      log.debug(mode === 'listWatch' ? 'listing, then watching' : 'watch-list: the current state, then changes');
-      if (mode === 'listWatch') return listThenWatch(seconds);
-      let ended = false;
-      return watch(seconds).pipe(
-        tap({
-          next: (event) => {
-            if (event.type !== 'ADDED') {
-              ended = true; // the initial state ended (marker, or live event)
-              unfinishedWatchLists = 0;
-            }
-          },
-          complete: () => {
-            if (!ended) unfinishedWatchLists++;
-          },
-        }),
-        expectInitialEventsEnd(options.initialSyncTimeout ?? 30_000, scheduler, () => {
-          useListWatch(`no initial-events-end bookmark after ${options.initialSyncTimeout ?? 30_000} ms: the server ignores sendInitialEvents`);
-          beginRelist();
-          return listThenWatch(seconds);
-        }, () => {
-          // Live events before the marker: the server ignored sendInitialEvents but the legacy watch's initial
-          // state is complete; carry on, and relist by list + watch from now on.
-          useListWatch('live events before the initial-events-end bookmark: the server ignores sendInitialEvents');
-        }),
-        catchError((error: unknown) => {
-          // 422 on sendInitialEvents or resourceVersionMatch: WatchList disabled, or a server before 1.27 (§1.3).
-          if (error instanceof InvalidError && mode === 'watchList') {
-            useListWatch(`the server refuses watch-lists (${errorText(error)})`);
-            return listThenWatch(seconds);
-          }
-          return throwError(() => error);
-        }),
-      );
-    });
-
-    const idle = cadence ? () => cadence.idleWindow : (options.idleTimeout ?? false);
-    const isDecodeFailure = (error: unknown): boolean => error instanceof DecodeError || error instanceof LineTooLongError || error instanceof InvalidUtf8Error;
-
-    return connect.pipe(
-      trackBookmarks(cursor),
-      idle === false ? (source) => source : idleTimeout<WatchEvent<T>>({ timeout: idle, scheduler }),
-      tap({ error: (error: unknown) => error instanceof GoneError && log.info(`${errorText(error)}; relisting`) }),
-      // A relist right away; should the server answer 410 again and again, the backoff below paces it.
-      retryOnGone(cursor, { scheduler, count: 3 }),
-      tap({ complete: () => log.debug('the server ended the watch; reconnecting') }),
-      reconnectOnTimeout({ scheduler }),
-      retryWithBackoff({
-        ...options.backoff,
-        scheduler,
-        random,
-        isRetryable: (error) => isTransientError(error) || error instanceof GoneError || (relistOnDecodeError && isDecodeFailure(error)),
-        onRetry: ({ attempt, delay, error }) => {
-          // After a bad line the resume position is untrustworthy: relist, as client-go does on decode errors.
-          if (isDecodeFailure(error)) cursor.initialEventsRequired = true;
-          log.warn(`${errorText(error)}; ${error instanceof IdleTimeoutError ? 'reconnecting' : 'retrying'} in ${delay} ms (attempt ${attempt})`);
-          states.next({ phase: error instanceof IdleTimeoutError ? 'stalled' : 'backingOff', synced: store.synced, attempt, delay, error });
-        },
-      }),
-    );
+    session.events.next(withOrigin({ type: 'DELETED', object: previous }, 'live'));
+    if (session.inSync) this.#publishStore(session);
   }
 }
 
-/** The BOOKMARK that marks a complete state (the watch-list's initial-events-end marker). */
-function endBookmark(resourceVersion: string | undefined): BookmarkEvent {
-  return {
-    type: 'BOOKMARK',
-    object: { metadata: { resourceVersion: resourceVersion ?? '', annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } } },
+/** Whether two states say the same of the informer as a whole (the per-namespace detail aside). */
+function sameState(a: InformerState, b: InformerState): boolean {
+  const fields = (state: InformerState): unknown[] => {
+    const { namespaces: _detail, forbidden, ...rest } = state;
+    return [JSON.stringify(forbidden ?? []), ...Object.keys(rest).sort().map((key) => [key, (rest as Record<string, unknown>)[key]])].flat();
   };
+  const x = fields(a);
+  const y = fields(b);
+  return x.length === y.length && x.every((value, i) => Object.is(value, y[i]));
 }

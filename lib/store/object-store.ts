@@ -130,6 +130,30 @@ export class ObjectStore<T extends WithMetadata> {
     return object;
   }
 
+  /**
+   * Ends the relist in progress now, as its end marker would, and returns the synthetic DELETED events of the objects
+   * it did not re-announce. Nothing happens (and nothing is returned) when no relist is in progress. For a caller
+   * that must tell the relist's end from the live event that ends it (an informer giving each event its origin).
+   * @since 0.3.0
+   */
+  endRelist(): ObjectEvent<T>[] {
+    return this.#fresh !== undefined ? this.#endRelist() : [];
+  }
+
+  /**
+   * Replaces the contents with objects saved earlier (a checkpoint) and their resourceVersion: the store counts as
+   * synced (it holds a complete state, if an old one), and no relist is in progress. A later relist (after a 410)
+   * reports what changed since as usual, with synthetic DELETED events for what vanished.
+   * @since 0.3.0
+   */
+  restore(objects: Iterable<T>, resourceVersion: string | undefined): void {
+    this.#objects = new Map();
+    for (const object of objects) this.#objects.set(objectKey(object), object);
+    this.#resourceVersion = resourceVersion;
+    this.#fresh = undefined;
+    this.#synced = true;
+  }
+
   /** Whether an event ends the relist in progress (used by callers that track sync state). */
   endsRelist(event: WatchEvent<T>): boolean {
     return this.#fresh !== undefined && (event.type !== 'ADDED' || isInitialEventsEnd(event));

@@ -12,6 +12,7 @@ import { Informer, type InformerOptions, type InformerState } from '../../lib/in
 import { testResources } from '../../lib/testing/resources.js';
 import type { RejectedObject } from '../../lib/watch/rejected-object.js';
 import { added, deleted, initialEventsEnd, modified, type Pod, type PodEvent } from '../operators/watch-events.js';
+import { withoutOrigin } from './origin-helpers.js';
 import { rejected, StubSource } from './stub-source.js';
 
 const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -30,7 +31,8 @@ function setup(scheduler: TestScheduler, watches: readonly Observable<PodEvent>[
   return {
     api,
     informer,
-    events$: informer.events$,
+    /** The events without their origin (spec/informer/informer.origin.spec.ts checks origins). */
+    events$: informer.events$.pipe(map(withoutOrigin)),
     keys$: informer.store$.pipe(map(keys)),
     states$: informer.state$.pipe(filter((s) => s.phase !== 'idle'), map(brief)), // idle: when state$ subscribes first
     rejected$: informer.rejected$.pipe(map(report)),

@@ -18,6 +18,7 @@ import { testResources } from '../../lib/testing/resources.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../../lib/watch/codecs.js';
 import type { ObjectList } from '../../lib/api/list.js';
 import { added, bookmark, deleted, initialEventsEnd, modified, pod, type Pod, type PodEvent } from '../operators/watch-events.js';
+import { withoutOrigin } from './origin-helpers.js';
 import { accepted, podList, StubSource } from './stub-source.js';
 
 const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -81,7 +82,8 @@ function setup(
   return {
     api,
     informer,
-    events$: informer.events$,
+    /** The events without their origin (spec/informer/informer.origin.spec.ts checks origins). */
+    events$: informer.events$.pipe(map(withoutOrigin)),
     keys$: informer.store$.pipe(map(keys)),
     states$: informer.state$.pipe(map(brief)),
   };
