@@ -1,5 +1,5 @@
 import {
-  BehaviorSubject, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
+  BehaviorSubject, EMPTY, Observable, Subject, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError,
   type SchedulerLike, type Subscription,
 } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
@@ -21,6 +21,7 @@ import { INITIAL_EVENTS_END_ANNOTATION } from '../watch/codecs.js';
 import { ON_REJECTED_OBJECT, type RejectedObject } from '../watch/rejected-object.js';
 import { WatchCursor } from '../watch/watch-cursor.js';
 import { expectInitialEventsEnd } from './expect-initial-events-end.js';
+import { Checkpointing, type CheckpointOptions } from './checkpointing.js';
 import { isInitialEventsEnd, type BookmarkEvent, type WatchEvent } from '../watch/watch-event.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
@@ -29,7 +30,7 @@ export type { InformerObject, InformerSource } from './informer-source.js';
  * Options of {@link Informer} (`api.informer(options)`).
  * @since 0.1.0
  */
-export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'> {
+export interface InformerOptions extends Pick<WatchOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'maxLineBytes'>, CheckpointOptions {
   /**
    * `timeoutSeconds` of each watch request. Default: a random whole number in [300, 600) per request, as
    * client-go's reflector does, so many clients do not reconnect in step.
@@ -186,6 +187,8 @@ export class Informer<T extends InformerObject> {
   readonly #options: InformerOptions;
   /** The client's log, each line prefixed with what this informer follows. */
   readonly #log: Log;
+  /** The durable checkpoint (`checkpoint` option), if any: see checkpointing.ts. */
+  readonly #checkpointing: Checkpointing<T> | undefined;
   #session: Session<T> | undefined;
   /** The `failed` state of the last session, kept for {@link Informer.state} until a new session starts. */
   #lastFailure: InformerState | undefined;
@@ -205,6 +208,7 @@ export class Informer<T extends InformerObject> {
     this.#api = api;
     this.#options = options;
     this.#log = informerLog(api, options);
+    this.#checkpointing = Checkpointing.of(api, options, options.scheduler ?? asyncScheduler, this.#log);
   }
 
   /**
@@ -284,6 +288,17 @@ export class Informer<T extends InformerObject> {
     return new Map(this.#session?.rejected ?? []);
   }
 
+  /**
+   * With the `checkpoint` option: saves the store now if it changed since the last save (while subscribed), then
+   * resolves when every checkpoint write started so far has ended, the one of the last unsubscribe included. Await
+   * it before the process exits. Rejects with the error of the last write if it failed (failures are also logged).
+   * Without the option, resolves at once.
+   * @since 0.3.0
+   */
+  flushCheckpoint(): Promise<void> {
+    return this.#checkpointing?.flush() ?? Promise.resolve();
+  }
+
   /** The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription. */
   get state(): InformerState {
     return this.#session?.states.value ?? this.#lastFailure ?? IDLE;
@@ -312,6 +327,7 @@ export class Informer<T extends InformerObject> {
       next: (event) => this.#apply(session, event),
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
+        this.#checkpointing?.stop(session.store);
         this.#lastFailure = { phase: 'failed', synced: session.store.synced, error };
         session.states.next(this.#lastFailure);
         if (this.#session === session) this.#session = undefined;
@@ -326,6 +342,7 @@ export class Informer<T extends InformerObject> {
   #release(session: Session<T>): void {
     if (--session.refs > 0) return;
     session.connection?.unsubscribe(); // aborts the HTTP request
+    this.#checkpointing?.stop(session.store); // the shutdown save
     if (this.#session === session) this.#session = undefined;
   }
 
@@ -351,6 +368,7 @@ export class Informer<T extends InformerObject> {
     } else if (phase !== 'watching' || wasRelisting) {
       session.states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
     }
+    this.#checkpointing?.changed(store);
   }
 
   /** Emits the store on store$. Copying it is O(objects): only when someone watches (a late subscriber copies on demand). */
@@ -499,7 +517,8 @@ export class Informer<T extends InformerObject> {
     const idle = options.idleTimeout ?? idleTimeoutFor({ timeoutSeconds: options.timeoutSeconds ?? 600, bookmarkIntervalSeconds: 60 });
     const isDecodeFailure = (error: unknown): boolean => error instanceof DecodeError || error instanceof LineTooLongError || error instanceof InvalidUtf8Error;
 
-    return connect.pipe(
+    // With a checkpoint, its state first (the cursor then resumes from its resourceVersion), before any connection.
+    return concat(this.#checkpointing?.restore(cursor, store) ?? EMPTY, connect.pipe(
       trackBookmarks(cursor),
       idle === false ? (source) => source : idleTimeout<WatchEvent<T>>({ timeout: idle, scheduler }),
       tap({ error: (error: unknown) => error instanceof GoneError && log.info(`${errorText(error)}; relisting`) }),
@@ -519,7 +538,7 @@ export class Informer<T extends InformerObject> {
           states.next({ phase: error instanceof IdleTimeoutError ? 'stalled' : 'backingOff', synced: store.synced, attempt, delay, error });
         },
       }),
-    );
+    ));
   }
 }
 
