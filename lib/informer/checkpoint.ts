@@ -158,10 +158,29 @@ function identityMismatch(recorded: unknown, expected: CheckpointIdentity): stri
 
 /** CRC-32 (IEEE 802.3, zlib's) of the UTF-8 bytes of `text`, as 8 hex digits. Synchronous, so restores stay in virtual time. */
 export function crc32Hex(text: string): string {
+  return nativeCrc32 !== undefined ? (nativeCrc32(text) >>> 0).toString(16).padStart(8, '0') : portableCrc32Hex(text);
+}
+
+/** {@link crc32Hex} in plain JavaScript (the fallback; exported for its spec). */
+export function portableCrc32Hex(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let crc = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Node's `zlib.crc32` (Node 20.15+, the same function over the same UTF-8 bytes, ~5x faster on a 40 MB checkpoint),
+ * loaded in the background when running in Node through a specifier bundlers do not follow; the table below
+ * otherwise (browsers, or a checkpoint decoded before the import settles).
+ */
+let nativeCrc32: ((data: string) => number) | undefined;
+const ZLIB = 'node:zlib';
+if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string') {
+  void (import(/* webpackIgnore: true */ /* @vite-ignore */ ZLIB) as Promise<{ crc32?: (data: string) => number }>).then(
+    (zlib) => void (nativeCrc32 = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined),
+    () => undefined,
+  );
 }
 
 const CRC_TABLE = ((): Uint32Array => {
