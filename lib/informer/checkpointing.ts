@@ -28,7 +28,13 @@ export interface CheckpointOptions {
    * and `events$` as ADDED events, then the initial-events-end BOOKMARK, all with `origin: 'restored'`, and the first
    * watch resumes from the saved resourceVersion (no `sendInitialEvents`: no relist while the server still holds
    * the history). Should the server answer 410 Gone, the informer relists as usual, and the relist's synthetic
-   * DELETED events cover what was deleted while the process was down.
+   * DELETED events cover what was deleted while the process was down. The restored store counts as synced: `store$`
+   * emits it at once and `state$` says `watching` before the first connection, as after any disconnection (the
+   * state as of the checkpoint, then the changes since).
+   *
+   * One checkpoint per informer: the checkpoint records the resource, namespace and selectors it was written for,
+   * and an informer ignores one written for others. Objects are saved as they are in the store (after a
+   * `transform`, if any) and decoded again with the resource's codec when loaded.
    *
    * The store and its resourceVersion are saved at most every `checkpointInterval`, and when the last subscriber
    * unsubscribes (or the informer fails); await {@link Informer.flushCheckpoint} before the process exits. A
