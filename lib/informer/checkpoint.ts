@@ -3,8 +3,10 @@
  * format below, its encoder and its validating decoder). The informer side (restore, throttled saves, the save at
  * shutdown) is in `checkpointing.ts`; the file store in `file-checkpoint.ts`.
  *
- * Neither client-go nor kube-rs keeps a checkpoint: client-go's reflector and kube-rs's `watcher` hold their cache in
- * memory only and always start with a full LIST (or watch-list). Resuming a watch from a saved resourceVersion is
+ * Neither client-go nor kube-rs keeps a checkpoint: client-go's reflector (`tools/cache/reflector.go`) keeps its
+ * `lastSyncResourceVersion` in memory and its first `ListAndWatch` always lists (or watch-lists) everything, and
+ * kube-rs's `watcher` (`kube-runtime/src/watcher.rs`) starts in its `Empty` state, which is an initial list; their
+ * stores live in memory only. A restarted process therefore replays the world to its handlers. Resuming a watch from a saved resourceVersion is
  * safe only while the server still holds the history after it (etcd's compaction window, ~5 min by default, or the
  * watch cache's size): then the server replays every change since, deletions included, and the restored store
  * becomes exact. When it does not, it answers 410 Gone, and the informer's ordinary relist (watch-list) rebuilds the
