@@ -105,7 +105,7 @@ export class Checkpointing<T extends InformerObject> {
   /** The checkpointing an informer's options ask for, or `undefined`; throws a `TypeError` for a bad option. */
   static of<T extends InformerObject>(
     api: InformerSource<T>,
-    options: CheckpointOptions & { namespace?: string | null; labelSelector?: string; fieldSelector?: string; scheduler?: SchedulerLike },
+    options: CheckpointOptions & { namespace?: string | null; labelSelector?: string; fieldSelector?: string },
     scheduler: SchedulerLike,
     log: Log,
   ): Checkpointing<T> | undefined {
@@ -149,7 +149,7 @@ export class Checkpointing<T extends InformerObject> {
         return isPromiseLike(text) ? from(text) : of(text);
       };
       // A synchronous store with no write pending loads synchronously (marble tests stay in virtual time).
-      const loaded = this.#writing ? from(this.#writes).pipe(mergeMap(load)) : defer(load);
+      const loaded = this.#writing ? from(this.#settled()).pipe(mergeMap(load)) : defer(load);
       return race(loaded, timer(this.#loadTimeout, this.#scheduler).pipe(map((): typeof TIMED_OUT => TIMED_OUT))).pipe(
         mergeMap((text: string | undefined | typeof TIMED_OUT) => {
           if (text === TIMED_OUT) {
@@ -232,11 +232,16 @@ export class Checkpointing<T extends InformerObject> {
       this.#cancelTimer();
       this.#save(this.#current);
     }
+    await this.#settled();
+    if (this.#lastError !== undefined) throw this.#lastError;
+  }
+
+  /** Resolves when no write is in progress, the saves that waited for one included. */
+  async #settled(): Promise<void> {
     for (let writes = this.#writes; ; writes = this.#writes) {
       await writes;
-      if (writes === this.#writes) break; // a save that waited for that write started another
+      if (writes === this.#writes) return; // a save that waited for that write would have started another
     }
-    if (this.#lastError !== undefined) throw this.#lastError;
   }
 
   #cancelTimer(): void {
@@ -244,9 +249,10 @@ export class Checkpointing<T extends InformerObject> {
     this.#timer = undefined;
   }
 
-  #save(store: ObjectStore<T>): void {
+  /** Saves the store if it changed; `due` when a save was already decided (it waited for a write in progress). */
+  #save(store: ObjectStore<T>, due = false): void {
     const resourceVersion = store.resourceVersion;
-    if (!this.#dirty || store.relisting || !store.synced || !resourceVersion) return;
+    if (!(this.#dirty || due) || store.relisting || !store.synced || !resourceVersion) return;
     if (this.#writing) {
       this.#again = store;
       return;
@@ -287,7 +293,7 @@ export class Checkpointing<T extends InformerObject> {
         this.#writing = false;
         const again = this.#again;
         this.#again = undefined;
-        if (again !== undefined) this.#save(again);
+        if (again !== undefined) this.#save(again, true); // even if a new session began meanwhile
       });
   }
 }

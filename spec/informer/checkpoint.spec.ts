@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import * as t from 'io-ts';
-import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
+import { asyncScheduler, lastValueFrom, NEVER, Subject, toArray } from 'rxjs';
 import type { Log } from '../../lib/client/log.js';
 import { fileCheckpoint as rootFileCheckpoint } from '../../lib/index.js';
-import { crc32Hex, decodeCheckpoint, portableCrc32Hex, encodeCheckpoint, type CheckpointIdentity } from '../../lib/informer/checkpoint.js';
+import { crc32Hex, decodeCheckpoint, portableCrc32Hex, encodeCheckpoint, type CheckpointIdentity, type CheckpointStore } from '../../lib/informer/checkpoint.js';
+import { Informer } from '../../lib/informer/informer.js';
+import type { InformerEvent } from '../../lib/informer/informer-event.js';
+import type { WatchEvent } from '../../lib/watch/watch-event.js';
 import { Checkpointing } from '../../lib/informer/checkpointing.js';
 import { fileCheckpoint } from '../../lib/informer/file-checkpoint.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
@@ -201,3 +204,52 @@ describe('restoring from a file', () => {
     expect((await restoreFrom(path)).events).toHaveLength(3);
   });
 });
+
+describe('a restart while the shutdown save is being written', () => {
+  it('loads after every pending write, the save that waited for another included', async () => {
+    // An asynchronous store whose writes end only when the test says so.
+    const pending: (() => void)[] = [];
+    const saved: string[] = [];
+    let text: string | undefined;
+    const slow: CheckpointStore = {
+      load: () => Promise.resolve(text),
+      save: (next) => new Promise<void>((resolve) => void pending.push(() => ((text = next), saved.push(next), resolve()))),
+    };
+    const first = new Subject<WatchEvent<KubernetesObject>>();
+    const api = new StubSource(PodResource, asyncScheduler, [first, NEVER]);
+    const informer = new Informer(api, { checkpoint: slow, namespace: 'default', idleTimeout: false });
+    const resumedAt = (t: string): string => t.slice(0, t.indexOf('\n')).match(/"resourceVersion":"(\d+)"/)![1]!;
+
+    const session1 = informer.events$.subscribe();
+    await until(() => api.watchCalls.length === 1);
+    first.next({ type: 'ADDED', object: pods[0]! });
+    first.next({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '110', annotations: { 'k8s.io/initial-events-end': 'true' } } } });
+    await until(() => pending.length === 1); // the save of the first sync is being written
+    first.next({ type: 'MODIFIED', object: pod('web-0', '120') });
+    session1.unsubscribe(); // the shutdown save waits for the first write
+
+    const events: InformerEvent<KubernetesObject>[] = [];
+    const session2 = informer.events$.subscribe((e) => events.push(e as InformerEvent<KubernetesObject>));
+    pending.shift()!();
+    await until(() => pending.length === 1); // the shutdown save, started once the first write ended
+    expect(api.watchCalls).toHaveLength(1); // the second session still waits for the writes
+    pending.shift()!();
+    await until(() => api.watchCalls.length === 2);
+    expect(saved.map(resumedAt)).toEqual(['110', '120']);
+    expect(events.map((e) => [e.type, e.origin, e.object.metadata?.resourceVersion])).toEqual([
+      ['ADDED', 'restored', '120'],
+      ['BOOKMARK', 'restored', '120'],
+    ]);
+    expect(api.watchCalls[1]!.cursor).toEqual({ resourceVersion: '120', initialEventsRequired: false });
+    session2.unsubscribe();
+    await informer.flushCheckpoint();
+  });
+});
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`condition not met in time: ${String(condition)}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
