@@ -60,6 +60,11 @@ export interface CheckpointStore {
  * @since 0.3.0
  */
 export interface CheckpointIdentity {
+  /**
+   * The API server's URL (the client's `server`), `null` without a client. A resourceVersion means nothing on
+   * another cluster: one that happens to be further along would replay its own history onto the other's objects.
+   */
+  readonly server: string | null;
   /** The resource's `apiVersion` (`v1`, `apps/v1`). */
   readonly apiVersion: string;
   /** The resource's kind (`Pod`). */
@@ -152,7 +157,7 @@ export function decodeCheckpoint<T>(text: string, identity: CheckpointIdentity, 
 function identityMismatch(recorded: unknown, expected: CheckpointIdentity): string | undefined {
   if (typeof recorded !== 'object' || recorded === null) return 'no identity';
   const r = recorded as Record<string, unknown>;
-  for (const field of ['apiVersion', 'kind', 'plural', 'namespace', 'labelSelector', 'fieldSelector'] as const) {
+  for (const field of ['server', 'apiVersion', 'kind', 'plural', 'namespace', 'labelSelector', 'fieldSelector'] as const) {
     if (r[field] !== expected[field]) return `${field} ${JSON.stringify(r[field])}, expected ${JSON.stringify(expected[field])}`;
   }
   return undefined;

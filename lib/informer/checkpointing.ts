@@ -66,6 +66,7 @@ export function checkpointIdentity<T>(api: InformerSource<T>, options: Pick<Chec
   const { apiVersion, kind, plural, namespaced } = api.resource;
   const namespace = options.namespace === undefined ? api.namespace : options.namespace;
   return {
+    server: api.client?.server.href ?? null,
     apiVersion,
     kind,
     plural,

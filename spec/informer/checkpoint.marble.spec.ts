@@ -17,7 +17,7 @@ import { added, bookmark, deleted, initialEventsEnd, modified, pod, type Pod, ty
 import { StubSource } from './stub-source.js';
 
 const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-const identity: CheckpointIdentity = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespace: 'default', labelSelector: null, fieldSelector: null };
+const identity: CheckpointIdentity = { server: 'https://cluster.test/', apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespace: 'default', labelSelector: null, fieldSelector: null };
 const restored = (event: PodEvent) => ({ ...event, origin: 'restored' as const });
 /** The marker closing a restored state: the informer's own initial-events-end BOOKMARK (no kind: it is not the server's). */
 const restoredEnd = (resourceVersion: string) => ({
@@ -57,7 +57,7 @@ class MemoryCheckpoint implements CheckpointStore {
 function setup(scheduler: TestScheduler, watches: readonly Observable<PodEvent>[], checkpoint: CheckpointStore, options: InformerOptions = {}) {
   const lines: string[] = [];
   const log: Log = { debug: () => undefined, info: (m) => void lines.push(`info ${m}`), warn: (m) => void lines.push(`warn ${m}`), error: (m) => void lines.push(`error ${m}`) };
-  const api = Object.assign(new StubSource<Pod>(testResources.Pod, scheduler, watches), { client: { log } as unknown as KubeClient, namespace: 'default' });
+  const api = Object.assign(new StubSource<Pod>(testResources.Pod, scheduler, watches), { client: { log, server: new URL('https://cluster.test') } as unknown as KubeClient, namespace: 'default' });
   const informer = new Informer<Pod>(api, { scheduler, random: () => 0, idleTimeout: false, checkpoint, ...options });
   return { api, informer, lines, keys$: informer.store$.pipe(map(keys)) };
 }

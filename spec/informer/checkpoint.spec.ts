@@ -27,7 +27,7 @@ import { pod } from '../operators/watch-events.js';
 import { StubSource } from './stub-source.js';
 
 const { Pod: PodResource } = testResources;
-const identity: CheckpointIdentity = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespace: 'default', labelSelector: null, fieldSelector: null };
+const identity: CheckpointIdentity = { server: null, apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespace: 'default', labelSelector: null, fieldSelector: null };
 const pods = [pod('web-0', '101'), pod('web-1', '102')];
 
 let dir: string;
@@ -78,6 +78,7 @@ describe('the checkpoint format', () => {
     ['garbage', () => 'P\u0000\u0007 not a checkpoint\n{]', /not JSON/],
     ['another format', () => '{"format":"something-else","version":1}\n', /not a kubex-rx informer checkpoint/],
     ['another format version', () => encodeCheckpoint(identity, '110', pods).replace('"version":1', '"version":2'), /format version 2/],
+    ['another cluster', () => encodeCheckpoint({ ...identity, server: 'https://other:6443/' }, '110', pods), /another informer \(server "https:\/\/other:6443\/", expected null\)/],
     ['another namespace', () => encodeCheckpoint({ ...identity, namespace: 'team-a' }, '110', pods), /another informer \(namespace "team-a", expected "default"\)/],
     ['another selector', () => encodeCheckpoint({ ...identity, labelSelector: 'app=web' }, '110', pods), /another informer \(labelSelector/],
     ['another resource', () => encodeCheckpoint({ ...identity, kind: 'ConfigMap', plural: 'configmaps' }, '110', pods), /another informer \(kind/],
