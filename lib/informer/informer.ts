@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, map, merge, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, asyncScheduler, concat, defer, ignoreElements, map, merge, tap, type Subscription } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
@@ -13,6 +13,7 @@ import { validateInformerOptions, type InformerOptions } from './informer-option
 import { Partition, withOrigin } from './informer-partition.js';
 import { endBookmark, IDLE, type InformerState } from './informer-state.js';
 import { BookmarkCadence, bookmarkIntervalOf } from './bookmark-cadence.js';
+import { Checkpointing } from './checkpointing.js';
 
 export type { InformerObject, InformerSource } from './informer-source.js';
 export type { InformerOptions } from './informer-options.js';
@@ -64,6 +65,8 @@ export class Informer<T extends InformerObject> {
   readonly #options: InformerOptions<T>;
   /** The client's log, each line prefixed with what this informer follows. */
   readonly #log: Log;
+  /** The durable checkpoint (`checkpoint` option), if any: see checkpointing.ts. */
+  readonly #checkpointing: Checkpointing<T> | undefined;
   #session: Session<T> | undefined;
   /** Whether the `namespaces` option is given: one partition per namespace, and the state tells each (even of one). */
   readonly #several: boolean;
@@ -77,6 +80,7 @@ export class Informer<T extends InformerObject> {
     this.#several = options.namespaces !== undefined;
     const { namespaces } = options;
     this.#log = informerLog(api, namespaces === undefined ? options : { ...options, namespace: namespaces.join(', ') });
+    this.#checkpointing = Checkpointing.of(api, options, options.scheduler ?? asyncScheduler, this.#log);
   }
 
   /**
@@ -161,6 +165,17 @@ export class Informer<T extends InformerObject> {
   }
 
   /**
+   * With the `checkpoint` option: saves the store now if it changed since the last save (while subscribed), then
+   * resolves when every checkpoint write started so far has ended, the one of the last unsubscribe included. Await
+   * it before the process exits. Rejects with the error of the last write if it failed (failures are also logged).
+   * Without the option, resolves at once.
+   * @since 0.3.0
+   */
+  flushCheckpoint(): Promise<void> {
+    return this.#checkpointing?.flush() ?? Promise.resolve();
+  }
+
+  /**
    * The current state, without subscribing; after a terminal failure, that `failed` state until the next subscription.
    * With `namespaces`, its `namespaces` detail is current (state$ emits only when the informer's own state changes).
    */
@@ -203,28 +218,24 @@ export class Informer<T extends InformerObject> {
 
   #start(session: Session<T>): void {
     if (session.connection !== undefined || this.#session !== session || session.states.value.phase === 'failed') return;
-    const connections = session.partitions.map((partition) =>
-      informerConnection(this.#api, this.#options, {
-        store: partition.store,
-        namespace: partition.namespace,
-        log: partition.log,
-        resumeFrom: partition.resumeFrom,
-        cadence: (partition.cadence = this.#cadence()),
-        setState: (state) => this.#setState(session, partition, state),
-        beginRelist: () => {
-          partition.beginRelist();
-          // Not complete any more, unless this partition is not counted (a forbidden namespace trying again).
-          session.inSync &&= this.#complete(session);
-        },
-        reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
-        // Several namespaces: a 403 on one is retried with backoff, unless every other one is forbidden too.
-        alsoRetry: (error) => this.#several && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
-      }).pipe(map((event) => [partition, event] as const)),
-    );
+    const connections = session.partitions.map((partition) => {
+      const connection = (): Observable<readonly [Partition<T>, WatchEvent<T>]> => this.#connection(session, partition);
+      const checkpointing = this.#checkpointing;
+      if (checkpointing === undefined) return connection();
+      // With a checkpoint, its state first (events origin `restored`), then the connection resumes from it.
+      return concat(
+        checkpointing.restore(partition.store).pipe(
+          tap(({ objects, resourceVersion }) => this.#restore(session, partition, objects, resourceVersion)),
+          ignoreElements(),
+        ),
+        defer(connection),
+      );
+    });
     session.connection = merge(...connections).subscribe({
       next: ([partition, event]) => this.#apply(session, partition, event),
       error: (error: unknown) => {
         this.#log.error(`stopped: ${errorText(error)}`);
+        this.#checkpoint(session, 'stop');
         const failed: InformerState = { phase: 'failed', synced: this.#synced(session), error };
         this.#lastFailure = this.#several ? { ...this.#aggregate(session), ...failed } : failed;
         session.states.next(this.#lastFailure);
@@ -237,10 +248,39 @@ export class Informer<T extends InformerObject> {
     });
   }
 
+  /** One partition's connection, its events tagged with the partition. */
+  #connection(session: Session<T>, partition: Partition<T>): Observable<readonly [Partition<T>, WatchEvent<T>]> {
+    return informerConnection(this.#api, this.#options, {
+      store: partition.store,
+      namespace: partition.namespace,
+      log: partition.log,
+      resumeFrom: partition.resumeFrom,
+      cadence: (partition.cadence = this.#cadence()),
+      setState: (state) => this.#setState(session, partition, state),
+      beginRelist: () => {
+        partition.beginRelist();
+        // Not complete any more, unless this partition is not counted (a forbidden namespace trying again).
+        session.inSync &&= this.#complete(session);
+      },
+      reject: (cursor, rejected) => this.#reject(session, partition, cursor, rejected),
+      // Several namespaces: a 403 on one is retried with backoff, unless every other one is forbidden too.
+      alsoRetry: (error) => this.#several && error instanceof ForbiddenError && session.partitions.some((other) => other !== partition && !other.forbidden),
+    }).pipe(map((event) => [partition, event] as const));
+  }
+
   #release(session: Session<T>): void {
     if (--session.refs > 0) return;
     session.connection?.unsubscribe(); // aborts the HTTP requests
+    this.#checkpoint(session, 'stop'); // the shutdown save
     if (this.#session === session) this.#session = undefined;
+  }
+
+  /** Tells the checkpoint (one partition: `namespaces` and `checkpoint` are exclusive) that the store changed, or that the session stops. */
+  #checkpoint(session: Session<T>, what: 'changed' | 'stop'): void {
+    const store = session.partitions[0]?.store;
+    if (this.#checkpointing === undefined || store === undefined) return;
+    if (what === 'changed') this.#checkpointing.changed(store);
+    else this.#checkpointing.stop(store);
   }
 
   /** Applies one event of a partition's connection to its store and tells the subscribers what changed. */
@@ -255,6 +295,7 @@ export class Informer<T extends InformerObject> {
     } else if (state.phase !== 'watching' || change.ended !== undefined) {
       this.#setState(session, partition, { phase: 'watching', synced: true, resourceVersion: store.resourceVersion, ...bookmarkIntervalOf(partition.cadence) });
     }
+    this.#checkpoint(session, 'changed'); // a bookmark too: the saved resume position stays recent
   }
 
   /**
@@ -356,6 +397,7 @@ export class Informer<T extends InformerObject> {
     session.rejections.next(rejected);
     if (previous === undefined) return;
     session.events.next(withOrigin({ type: 'DELETED', object: previous }, 'live'));
+    this.#checkpoint(session, 'changed');
     if (session.inSync) this.#publishStore(session);
   }
 }
