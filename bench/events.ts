@@ -53,6 +53,8 @@ export interface EventTemplate {
   readonly bookmarkRvAt: number;
   /** Size of the compact Pod JSON alone, in bytes. */
   readonly podBytes: number;
+  /** Where the Pod's JSON starts in {@link eventLine} (after `{"type":"ADDED","object":`); it ends before `}\n`. */
+  readonly objectAt: number;
 }
 
 /** Builds the template from the fixture. */
@@ -76,6 +78,8 @@ export function loadTemplate(): EventTemplate {
   };
   const bookmarkLine = Buffer.from(JSON.stringify(bookmark) + '\n', 'utf8');
   const podBytes = Buffer.byteLength(JSON.stringify(pod));
+  const objectAt = Buffer.byteLength('{"type":"ADDED","object":');
+  if (objectAt + podBytes + 2 !== eventLine.length) throw new Error('template: the Pod is not where a list item is cut from');
   return {
     eventLine,
     nameAt: at('N'.repeat(NAME_DIGITS)),
@@ -86,6 +90,7 @@ export function loadTemplate(): EventTemplate {
     bookmarkLine,
     bookmarkRvAt: bookmarkLine.indexOf('R'.repeat(RV_DIGITS)),
     podBytes,
+    objectAt,
   };
 }
 
@@ -116,6 +121,28 @@ export function writeBookmark(template: EventTemplate, target: Buffer, offset: n
   template.bookmarkLine.copy(target, offset);
   writeDigits(target, offset + template.bookmarkRvAt, RV_DIGITS, RV_BASE + index);
   return offset + template.bookmarkLine.length;
+}
+
+/**
+ * The bytes of a PodList of the `n` Pods of a stream (the same objects a watch-list of `n` sends), as a list
+ * request gets them: head, the Pods separated by commas, tail.
+ */
+export function listBytes(template: EventTemplate, n: number): number {
+  return listHead(n - 1).length + n * template.podBytes + Math.max(0, n - 1) + LIST_TAIL.length;
+}
+
+/** The start of a PodList whose resourceVersion is that of Pod `index`, up to the opening `[` of its items. */
+export function listHead(index: number): Buffer {
+  return Buffer.from(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"${RV_BASE + index}"},"items":[`, 'utf8');
+}
+
+/** The end of a PodList. */
+export const LIST_TAIL = Buffer.from(']}', 'utf8');
+
+/** Writes Pod `index` (its JSON alone, as a list item) at `offset` of `target`; returns the offset after it. */
+export function writeListItem(template: EventTemplate, scratch: Buffer, target: Buffer, offset: number, index: number): number {
+  writeEvent(template, scratch, 0, index);
+  return offset + scratch.copy(target, offset, template.objectAt, template.objectAt + template.podBytes);
 }
 
 /** The BOOKMARK that ends the initial events of a watch-list (KEP-3157), after event `index`. */

@@ -70,6 +70,7 @@ import { REPO_ROOT } from '../vendor/index.js';
 import { loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
+import { renderStore, renderSync, storePhase, syncPhase, type PhaseContext, type StoreFigures, type SyncFigures } from './informer-phases.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const CONFIG = {
@@ -85,16 +86,20 @@ const CONFIG = {
   latencyEvents: Number(process.env['BENCH_LATENCY_EVENTS'] ?? (QUICK ? 350 : 1_200)),
   latencyWarmup: Number(process.env['BENCH_LATENCY_WARMUP'] ?? (QUICK ? 50 : 200)),
   reconnects: QUICK ? 10 : 30,
-  storePods: QUICK ? 10_000 : 100_000,
+  /** Pods per store measurement (the figure is per Pod: it does not depend on the count). */
+  storePods: Number(process.env['BENCH_STORE_N'] ?? (QUICK ? 5_000 : 20_000)),
   footprintRuns: QUICK ? 1 : 5,
   /** The floor (raw objects in a Map) is per Pod whatever the count: fewer Pods keep the run short. */
-  floorPods: QUICK ? 10_000 : 20_000,
+  floorPods: Number(process.env['BENCH_STORE_N'] ?? (QUICK ? 5_000 : 20_000)),
+  /** Pods of the initial-sync comparison (`BENCH_SYNC_N=100000` for the figure of issue #14; see BENCHMARKS.md). */
+  syncPods: Number(process.env['BENCH_SYNC_N'] ?? (QUICK ? 5_000 : 20_000)),
+  syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? (QUICK ? 1 : 2)),
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
   /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
-  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store').split(',').map((p) => p.trim())),
+  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync').split(',').map((p) => p.trim())),
 };
-const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store'];
+const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync'];
 for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: unknown phase ${phase} (phases: ${PHASES.join(', ')})`);
 if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
 /** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
@@ -311,21 +316,24 @@ async function main(): Promise<void> {
     log(`  ${contender}: median ${fixed(median(reconnectGapsUs) / 1000, 2)} ms, max ${fixed(Math.max(...reconnectGapsUs) / 1000, 2)} ms`);
   }
 
-  // 5. Store: kubex's informer, and the floor (raw's parsed objects in a Map).
-  log('\n5. store');
-  const store = new Map<string, RunResult>();
-  for (const contender of CONFIG.phases.has('store') ? (['raw', 'kubex-full'] as const) : []) {
-    const n = contender === 'raw' ? CONFIG.floorPods : CONFIG.storePods;
-    await server.setScenario({ mode: 'stream', n, seed: 7, bookmarks: false, ending: 'initial-events-end' });
-    const result = await runChild({ contender, mode: 'store', n }, server);
-    if (!result.ok) fail(contender, 'store', result);
-    store.set(contender, result);
-    log(`  ${contender}: ${fixed((result.storeHeapBytes ?? Number.NaN) / n / 1024, 1)} KiB per Pod (${thousands(n)} Pods)`);
-  }
+  // 5 and 6: store memory per Pod (with and without stripManagedFields), and the initial sync next to client-node's.
+  const context: PhaseContext = {
+    async run(scenario, spec) {
+      await server.setScenario(scenario);
+      const result = await runChild(spec, server);
+      const { kinds } = await server.ask({ kind: 'report' }, 'report');
+      return { result, kinds };
+    },
+    log,
+    fail: (contender, phase, result) => fail(contender, phase, result),
+    kubexLabel: LABELS['kubex-full'],
+  };
+  const store: StoreFigures = CONFIG.phases.has('store') ? await storePhase(context, CONFIG.storePods, CONFIG.floorPods) : { rows: new Map() };
+  const sync = CONFIG.phases.has('sync') ? await syncPhase(context, CONFIG.syncPods, CONFIG.syncRounds) : undefined;
   server.stop();
 
   const loadAfter = loadavg();
-  const report = render(figures, store, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  const report = render(figures, store, sync, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
   log(`\n${report}`);
   if (CONFIG.write) {
     writeResults(report);
@@ -364,7 +372,8 @@ async function checkClock(server: ServerProcess): Promise<void> {
 
 function render(
   figures: Map<ContenderName, Figures>,
-  store: Map<string, RunResult>,
+  store: StoreFigures,
+  sync: SyncFigures | undefined,
   footprints: readonly { label: string; rss: number }[],
   loadBefore: number[],
   loadAfter: number[],
@@ -439,12 +448,6 @@ function render(
       ];
     }),
   ];
-  const storeRows = [...store].map(([contender, r]) => [
-    contender === 'raw' ? 'raw: the parsed objects in a Map by namespace/name (the floor)' : LABELS['kubex-full'].replace('watch$', 'informer'),
-    String(r.storeSize ?? 0),
-    mb(r.storeHeapBytes ?? Number.NaN),
-    `${fixed((r.storeHeapBytes ?? Number.NaN) / (r.storeSize ?? Number.NaN) / 1024, 1)} KiB`,
-  ]);
   const failures = CONTENDERS.flatMap((c) => figures.get(c)!.failures.map((f) => `- ${c}: ${f}`));
   return [
     `Run of ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK smoke run)' : ''}, ${fixed(seconds, 0)} s.`,
@@ -461,10 +464,8 @@ function render(
     '',
     table(memoryHeader, memoryRows),
     '',
-    'Store (live heap after GC with the store full, minus the same before the request):',
-    '',
-    table(['store', 'Pods', 'heap', 'per Pod'], storeRows),
-    '',
+    ...renderStore(store, LABELS['kubex-full']),
+    ...(sync === undefined ? [] : renderSync(sync, LABELS['kubex-full'])),
     ...(footprintRows.length > 0
       ? [`Footprint (RSS of a process that only imports, median of ${CONFIG.footprintRuns}; cumulative steps):`, '', table(['imports', 'RSS', 'step'], footprintRows), '']
       : []),
