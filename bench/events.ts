@@ -16,6 +16,12 @@ import { FIXTURES_DIR } from '../vendor/index.js';
 
 /** The recorded Pod; `BENCH_POD_FIXTURE` overrides it. */
 export const POD_FIXTURE = process.env['BENCH_POD_FIXTURE'] ?? join(FIXTURES_DIR, 'pod.json');
+/**
+ * `BENCH_POD_MANAGED_FIELDS=0` removes `metadata.managedFields` from the fixture (8.9 KB -> ~4.4 KB per Pod): the
+ * size of Pods as a server sends them to a client that asks for less, and under the ~512 MiB single-string limit
+ * of V8 that a client reading a whole list of 100k Pods as one string (client-node's informer) runs into.
+ */
+export const POD_MANAGED_FIELDS = process.env['BENCH_POD_MANAGED_FIELDS'] !== '0';
 
 /** The namespace every benchmark watch asks for (the server ignores it). */
 export const NAMESPACE = 'bench';
@@ -62,6 +68,7 @@ export function loadTemplate(): EventTemplate {
   const pod = JSON.parse(readFileSync(POD_FIXTURE, 'utf8')) as {
     metadata: Record<string, unknown> & { annotations?: Record<string, string> };
   };
+  if (!POD_MANAGED_FIELDS) delete pod.metadata['managedFields'];
   pod.metadata['name'] = NAME_PREFIX + 'N'.repeat(NAME_DIGITS);
   pod.metadata['uid'] = UID_PREFIX + 'U'.repeat(UID_DIGITS);
   pod.metadata['resourceVersion'] = 'R'.repeat(RV_DIGITS);

@@ -11,7 +11,8 @@
  * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
- * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store); prints only
+ * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store,sync); prints only
+ * BENCH_PHASES=sync BENCH_SYNC_N=100000 npm run bench   # the initial sync of 100k Pods alone (~4 min on 2 cores)
  * BENCH_NODE_ARGS=--trace-gc   # extra Node/V8 flags for every contender process (diagnostics)
  * ```
  *
@@ -56,9 +57,19 @@
  * 4. Reconnect: the server ends every body ~5 ms after one event; it measures, on its own clock, the time from
  *    ending a body to the next request: kubex `watch$().pipe(reconnectOnTimeout())`, and re-watch loops for raw
  *    and client-node.
- * 5. Store: an informer (`api.informer()`) fed a watch-list of 100k Pods (then the initial-events-end bookmark);
- *    live heap after GC with the store full, minus the same before subscribing, per Pod; next to the floor: the
- *    raw contender's parsed objects kept in a `Map` (20k Pods: the figure is per Pod).
+ * 5. Store: the live heap a full store holds per Pod (after GC, minus the same before the request), the Pods
+ *    decoded as the real path decodes them: kubex's informer (`api.informer()`); `watch$` feeding an `ObjectStore`
+ *    (what the informer stores), with and without `stripManagedFields` applied before storing (what the informer's
+ *    `transform` option does; the ratio of the two is the cut); and the floor, the raw contender's parsed objects
+ *    kept in a `Map`. The figure is per Pod whatever the count (`BENCH_STORE_N`, default 20k).
+ * 6. Initial sync (`informer-phases.ts`): kubex's informer (one watch-list request) next to client-node's
+ *    (`makeInformer`: a list request, then a watch from the list's resourceVersion) and the raw floor (the
+ *    watch-list's lines parsed into a `Map`), on the same server and Pods (the `sync` scenario answers each request
+ *    as a real server would). Time and CPU from the informer's start (library loaded, client built) to its store
+ *    holding every Pod, peak RSS (`maxRSS`) of the process, heap per Pod of the full store. `BENCH_SYNC_N` (default
+ *    20k, so that the whole run stays near 3 minutes; 100k for the figure of issue #14, ~1 min per contender on 2
+ *    cores), `BENCH_SYNC_ROUNDS` (default 1). `BENCH_POD_MANAGED_FIELDS=0` serves every phase Pods without
+ *    managedFields (~4.4 KB instead of 8.9 KB).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,7 +78,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_POD_MODULE } from './contender-kubex.js';
 import { REPO_ROOT } from '../vendor/index.js';
-import { loadTemplate, streamBytes } from './events.js';
+import { POD_MANAGED_FIELDS, loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
 import { renderStore, renderSync, storePhase, syncPhase, type PhaseContext, type StoreFigures, type SyncFigures } from './informer-phases.js';
@@ -93,7 +104,7 @@ const CONFIG = {
   floorPods: Number(process.env['BENCH_STORE_N'] ?? (QUICK ? 5_000 : 20_000)),
   /** Pods of the initial-sync comparison (`BENCH_SYNC_N=100000` for the figure of issue #14; see BENCHMARKS.md). */
   syncPods: Number(process.env['BENCH_SYNC_N'] ?? (QUICK ? 5_000 : 20_000)),
-  syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? (QUICK ? 1 : 2)),
+  syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? 1),
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
   /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
@@ -216,7 +227,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   log(`kubex-rx watch benchmark${QUICK ? ' (BENCH_QUICK: smoke run)' : ''}`);
   log(`${machine()}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  log(`Pods: ${(template.eventLine.length / 1024).toFixed(1)} KiB per event line (${template.podBytes} B of Pod JSON); codec for full validation: ${CODEC}`);
+  log(`Pods: ${(template.eventLine.length / 1024).toFixed(1)} KiB per event line (${template.podBytes} B of Pod JSON, managedFields ${POD_MANAGED_FIELDS ? 'included' : 'removed'}); codec for full validation: ${CODEC}`);
   if (CONFIG.profile) mkdirSync(PROFILE_DIR, { recursive: true });
 
   const server = new ServerProcess();
@@ -455,7 +466,7 @@ function render(
     `- Machine: ${machine()}`,
     `- Load average (1, 5, 15 min): ${loadBefore.map((l) => l.toFixed(2)).join(', ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} after`,
     `- ${versions()}`,
-    `- Stream: unique Pods from \`vendor/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
+    `- Stream: unique Pods from \`vendor/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON, managedFields ${POD_MANAGED_FIELDS ? 'included' : '**removed** (`BENCH_POD_MANAGED_FIELDS=0`)'}), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
     `- Throughput: ${CONFIG.rounds} rounds x ${thousands(CONFIG.n)} Pods (${mb(bytes, 0)}), contenders alternated; medians, ratios are medians of per-round ratios. Full validation: ${CODEC === 'generated' ? 'the generated Pod codec (`lib/k8s/v1_35/core/v1`)' : 'the foundation `KubernetesObject` codec'}`,
     `- Memory: peak RSS and live heap after GC (taken in the last event's handler) at ${thousands(CONFIG.nSmall)} (median of rounds) and ${thousands(CONFIG.nLarge)} (one run); RSS before 1st byte: after loading the library and building the client`,
     `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${thousands(CONFIG.latencyBurst)} events at full speed and ${CONFIG.latencyWarmup} paced ones, all uncounted: the JIT is warm, as in a watch that has run for a while), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,
