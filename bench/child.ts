@@ -133,7 +133,7 @@ async function store(options: SetupOptions): Promise<RunResult> {
   } else {
     const kubex = await import('./contender-kubex.js');
     ({ size, heapBytes, managedFieldsKept } =
-      spec.store === 'object-store' ? await kubex.measureObjectStore(options, spec.n, fullGc, spec.strip === true) : await kubex.measureInformerStore(options, spec.n, fullGc));
+      spec.store === 'object-store' ? await kubex.measureObjectStore(options, spec.n, fullGc, spec.strip === true) : await kubex.measureInformerStore(options, spec.n, fullGc, spec.strip === true));
   }
   let error = size === spec.n ? undefined : `store holds ${size} Pods, expected ${spec.n}`;
   if (POD_MANAGED_FIELDS && managedFieldsKept !== undefined && managedFieldsKept === (spec.strip === true)) {

@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   };
 
   // 1. Throughput, alternated, rotating the order each round.
-  log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
+  if (CONFIG.phases.has('throughput')) log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
   for (let round = 0; CONFIG.phases.has('throughput') && round < CONFIG.rounds; round++) {
     const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
     const perSecond = new Map<ContenderName, number>();
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
   }
 
   // 2. Memory at 20k (unless the throughput runs were at 20k) and 200k.
-  log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
+  if (CONFIG.phases.has('memory')) log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
   for (const contender of CONFIG.phases.has('memory') ? CONTENDERS : []) {
     if (CONFIG.n !== CONFIG.nSmall) {
       const result = await streamRun(server, contender, CONFIG.nSmall, 101);
@@ -299,7 +299,7 @@ async function main(): Promise<void> {
   }
 
   // 3. Latency, one event per ms: two alternated runs per contender, samples pooled.
-  log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs per contender of ${thousands(CONFIG.latencyBurst)} events at full speed, then ${CONFIG.latencyEvents} at 1/ms (the first ${CONFIG.latencyWarmup} of those ignored)`);
+  if (CONFIG.phases.has('latency')) log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs per contender of ${thousands(CONFIG.latencyBurst)} events at full speed, then ${CONFIG.latencyEvents} at 1/ms (the first ${CONFIG.latencyWarmup} of those ignored)`);
   for (let round = 0; CONFIG.phases.has('latency') && round < CONFIG.latencyRounds; round++) {
     const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
     for (const contender of order) {
@@ -310,14 +310,14 @@ async function main(): Promise<void> {
       if (process.env['BENCH_DEBUG']) log(`    ${contender} slow at: ${(result.latenciesUs ?? []).map((us, i) => (us > 1000 ? `${i}:${Math.round(us)}` : '')).filter(Boolean).join(' ')}`);
     }
   }
-  for (const contender of CONTENDERS) {
+  for (const contender of CONFIG.phases.has('latency') ? CONTENDERS : []) {
     const samples = figures.get(contender)!.latenciesUs;
     const at = (p: number): string => fixed(percentile(samples, p) / 1000, 3);
     log(`  ${contender}: p50 ${at(50)} ms, p90 ${at(90)}, p95 ${at(95)}, p99 ${at(99)}, p99.9 ${at(99.9)}, max ${at(100)} ms; ${samples.filter((us) => us > 1000).length} of ${samples.length} over 1 ms`);
   }
 
   // 4. Reconnect: time from the end of a body to the next request.
-  log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
+  if (CONFIG.phases.has('reconnect')) log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
   for (const contender of CONFIG.phases.has('reconnect') ? (['raw', 'kubex-full', 'client-node'] as const) : []) {
     await server.setScenario({ mode: 'reconnect', holdMs: 5 });
     const result = await runChild({ contender, mode: 'reconnect', n: CONFIG.reconnects + 1 }, server);
