@@ -154,7 +154,13 @@ async function sync(options: SetupOptions): Promise<RunResult> {
   const rssBeforeRequest = process.memoryUsage().rss;
   const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const size = await client.sync();
+  let size: number;
+  try {
+    size = await client.sync();
+  } catch (error) {
+    // How far a failing informer got (time, and peak RSS, added by `finish`) is part of the result.
+    return { ...base(), ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), elapsedMs: Number(process.hrtime.bigint() - started) / 1e6, rssBeforeRequest };
+  }
   const syncMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuStart);
   fullGc();

@@ -142,7 +142,7 @@ export async function syncPhase(context: PhaseContext, n: number, rounds: number
       const checked = result.ok && requests !== EXPECTED_REQUESTS[contender] ? { ...result, ok: false, error: `requests ${requests}, expected ${EXPECTED_REQUESTS[contender]}` } : result;
       if (!checked.ok) {
         context.fail(contender, `sync ${thousands(n)}`, checked);
-        errors.set(contender, checked.error ?? 'failed');
+        errors.set(contender, `${checked.error ?? 'failed'} (after ${fixed(checked.elapsedMs / 1000, 1)} s, peak RSS ${mb(checked.peakRss, 0)})`);
         context.log(`  ${contender}: failed after ${fixed((checked.elapsedMs || Number.NaN) / 1000, 1)} s, peak RSS ${mb(checked.peakRss, 0)}`);
         continue;
       }
@@ -169,7 +169,7 @@ export function renderSync(figures: SyncFigures, kubexLabel: string): string[] {
   const rows = SYNC_CONTENDERS.map((contender) => {
     const runs = figures.runs.get(contender) ?? [];
     const error = figures.errors.get(contender);
-    if (runs.length === 0) return [labels[contender], `failed: ${error ?? 'not run'}`, '', '', '', '', '', '', ''];
+    if (runs.length === 0) return [labels[contender], error === undefined ? 'not run' : 'failed (below)', '', '', '', '', '', '', ''];
     const peak = median(runs.map((r) => r.peakRss));
     return [
       labels[contender],
