@@ -12,7 +12,7 @@
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
  * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store,sync); prints only
- * BENCH_PHASES=sync BENCH_SYNC_N=100000 npm run bench   # the initial sync of 100k Pods alone (~4 min on 2 cores)
+ * npm run bench:sync           # the initial sync of 100k Pods alone (BENCH_PHASES=sync BENCH_SYNC_N=100000), ~3 min
  * BENCH_NODE_ARGS=--trace-gc   # extra Node/V8 flags for every contender process (diagnostics)
  * ```
  *
@@ -67,8 +67,8 @@
  *    watch-list's lines parsed into a `Map`), on the same server and Pods (the `sync` scenario answers each request
  *    as a real server would). Time and CPU from the informer's start (library loaded, client built) to its store
  *    holding every Pod, peak RSS (`maxRSS`) of the process, heap per Pod of the full store. `BENCH_SYNC_N` (default
- *    20k, so that the whole run stays near 3 minutes; 100k for the figure of issue #14, ~1 min per contender on 2
- *    cores), `BENCH_SYNC_ROUNDS` (default 1). `BENCH_POD_MANAGED_FIELDS=0` serves every phase Pods without
+ *    20k, so that the whole run stays near 3 minutes; `npm run bench:sync` runs 100k alone, the figure of issue #14:
+ *    ~3 min on 2 cores under load), `BENCH_SYNC_ROUNDS` (default 1). `BENCH_POD_MANAGED_FIELDS=0` serves every phase Pods without
  *    managedFields (~4.4 KB instead of 8.9 KB).
  */
 import { fork, type ChildProcess } from 'node:child_process';
