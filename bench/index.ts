@@ -62,8 +62,9 @@
  *    (what the informer stores), with and without `stripManagedFields` applied before storing (what the informer's
  *    `transform` option does; the ratio of the two is the cut); and the floor, the raw contender's parsed objects
  *    kept in a `Map`. The figure is per Pod whatever the count (`BENCH_STORE_N`, default 20k).
- * 6. Initial sync (`informer-phases.ts`): kubex's informer (one watch-list request) next to client-node's
- *    (`makeInformer`: a list request, then a watch from the list's resourceVersion) and the raw floor (the
+ * 6. Initial sync (`informer-phases.ts`): kubex's informer (one watch-list request; also with validation off)
+ *    next to client-node's (`makeInformer`: a list request, then a watch from the list's resourceVersion) and the
+ *    raw floor (the
  *    watch-list's lines parsed into a `Map`), on the same server and Pods (the `sync` scenario answers each request
  *    as a real server would). Time and CPU from the informer's start (library loaded, client built) to its store
  *    holding every Pod, peak RSS (`maxRSS`) of the process, heap per Pod of the full store. `BENCH_SYNC_N` (default

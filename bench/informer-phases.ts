@@ -7,7 +7,8 @@
  *    `ObjectStore` fed by `watch$` with each Pod as decoded and after `stripManagedFields` (what the informer's
  *    `transform` option does before its store; client-go's `TransformStripManagedFields`). The cut is the ratio of
  *    the last two, measured in the same run.
- * 6. Initial sync: kubex-rx's informer (one watch-list request) next to `@kubernetes/client-node`'s informer (a list
+ * 6. Initial sync: kubex-rx's informer (one watch-list request; with full validation, and with validation off to
+ *    show what the codec costs) next to `@kubernetes/client-node`'s informer (a list
  *    request, then a watch from its resourceVersion) and the raw floor (the watch-list's lines split and
  *    `JSON.parse`d into a `Map`), on the same server with the same Pods. Time from the informer's start (library
  *    loaded, client built) to its store holding every Pod; CPU over the same span; peak RSS of the process; the
@@ -109,11 +110,11 @@ export function renderStore(figures: StoreFigures, kubexLabel: string): string[]
 
 // ---------------------------------------------------------------------------------------------------- 6. sync
 
-const SYNC_CONTENDERS = ['raw', 'kubex-full', 'client-node'] as const;
+const SYNC_CONTENDERS = ['raw', 'kubex-full', 'kubex-off', 'client-node'] as const;
 type SyncContender = (typeof SYNC_CONTENDERS)[number];
 
 /** The requests each contender must make for a sync to count (anything else is a failure: a fallback, a retry). */
-const EXPECTED_REQUESTS: Record<SyncContender, string> = { raw: 'watch-list', 'kubex-full': 'watch-list', 'client-node': 'list,watch' };
+const EXPECTED_REQUESTS: Record<SyncContender, string> = { raw: 'watch-list', 'kubex-full': 'watch-list', 'kubex-off': 'watch-list', 'client-node': 'list,watch' };
 
 export interface SyncFigures {
   readonly n: number;
@@ -163,6 +164,7 @@ export function renderSync(figures: SyncFigures, kubexLabel: string): string[] {
   const labels: Record<SyncContender, string> = {
     raw: 'raw floor: watch-list lines JSON.parse\'d into a Map',
     'kubex-full': `${kubexLabel.replace('watch$', 'informer')}: one watch-list`,
+    'kubex-off': 'kubex-rx informer, validation off (pass-through codec): one watch-list',
     'client-node': '@kubernetes/client-node 1.4.0 informer: list, then watch',
   };
   const rawPeak = median((figures.runs.get('raw') ?? []).map((r) => r.peakRss));
