@@ -17,7 +17,7 @@ import { FIXTURES_DIR } from '../vendor/index.js';
 /** The recorded Pod; `BENCH_POD_FIXTURE` overrides it. */
 export const POD_FIXTURE = process.env['BENCH_POD_FIXTURE'] ?? join(FIXTURES_DIR, 'pod.json');
 /**
- * `BENCH_POD_MANAGED_FIELDS=0` removes `metadata.managedFields` from the fixture (8.9 KB -> ~4.4 KB per Pod): the
+ * `BENCH_POD_MANAGED_FIELDS=0` removes `metadata.managedFields` from the fixture (8.9 KB -> 5.2 KB per Pod): the
  * size of Pods as a server sends them to a client that asks for less, and under the ~512 MiB single-string limit
  * of V8 that a client reading a whole list of 100k Pods as one string (client-node's informer) runs into.
  */
