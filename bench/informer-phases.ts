@@ -95,7 +95,7 @@ export function renderStore(figures: StoreFigures, kubexLabel: string): string[]
     mb(r.storeHeapBytes ?? Number.NaN),
     fixed(perPod(r), 0),
     `${fixed(perPod(r) / 1024, 2)} KiB`,
-    key === 'floor' ? '' : `${fixed(perPod(r) / (key.startsWith('informer') ? informer : decoded), 2)}x`,
+    key === 'floor' || key === 'informer' ? '' : `${fixed(perPod(r) / (key === 'informer-stripped' ? informer : decoded), 2)}x`,
   ]);
   return [
     'Store (live heap after GC with the store full, minus the same before the request; the Pods carry managedFields):',
