@@ -11,10 +11,15 @@
  * - `reconnect`: watch forever while the server ends every body; the server measures the gaps. Stops after `n`.
  * - `store`: the heap held by a store of `n` Pods: kubex's informer (see `measureInformerStore`), or for raw the
  *   parsed objects in a `Map` (the floor).
+ *   With `store: 'object-store'`, kubex's `watch$` feeding an `ObjectStore`, through `stripManagedFields` when
+ *   `strip` is set (see `measureObjectStore`).
  * - `footprint`: RSS after importing `node:http` and the given modules, nothing else (see `footprint`).
+ * - `sync`: an informer's initial sync of `n` Pods (`prepareSync` of the contender module): time and CPU from
+ *   just before it starts to its store holding them, the heap its store then holds, and (as for every mode) the
+ *   peak RSS of the process.
  */
-import { BOOKMARK_EVERY, NOTE, NOTE_KEY, SENT_AT_KEY, podName } from './events.js';
-import type { PodLike, Setup, SetupOptions } from './contender.js';
+import { BOOKMARK_EVERY, NOTE, NOTE_KEY, POD_MANAGED_FIELDS, SENT_AT_KEY, podName } from './events.js';
+import type { PodLike, PrepareSync, Setup, SetupOptions } from './contender.js';
 import type { RunResult, RunSpec } from './protocol.js';
 
 const spec = JSON.parse(process.env['BENCH_CHILD'] ?? 'null') as RunSpec;
@@ -31,6 +36,7 @@ async function main(): Promise<RunResult> {
   const options: SetupOptions = { server: spec.server, codec: spec.contender === 'kubex-off' ? 'passthrough' : spec.codec };
   if (spec.mode === 'store') return store(options);
   if (spec.mode === 'footprint') return footprint(spec.imports ?? [], spec.warm === true);
+  if (spec.mode === 'sync') return sync(options);
   const { setup } = (await import(MODULES[spec.contender])) as { setup: Setup };
   const client = await setup(options);
   const rssBeforeRequest = process.memoryUsage().rss;
@@ -105,6 +111,7 @@ async function main(): Promise<RunResult> {
 async function store(options: SetupOptions): Promise<RunResult> {
   let size: number;
   let heapBytes: number;
+  let managedFieldsKept: boolean | undefined;
   if (spec.contender === 'raw') {
     const { setup } = (await import('./contender-raw.js')) as { setup: Setup };
     const client = await setup(options);
@@ -125,10 +132,54 @@ async function store(options: SetupOptions): Promise<RunResult> {
     size = objects.size;
   } else {
     const kubex = await import('./contender-kubex.js');
-    ({ size, heapBytes } = await kubex.measureInformerStore(options, spec.n, fullGc));
+    ({ size, heapBytes, managedFieldsKept } =
+      spec.store === 'object-store' ? await kubex.measureObjectStore(options, spec.n, fullGc, spec.strip === true) : await kubex.measureInformerStore(options, spec.n, fullGc, spec.strip === true));
   }
+  let error = size === spec.n ? undefined : `store holds ${size} Pods, expected ${spec.n}`;
+  if (POD_MANAGED_FIELDS && managedFieldsKept !== undefined && managedFieldsKept === (spec.strip === true)) {
+    error ??= spec.strip === true ? 'stored Pods still carry managedFields' : 'stored Pods lost their managedFields';
+  }
+  return { ...base(), ok: error === undefined, ...(error === undefined ? {} : { error }), events: size, storeSize: size, storeHeapBytes: heapBytes, ...(managedFieldsKept === undefined ? {} : { managedFieldsKept }) };
+}
+
+/**
+ * An informer's initial sync of `n` Pods (see `PrepareSync`): library loaded and client built first; then time and
+ * CPU to the store holding them; then the live heap the store holds (after GC, minus the same before the start).
+ */
+async function sync(options: SetupOptions): Promise<RunResult> {
+  const { prepareSync } = (await import(MODULES[spec.contender])) as { prepareSync: PrepareSync };
+  const client = await prepareSync(options);
+  fullGc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBeforeRequest = process.memoryUsage().rss;
+  const cpuStart = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  let size: number;
+  try {
+    size = await client.sync();
+  } catch (error) {
+    // How far a failing informer got (time, and peak RSS, added by `finish`) is part of the result.
+    return { ...base(), ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), elapsedMs: Number(process.hrtime.bigint() - started) / 1e6, rssBeforeRequest };
+  }
+  const syncMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  fullGc();
+  const heapBytes = process.memoryUsage().heapUsed - heapBefore;
+  client.stop();
   const ok = size === spec.n;
-  return { ...base(), ok, ...(ok ? {} : { error: `store holds ${size} Pods, expected ${spec.n}` }), events: size, storeSize: size, storeHeapBytes: heapBytes };
+  return {
+    ...base(),
+    ok,
+    ...(ok ? {} : { error: `store holds ${size} Pods after sync, expected ${spec.n}` }),
+    events: size,
+    elapsedMs: syncMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBeforeRequest,
+    syncMs,
+    syncCpuMs: (cpu.user + cpu.system) / 1000,
+    storeSize: size,
+    storeHeapBytes: heapBytes,
+  };
 }
 
 /**

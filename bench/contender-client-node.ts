@@ -1,12 +1,12 @@
 /**
  * Contender 4: `@kubernetes/client-node`'s `Watch` (node-fetch 2 + `readline` + `JSON.parse`, no validation),
- * configured for the loopback server with `KubeConfig.loadFromOptions`.
+ * configured for the loopback server with `KubeConfig.loadFromOptions`; and its informer, for the initial sync.
  */
-import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { PODS_PATH } from './events.js';
-import type { PodLike, Setup, Sink } from './contender.js';
+import { CoreV1Api, KubeConfig, Watch, makeInformer } from '@kubernetes/client-node';
+import { NAMESPACE, PODS_PATH } from './events.js';
+import type { PodLike, PrepareSync, Setup, Sink } from './contender.js';
 
-export const setup: Setup = async ({ server }) => {
+function kubeConfig(server: string): KubeConfig {
   const config = new KubeConfig();
   config.loadFromOptions({
     clusters: [{ name: 'bench', server, skipTLSVerify: true }],
@@ -14,6 +14,11 @@ export const setup: Setup = async ({ server }) => {
     contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }],
     currentContext: 'bench',
   });
+  return config;
+}
+
+export const setup: Setup = async ({ server }) => {
+  const config = kubeConfig(server);
   const watcher = new Watch(config);
   const watchOnce = (sink: Sink): { done: Promise<void>; controller: Promise<AbortController> } => {
     let controller!: Promise<AbortController>;
@@ -45,5 +50,27 @@ export const setup: Setup = async ({ server }) => {
         void current?.then((c) => c.abort());
       };
     },
+  };
+};
+
+/**
+ * client-node's informer: `makeInformer` (a `ListWatch`) over `CoreV1Api.listNamespacedPod`, as its README shows.
+ * `start()` lists (one request, the whole body read as one string, `JSON.parse`, then `ObjectSerializer`
+ * builds typed model objects), fills its cache, then opens the watch from the list's resourceVersion and resolves.
+ * A failed list does not reject `start()`: it goes to the `error` callbacks, which `sync()` turns into a rejection.
+ */
+export const prepareSync: PrepareSync = async ({ server }) => {
+  const config = kubeConfig(server);
+  const api = config.makeApiClient(CoreV1Api);
+  const informer = makeInformer(config, PODS_PATH, () => api.listNamespacedPod({ namespace: NAMESPACE }));
+  let error: unknown;
+  informer.on('error', (e: unknown) => (error ??= e));
+  return {
+    async sync() {
+      await informer.start();
+      if (error !== undefined) throw error;
+      return informer.list().length;
+    },
+    stop: () => void informer.stop(),
   };
 };

@@ -4,13 +4,15 @@
  */
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { PODS_PATH } from './events.js';
-import type { PodLike, Setup, Sink } from './contender.js';
+import type { PodLike, PrepareSync, Setup, Sink } from './contender.js';
 
 const LF = 0x0a;
 
-export const setup: Setup = async ({ server }) => {
+export const setup = (async ({ server }) => {
   const agent = new Agent({ keepAlive: true });
-  const url = `${server}${PODS_PATH}?watch=true`;
+  // A watch-list request, as kubex-rx's informer sends it: the `sync` scenario answers by the query (the others
+  // ignore it).
+  const url = `${server}${PODS_PATH}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`;
   const watchOnce = (sink: Sink, onResponse?: (res: IncomingMessage) => void): Promise<void> =>
     new Promise((resolve, reject) => {
       const req = get(url, { agent }, (res) => {
@@ -47,6 +49,7 @@ export const setup: Setup = async ({ server }) => {
     });
   return {
     watch: (sink) => watchOnce(sink),
+    watchWithResponse: watchOnce,
     watchForever(sink) {
       let stopped = false;
       let current: IncomingMessage | undefined;
@@ -60,5 +63,26 @@ export const setup: Setup = async ({ server }) => {
         current?.destroy();
       };
     },
+  };
+}) satisfies Setup;
+
+/**
+ * The floor of an initial sync: a watch-list read with the raw client, every object parsed and kept in a `Map` by
+ * namespace/name, until the initial-events-end bookmark (the only bookmark the `sync` scenario sends).
+ */
+export const prepareSync: PrepareSync = async (options) => {
+  const client = await setup(options);
+  const objects = new Map<string, PodLike>();
+  let response: IncomingMessage | undefined;
+  return {
+    sync: () =>
+      new Promise<number>((resolve, reject) => {
+        const sink: Sink = (type, object) => {
+          if (type === 'BOOKMARK') resolve(objects.size);
+          else objects.set(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, object);
+        };
+        client.watchWithResponse(sink, (res) => (response = res)).catch(reject);
+      }),
+    stop: () => response?.destroy(),
   };
 };

@@ -37,3 +37,16 @@ export interface SetupOptions {
 }
 
 export type Setup = (options: SetupOptions) => Promise<WatchClient>;
+
+/**
+ * The initial sync of an informer (or the raw floor's equivalent), set up by a contender's `prepareSync()`:
+ * library loaded and client built, nothing requested yet.
+ */
+export interface SyncClient {
+  /** Starts the informer; resolves with the number of objects in its store once it reports being in sync. */
+  sync(): Promise<number>;
+  /** Stops the informer (after the caller has measured what its store holds). */
+  stop(): void;
+}
+
+export type PrepareSync = (options: SetupOptions) => Promise<SyncClient>;

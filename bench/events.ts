@@ -16,6 +16,12 @@ import { FIXTURES_DIR } from '../vendor/index.js';
 
 /** The recorded Pod; `BENCH_POD_FIXTURE` overrides it. */
 export const POD_FIXTURE = process.env['BENCH_POD_FIXTURE'] ?? join(FIXTURES_DIR, 'pod.json');
+/**
+ * `BENCH_POD_MANAGED_FIELDS=0` removes `metadata.managedFields` from the fixture (8.9 KB -> 5.2 KB per Pod): the
+ * size of Pods as a server sends them to a client that asks for less, and under the ~512 MiB single-string limit
+ * of V8 that a client reading a whole list of 100k Pods as one string (client-node's informer) runs into.
+ */
+export const POD_MANAGED_FIELDS = process.env['BENCH_POD_MANAGED_FIELDS'] !== '0';
 
 /** The namespace every benchmark watch asks for (the server ignores it). */
 export const NAMESPACE = 'bench';
@@ -53,6 +59,8 @@ export interface EventTemplate {
   readonly bookmarkRvAt: number;
   /** Size of the compact Pod JSON alone, in bytes. */
   readonly podBytes: number;
+  /** Where the Pod's JSON starts in {@link eventLine} (after `{"type":"ADDED","object":`); it ends before `}\n`. */
+  readonly objectAt: number;
 }
 
 /** Builds the template from the fixture. */
@@ -60,6 +68,7 @@ export function loadTemplate(): EventTemplate {
   const pod = JSON.parse(readFileSync(POD_FIXTURE, 'utf8')) as {
     metadata: Record<string, unknown> & { annotations?: Record<string, string> };
   };
+  if (!POD_MANAGED_FIELDS) delete pod.metadata['managedFields'];
   pod.metadata['name'] = NAME_PREFIX + 'N'.repeat(NAME_DIGITS);
   pod.metadata['uid'] = UID_PREFIX + 'U'.repeat(UID_DIGITS);
   pod.metadata['resourceVersion'] = 'R'.repeat(RV_DIGITS);
@@ -76,6 +85,8 @@ export function loadTemplate(): EventTemplate {
   };
   const bookmarkLine = Buffer.from(JSON.stringify(bookmark) + '\n', 'utf8');
   const podBytes = Buffer.byteLength(JSON.stringify(pod));
+  const objectAt = Buffer.byteLength('{"type":"ADDED","object":');
+  if (objectAt + podBytes + 2 !== eventLine.length) throw new Error('template: the Pod is not where a list item is cut from');
   return {
     eventLine,
     nameAt: at('N'.repeat(NAME_DIGITS)),
@@ -86,6 +97,7 @@ export function loadTemplate(): EventTemplate {
     bookmarkLine,
     bookmarkRvAt: bookmarkLine.indexOf('R'.repeat(RV_DIGITS)),
     podBytes,
+    objectAt,
   };
 }
 
@@ -116,6 +128,28 @@ export function writeBookmark(template: EventTemplate, target: Buffer, offset: n
   template.bookmarkLine.copy(target, offset);
   writeDigits(target, offset + template.bookmarkRvAt, RV_DIGITS, RV_BASE + index);
   return offset + template.bookmarkLine.length;
+}
+
+/**
+ * The bytes of a PodList of the `n` Pods of a stream (the same objects a watch-list of `n` sends), as a list
+ * request gets them: head, the Pods separated by commas, tail.
+ */
+export function listBytes(template: EventTemplate, n: number): number {
+  return listHead(n - 1).length + n * template.podBytes + Math.max(0, n - 1) + LIST_TAIL.length;
+}
+
+/** The start of a PodList whose resourceVersion is that of Pod `index`, up to the opening `[` of its items. */
+export function listHead(index: number): Buffer {
+  return Buffer.from(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"${RV_BASE + index}"},"items":[`, 'utf8');
+}
+
+/** The end of a PodList. */
+export const LIST_TAIL = Buffer.from(']}', 'utf8');
+
+/** Writes Pod `index` (its JSON alone, as a list item) at `offset` of `target`; returns the offset after it. */
+export function writeListItem(template: EventTemplate, scratch: Buffer, target: Buffer, offset: number, index: number): number {
+  writeEvent(template, scratch, 0, index);
+  return offset + scratch.copy(target, offset, template.objectAt, template.objectAt + template.podBytes);
 }
 
 /** The BOOKMARK that ends the initial events of a watch-list (KEP-3157), after event `index`. */

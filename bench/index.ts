@@ -11,7 +11,8 @@
  * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
- * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store); prints only
+ * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store,sync); prints only
+ * npm run bench:sync           # the initial sync of 100k Pods alone (BENCH_PHASES=sync BENCH_SYNC_N=100000), ~3 min
  * BENCH_NODE_ARGS=--trace-gc   # extra Node/V8 flags for every contender process (diagnostics)
  * ```
  *
@@ -56,9 +57,19 @@
  * 4. Reconnect: the server ends every body ~5 ms after one event; it measures, on its own clock, the time from
  *    ending a body to the next request: kubex `watch$().pipe(reconnectOnTimeout())`, and re-watch loops for raw
  *    and client-node.
- * 5. Store: an informer (`api.informer()`) fed a watch-list of 100k Pods (then the initial-events-end bookmark);
- *    live heap after GC with the store full, minus the same before subscribing, per Pod; next to the floor: the
- *    raw contender's parsed objects kept in a `Map` (20k Pods: the figure is per Pod).
+ * 5. Store: the live heap a full store holds per Pod (after GC, minus the same before the request), the Pods
+ *    decoded as the real path decodes them: kubex's informer (`api.informer()`); `watch$` feeding an `ObjectStore`
+ *    (what the informer stores), with and without `stripManagedFields` applied before storing (what the informer's
+ *    `transform` option does; the ratio of the two is the cut); and the floor, the raw contender's parsed objects
+ *    kept in a `Map`. The figure is per Pod whatever the count (`BENCH_STORE_N`, default 20k).
+ * 6. Initial sync (`informer-phases.ts`): kubex's informer (one watch-list request; also with validation off)
+ *    next to client-node's (`makeInformer`: a list request, then a watch from the list's resourceVersion) and the
+ *    raw floor (the watch-list's lines parsed into a `Map`), on the same server and Pods (the `sync` scenario
+ *    answers each request as a real server would). Time and CPU from the informer's start (library loaded, client
+ *    built) to its store holding every Pod, peak RSS (`maxRSS`) of the process, heap per Pod of the full store.
+ *    `BENCH_SYNC_N` (default 20k, so that the whole run stays near 3 minutes; `npm run bench:sync` runs 100k
+ *    alone, the figure of issue #14: ~3 min on 2 cores under load), `BENCH_SYNC_ROUNDS` (default 1).
+ *    `BENCH_POD_MANAGED_FIELDS=0` serves every phase Pods without managedFields (5.2 KB instead of 8.9 KB).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,9 +78,10 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_POD_MODULE } from './contender-kubex.js';
 import { REPO_ROOT } from '../vendor/index.js';
-import { loadTemplate, streamBytes } from './events.js';
+import { POD_MANAGED_FIELDS, loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
+import { renderStore, renderSync, storePhase, syncPhase, type PhaseContext, type StoreFigures, type SyncFigures } from './informer-phases.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const CONFIG = {
@@ -85,16 +97,20 @@ const CONFIG = {
   latencyEvents: Number(process.env['BENCH_LATENCY_EVENTS'] ?? (QUICK ? 350 : 1_200)),
   latencyWarmup: Number(process.env['BENCH_LATENCY_WARMUP'] ?? (QUICK ? 50 : 200)),
   reconnects: QUICK ? 10 : 30,
-  storePods: QUICK ? 10_000 : 100_000,
+  /** Pods per store measurement (the figure is per Pod: it does not depend on the count). */
+  storePods: Number(process.env['BENCH_STORE_N'] ?? (QUICK ? 5_000 : 20_000)),
   footprintRuns: QUICK ? 1 : 5,
   /** The floor (raw objects in a Map) is per Pod whatever the count: fewer Pods keep the run short. */
-  floorPods: QUICK ? 10_000 : 20_000,
+  floorPods: Number(process.env['BENCH_STORE_N'] ?? (QUICK ? 5_000 : 20_000)),
+  /** Pods of the initial-sync comparison (`BENCH_SYNC_N=100000` for the figure of issue #14; see BENCHMARKS.md). */
+  syncPods: Number(process.env['BENCH_SYNC_N'] ?? (QUICK ? 5_000 : 20_000)),
+  syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? 1),
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
   /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
-  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store').split(',').map((p) => p.trim())),
+  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync').split(',').map((p) => p.trim())),
 };
-const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store'];
+const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync'];
 for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: unknown phase ${phase} (phases: ${PHASES.join(', ')})`);
 if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
 /** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
@@ -211,7 +227,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   log(`kubex-rx watch benchmark${QUICK ? ' (BENCH_QUICK: smoke run)' : ''}`);
   log(`${machine()}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  log(`Pods: ${(template.eventLine.length / 1024).toFixed(1)} KiB per event line (${template.podBytes} B of Pod JSON); codec for full validation: ${CODEC}`);
+  log(`Pods: ${(template.eventLine.length / 1024).toFixed(1)} KiB per event line (${template.podBytes} B of Pod JSON, managedFields ${POD_MANAGED_FIELDS ? 'included' : 'removed'}); codec for full validation: ${CODEC}`);
   if (CONFIG.profile) mkdirSync(PROFILE_DIR, { recursive: true });
 
   const server = new ServerProcess();
@@ -226,7 +242,7 @@ async function main(): Promise<void> {
   };
 
   // 1. Throughput, alternated, rotating the order each round.
-  log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
+  if (CONFIG.phases.has('throughput')) log(`\n1. throughput: ${CONFIG.rounds} rounds x ${CONTENDERS.length} contenders x ${thousands(CONFIG.n)} Pods (${mb(streamBytes(template, CONFIG.n), 0)} each)`);
   for (let round = 0; CONFIG.phases.has('throughput') && round < CONFIG.rounds; round++) {
     const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
     const perSecond = new Map<ContenderName, number>();
@@ -254,7 +270,7 @@ async function main(): Promise<void> {
   }
 
   // 2. Memory at 20k (unless the throughput runs were at 20k) and 200k.
-  log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
+  if (CONFIG.phases.has('memory')) log(`\n2. memory: one run per contender at ${CONFIG.n === CONFIG.nSmall ? '' : `${thousands(CONFIG.nSmall)} and `}${thousands(CONFIG.nLarge)} Pods`);
   for (const contender of CONFIG.phases.has('memory') ? CONTENDERS : []) {
     if (CONFIG.n !== CONFIG.nSmall) {
       const result = await streamRun(server, contender, CONFIG.nSmall, 101);
@@ -283,7 +299,7 @@ async function main(): Promise<void> {
   }
 
   // 3. Latency, one event per ms: two alternated runs per contender, samples pooled.
-  log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs per contender of ${thousands(CONFIG.latencyBurst)} events at full speed, then ${CONFIG.latencyEvents} at 1/ms (the first ${CONFIG.latencyWarmup} of those ignored)`);
+  if (CONFIG.phases.has('latency')) log(`\n3. latency: ${CONFIG.latencyRounds} alternated runs per contender of ${thousands(CONFIG.latencyBurst)} events at full speed, then ${CONFIG.latencyEvents} at 1/ms (the first ${CONFIG.latencyWarmup} of those ignored)`);
   for (let round = 0; CONFIG.phases.has('latency') && round < CONFIG.latencyRounds; round++) {
     const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
     for (const contender of order) {
@@ -294,14 +310,14 @@ async function main(): Promise<void> {
       if (process.env['BENCH_DEBUG']) log(`    ${contender} slow at: ${(result.latenciesUs ?? []).map((us, i) => (us > 1000 ? `${i}:${Math.round(us)}` : '')).filter(Boolean).join(' ')}`);
     }
   }
-  for (const contender of CONTENDERS) {
+  for (const contender of CONFIG.phases.has('latency') ? CONTENDERS : []) {
     const samples = figures.get(contender)!.latenciesUs;
     const at = (p: number): string => fixed(percentile(samples, p) / 1000, 3);
     log(`  ${contender}: p50 ${at(50)} ms, p90 ${at(90)}, p95 ${at(95)}, p99 ${at(99)}, p99.9 ${at(99.9)}, max ${at(100)} ms; ${samples.filter((us) => us > 1000).length} of ${samples.length} over 1 ms`);
   }
 
   // 4. Reconnect: time from the end of a body to the next request.
-  log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
+  if (CONFIG.phases.has('reconnect')) log(`\n4. reconnect: ${CONFIG.reconnects} server closes per contender`);
   for (const contender of CONFIG.phases.has('reconnect') ? (['raw', 'kubex-full', 'client-node'] as const) : []) {
     await server.setScenario({ mode: 'reconnect', holdMs: 5 });
     const result = await runChild({ contender, mode: 'reconnect', n: CONFIG.reconnects + 1 }, server);
@@ -311,21 +327,24 @@ async function main(): Promise<void> {
     log(`  ${contender}: median ${fixed(median(reconnectGapsUs) / 1000, 2)} ms, max ${fixed(Math.max(...reconnectGapsUs) / 1000, 2)} ms`);
   }
 
-  // 5. Store: kubex's informer, and the floor (raw's parsed objects in a Map).
-  log('\n5. store');
-  const store = new Map<string, RunResult>();
-  for (const contender of CONFIG.phases.has('store') ? (['raw', 'kubex-full'] as const) : []) {
-    const n = contender === 'raw' ? CONFIG.floorPods : CONFIG.storePods;
-    await server.setScenario({ mode: 'stream', n, seed: 7, bookmarks: false, ending: 'initial-events-end' });
-    const result = await runChild({ contender, mode: 'store', n }, server);
-    if (!result.ok) fail(contender, 'store', result);
-    store.set(contender, result);
-    log(`  ${contender}: ${fixed((result.storeHeapBytes ?? Number.NaN) / n / 1024, 1)} KiB per Pod (${thousands(n)} Pods)`);
-  }
+  // 5 and 6: store memory per Pod (with and without stripManagedFields), and the initial sync next to client-node's.
+  const context: PhaseContext = {
+    async run(scenario, spec) {
+      await server.setScenario(scenario);
+      const result = await runChild(spec, server);
+      const { kinds } = await server.ask({ kind: 'report' }, 'report');
+      return { result, kinds };
+    },
+    log,
+    fail: (contender, phase, result) => fail(contender, phase, result),
+    kubexLabel: LABELS['kubex-full'],
+  };
+  const store: StoreFigures = CONFIG.phases.has('store') ? await storePhase(context, CONFIG.storePods, CONFIG.floorPods) : { rows: new Map() };
+  const sync = CONFIG.phases.has('sync') ? await syncPhase(context, CONFIG.syncPods, CONFIG.syncRounds) : undefined;
   server.stop();
 
   const loadAfter = loadavg();
-  const report = render(figures, store, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  const report = render(figures, store, sync, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
   log(`\n${report}`);
   if (CONFIG.write) {
     writeResults(report);
@@ -364,7 +383,8 @@ async function checkClock(server: ServerProcess): Promise<void> {
 
 function render(
   figures: Map<ContenderName, Figures>,
-  store: Map<string, RunResult>,
+  store: StoreFigures,
+  sync: SyncFigures | undefined,
   footprints: readonly { label: string; rss: number }[],
   loadBefore: number[],
   loadAfter: number[],
@@ -439,12 +459,6 @@ function render(
       ];
     }),
   ];
-  const storeRows = [...store].map(([contender, r]) => [
-    contender === 'raw' ? 'raw: the parsed objects in a Map by namespace/name (the floor)' : LABELS['kubex-full'].replace('watch$', 'informer'),
-    String(r.storeSize ?? 0),
-    mb(r.storeHeapBytes ?? Number.NaN),
-    `${fixed((r.storeHeapBytes ?? Number.NaN) / (r.storeSize ?? Number.NaN) / 1024, 1)} KiB`,
-  ]);
   const failures = CONTENDERS.flatMap((c) => figures.get(c)!.failures.map((f) => `- ${c}: ${f}`));
   return [
     `Run of ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK smoke run)' : ''}, ${fixed(seconds, 0)} s.`,
@@ -452,7 +466,7 @@ function render(
     `- Machine: ${machine()}`,
     `- Load average (1, 5, 15 min): ${loadBefore.map((l) => l.toFixed(2)).join(', ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} after`,
     `- ${versions()}`,
-    `- Stream: unique Pods from \`vendor/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
+    `- Stream: unique Pods from \`vendor/fixtures/pod.json\`, ${template.eventLine.length} B per event line (${template.podBytes} B Pod JSON, managedFields ${POD_MANAGED_FIELDS ? 'included' : '**removed** (`BENCH_POD_MANAGED_FIELDS=0`)'}), a BOOKMARK every 1000, writes of 512 B-64 KiB cutting lines and multi-byte characters`,
     `- Throughput: ${CONFIG.rounds} rounds x ${thousands(CONFIG.n)} Pods (${mb(bytes, 0)}), contenders alternated; medians, ratios are medians of per-round ratios. Full validation: ${CODEC === 'generated' ? 'the generated Pod codec (`lib/k8s/v1_35/core/v1`)' : 'the foundation `KubernetesObject` codec'}`,
     `- Memory: peak RSS and live heap after GC (taken in the last event's handler) at ${thousands(CONFIG.nSmall)} (median of rounds) and ${thousands(CONFIG.nLarge)} (one run); RSS before 1st byte: after loading the library and building the client`,
     `- Latency: ${CONFIG.latencyRounds} alternated runs x ${CONFIG.latencyEvents - CONFIG.latencyWarmup} events at 1/ms per contender (after ${thousands(CONFIG.latencyBurst)} events at full speed and ${CONFIG.latencyWarmup} paced ones, all uncounted: the JIT is warm, as in a watch that has run for a while), server write to decoded event in the handler. Reconnect: median of ${CONFIG.reconnects} server closes to the next request (kubex: \`reconnectOnTimeout()\`; raw and client-node: re-watch from their end callback)`,
@@ -461,10 +475,8 @@ function render(
     '',
     table(memoryHeader, memoryRows),
     '',
-    'Store (live heap after GC with the store full, minus the same before the request):',
-    '',
-    table(['store', 'Pods', 'heap', 'per Pod'], storeRows),
-    '',
+    ...renderStore(store, LABELS['kubex-full']),
+    ...(sync === undefined ? [] : renderSync(sync, LABELS['kubex-full'])),
     ...(footprintRows.length > 0
       ? [`Footprint (RSS of a process that only imports, median of ${CONFIG.footprintRuns}; cumulative steps):`, '', table(['imports', 'RSS', 'step'], footprintRows), '']
       : []),

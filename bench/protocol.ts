@@ -14,7 +14,13 @@ export type Scenario =
   /** `n` Pod events, one every `intervalMs`, each stamped with its send time, then the end of the body. */
   | { readonly mode: 'latency'; readonly n: number; readonly intervalMs: number; readonly burst: number }
   /** Each request gets one event, then the server ends the body after `holdMs`: time until the next request. */
-  | { readonly mode: 'reconnect'; readonly holdMs: number };
+  | { readonly mode: 'reconnect'; readonly holdMs: number }
+  /**
+   * A collection of `n` Pods served as a real API server does, by request: a watch with `sendInitialEvents=true`
+   * (watch-list) gets the `n` Pods, the initial-events-end bookmark, then stays open; a list (no `watch`) gets one
+   * PodList of the `n` Pods; a watch from a resourceVersion (after that list) stays open with no events.
+   */
+  | { readonly mode: 'sync'; readonly n: number };
 
 export type ToServer =
   | { readonly kind: 'scenario'; readonly scenario: Scenario }
@@ -25,14 +31,14 @@ export type FromServer =
   | { readonly kind: 'listening'; readonly port: number }
   | { readonly kind: 'ok' }
   /** Requests served since the last scenario; for `reconnect`, µs from each end of a body to the next request. */
-  | { readonly kind: 'report'; readonly requests: number; readonly reconnectGapsUs: number[] }
+  | { readonly kind: 'report'; readonly requests: number; readonly reconnectGapsUs: number[]; readonly kinds: readonly string[] }
   /** `process.hrtime.bigint()` and `performance.timeOrigin + performance.now()`, sampled together. */
   | { readonly kind: 'clock'; readonly ns: string; readonly wallMs: number };
 
 /** What one contender process is asked to do (passed in the `BENCH_CHILD` environment variable). */
 export interface RunSpec {
   readonly contender: ContenderName;
-  readonly mode: 'stream' | 'latency' | 'reconnect' | 'store' | 'footprint';
+  readonly mode: 'stream' | 'latency' | 'reconnect' | 'store' | 'footprint' | 'sync';
   readonly server: string;
   /** Pod events expected (stream, latency, store); reconnections to make (reconnect). */
   readonly n: number;
@@ -42,6 +48,12 @@ export interface RunSpec {
   readonly warmup?: number;
   /** footprint: the modules to import (after `node:http`) before reading RSS; nothing else is done. */
   readonly imports?: readonly string[];
+  /**
+   * store (kubex-full only): `informer` (default) measures `api.informer()`'s store; `object-store` decodes with
+   * `watch$` and applies every event to an `ObjectStore`, after `stripManagedFields` when `strip` is set.
+   */
+  readonly store?: 'informer' | 'object-store';
+  readonly strip?: boolean;
   /** footprint: first run a hot loop for 0.2 s, so that V8's optimizing compiler has started (as in any busy process). */
   readonly warm?: boolean;
 }
@@ -66,4 +78,10 @@ export interface RunResult {
   /** store: heap after GC with the store holding `n` Pods, minus the same before subscribing. */
   readonly storeHeapBytes?: number;
   readonly storeSize?: number;
+  /** store: whether a stored Pod still carries `metadata.managedFields` (checks the transform was applied, or not). */
+  readonly managedFieldsKept?: boolean;
+  /** sync: ms from just before the informer starts (library loaded, client built) to its store holding `n` Pods. */
+  readonly syncMs?: number;
+  /** sync: CPU ms (user + system) over the same span. */
+  readonly syncCpuMs?: number;
 }

@@ -10,10 +10,14 @@
  * the middle of a multi-byte character. So lines and characters are split across chunks all the time, as a real
  * API server's body is once TCP has re-segmented it. (The client's reads are re-segmented by the kernel again;
  * the point is that no contender gets line-aligned chunks.)
+ *
+ * Mode `sync` is the one that reads the request: a watch-list, a list, or a watch after a list, each answered as
+ * a real API server would (see {@link sync}), for the initial-sync comparison of kubex-rx's informer (watch-list)
+ * and client-node's (list + watch).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { BOOKMARK_EVERY, initialEventsEndLine, loadTemplate, writeBookmark, writeEvent, type EventTemplate } from './events.js';
+import { BOOKMARK_EVERY, LIST_TAIL, initialEventsEndLine, listBytes, listHead, loadTemplate, writeBookmark, writeEvent, writeListItem, type EventTemplate } from './events.js';
 import type { FromServer, Scenario, ToServer } from './protocol.js';
 
 const BATCH_EVENTS = 32;
@@ -24,6 +28,8 @@ const template = loadTemplate();
 let scenario: Scenario = { mode: 'stream', n: 0, seed: 1, bookmarks: true, ending: 'close' };
 let requests = 0;
 let reconnectGapsUs: number[] = [];
+/** sync: what each request since the last scenario was (`watch-list`, `list`, `watch`), in order. */
+let kinds: string[] = [];
 let lastEndNs: bigint | undefined;
 const sockets = new Set<Socket>();
 
@@ -40,7 +46,8 @@ const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 }, (req, r
     lastEndNs = undefined;
   }
   req.resume();
-  run(current, res).catch((error: unknown) => {
+  const work = current.mode === 'sync' ? sync(current, new URL(req.url ?? '/', 'http://bench').searchParams, res) : run(current, res);
+  work.catch((error: unknown) => {
     // A client that goes away mid-stream is normal (unsubscribe); anything else is a bug in the bench.
     if (!res.destroyed) console.error('bench server:', error);
     res.destroy();
@@ -51,7 +58,7 @@ server.on('connection', (socket: Socket) => {
   socket.on('close', () => sockets.delete(socket));
 });
 
-async function run(current: Scenario, res: ServerResponse): Promise<void> {
+async function run(current: Exclude<Scenario, { mode: 'sync' }>, res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let gone = false;
@@ -105,6 +112,46 @@ async function stream(current: Extract<Scenario, { mode: 'stream' }>, res: Serve
     return;
   }
   res.end();
+}
+
+/**
+ * The `sync` scenario: answers as an API server holding `n` Pods does (see {@link Scenario}). The list is written
+ * in batches of {@link BATCH_EVENTS} Pods, each a fresh buffer, waiting for 'drain': the server never holds more
+ * than a few batches, whatever `n`.
+ */
+async function sync(current: Extract<Scenario, { mode: 'sync' }>, query: URLSearchParams, res: ServerResponse): Promise<void> {
+  let gone = false;
+  res.on('close', () => (gone = true));
+  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  if (watch && query.get('sendInitialEvents') === 'true') {
+    kinds.push('watch-list');
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    await stream({ mode: 'stream', n: current.n, seed: 11, bookmarks: false, ending: 'initial-events-end' }, res, () => gone);
+    return;
+  }
+  if (watch) {
+    kinds.push('watch');
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders(); // and nothing more: no changes happen; the client leaves when it is done
+    return;
+  }
+  kinds.push('list');
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(listBytes(template, current.n)) });
+  res.write(listHead(current.n - 1));
+  const scratch = Buffer.allocUnsafe(template.eventLine.length);
+  for (let index = 0; index < current.n && !gone; ) {
+    const count = Math.min(BATCH_EVENTS, current.n - index);
+    const batch = Buffer.allocUnsafe(count * (template.podBytes + 1)); // fresh per batch: queued writes keep it
+    let offset = 0;
+    for (let i = index; i < index + count; i++) {
+      if (i > 0) batch[offset++] = 0x2c; // ','
+      offset = writeListItem(template, scratch, batch, offset, i);
+    }
+    index += count;
+    if (!res.write(batch.subarray(0, offset))) await drained(res);
+  }
+  if (!gone) res.end(LIST_TAIL);
 }
 
 /** Resolves on the next 'drain' or 'close' of `res`, whichever comes first, leaving no listener behind. */
@@ -172,13 +219,14 @@ process.on('message', (message: ToServer) => {
       scenario = message.scenario;
       requests = 0;
       reconnectGapsUs = [];
+      kinds = [];
       lastEndNs = undefined;
       // Close idle keep-alive connections of the previous contender (it has exited, but be tidy).
       for (const socket of sockets) if (!socket.destroyed && (socket as Socket & { _httpMessage?: unknown })._httpMessage == null) socket.destroy();
       send({ kind: 'ok' });
       return;
     case 'report':
-      send({ kind: 'report', requests, reconnectGapsUs });
+      send({ kind: 'report', requests, reconnectGapsUs, kinds });
       return;
     case 'clock':
       send({ kind: 'clock', ns: process.hrtime.bigint().toString(), wallMs: performance.timeOrigin + performance.now() });
