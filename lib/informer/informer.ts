@@ -5,7 +5,7 @@ import {
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
-import { ON_WATCH_CONNECTED, validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
+import { validateWatchOptions, type WatchOptions } from '../api/watch-options.js';
 import { DecodeError } from '../errors/kubex-error.js';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
 import { GoneError, InvalidError } from '../errors/status-error.js';
@@ -416,7 +416,7 @@ export class Informer<T extends InformerObject> {
       if (!store.relisting) states.next({ phase: 'watching', synced: true, resourceVersion: store.resourceVersion });
     };
     const watch = (seconds: number): Observable<WatchEvent<T>> =>
-      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected });
+      api.watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, onConnected: connected });
 
     // LIST, then WATCH from the list's resourceVersion (the fallback for servers without WatchList).
     const listThenWatch = (seconds: number): Observable<WatchEvent<T>> =>
