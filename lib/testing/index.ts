@@ -82,3 +82,4 @@ export {
   type WatchCall,
   type ListCall,
 } from './kit/stub-api.js';
+export { goneError } from './kit/errors.js';
