@@ -172,13 +172,15 @@ describe('StubApi', () => {
   it('without a cursor, records the resourceVersion and sendInitialEvents of the options', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const stub = new StubApi({ resource: Widgets, scheduler, watches: [cold<WatchEvent<Widget>>('|'), cold<WatchEvent<Widget>>('|')] });
+      const stub = new StubApi({ resource: Widgets, scheduler, watches: [cold<WatchEvent<Widget>>('|'), cold<WatchEvent<Widget>>('|'), cold<WatchEvent<Widget>>('|')] });
       expectObservable(stub.watch$({ resourceVersion: '10' })).toBe('|');
       expectObservable(stub.watch$({ sendInitialEvents: true })).toBe('|');
+      expectObservable(stub.watch$({ resourceVersion: '10', sendInitialEvents: false })).toBe('|');
       scheduler.schedule(() => {
         expect(stub.watchCalls.map((c) => [c.cursor, c.resourceVersion, c.sendInitialEvents])).toEqual([
           [undefined, '10', undefined],
           [undefined, undefined, true],
+          [undefined, '10', false],
         ]);
       }, 1);
     });
