@@ -129,12 +129,15 @@ export class StubApi<T> implements InformerSource<T> {
   readonly watchCalls: WatchCall[] = [];
   /** Every list request so far, in order. */
   readonly listCalls: ListCall[] = [];
+  /** The resource given in the options. */
   readonly resource: Resource<T>;
+  /** The default namespace given in the options, if any (as `Api.namespace`). */
   readonly namespace?: string;
   readonly #scheduler: SchedulerLike;
   readonly #watches: readonly StubWatchStream<T>[];
   readonly #lists: readonly Observable<ObjectList<T>>[];
 
+  /** A stub that plays `options.watches` and `options.lists`, one per request, on `options.scheduler`'s clock. */
   constructor(options: StubApiOptions<T>) {
     this.resource = options.resource;
     if (options.namespace !== undefined) this.namespace = options.namespace;
