@@ -3,8 +3,8 @@
  * shapes a real API server sends, for any kind, so a test needs no HTTP and no copy of kubex-rx's spec helpers.
  *
  * Bookmarks are built as the API server's watch cache builds them (kubernetes-watch-protocol.md §3.1;
- * k8s.io/apiserver `storage/cacher`: `cacheWatcher.convertToWatchEvent` sends `bookmarkEvent.Object`, a fresh
- * object of the watched kind whose only set field is `metadata.resourceVersion`): a skeleton of the kind, with the
+ * k8s.io/apiserver `storage/cacher`: `Cacher.dispatchEvents` makes the bookmark's object with `c.newFunc()`, an
+ * empty object of the watched kind, and sets only its resourceVersion): a skeleton of the kind, with the
  * zero-valued fields its Go struct serializes (`"spec":{"containers":null}` for a Pod), never a real object.
  */
 import type { ObjectList } from '../../api/list.js';

@@ -7,9 +7,10 @@
  * the cursor is read at each subscription through `WatchCursor.read()` (so `retryOnGone`'s misuse check sees a
  * source that follows the cursor) and the recorded query is the one the real `watch$` would send; `onConnected`
  * is called when the stream says the server answered; an object marked {@link rejected} is refused as the codec
- * would refuse it. client-go's `watch.FakeWatcher` and controller-runtime's fake client hand events over
- * imperatively; marbles put every event, error and reconnection on one virtual clock, which is what reconnection
- * logic needs.
+ * would refuse it. Go tests drive a watch imperatively (k8s.io/apimachinery `watch.NewFake()`: `Add`, `Modify`,
+ * `Delete`, `Error`, which client-go's fake clientsets hand out); marbles put every event, error and reconnection
+ * of every request on one virtual clock, and the stub records what each request asked, which is what reconnection
+ * logic needs to be tested.
  */
 import { defer, filter, type Observable, type SchedulerLike } from 'rxjs';
 import type { ListOptions, ObjectList } from '../../api/list.js';
