@@ -19,7 +19,7 @@ import { forEachChunk } from '../stream/for-each-chunk.js';
 import { decodeWatchEvent } from '../watch/decode-event.js';
 import { ON_REJECTED_OBJECT } from '../watch/rejected-object.js';
 import type { WatchEvent } from '../watch/watch-event.js';
-import { ON_WATCH_CONNECTED, validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
+import { validateWatchOptions, watchQuery, type WatchOptions } from './watch-options.js';
 
 /**
  * Options of the {@link Api} constructor.
@@ -116,7 +116,7 @@ export class Api<T> {
       () => ({ path, query: watchQuery(options), headers: { Accept: accept } }),
       async (response, subscriber, what) => {
         if (response.body === null) throw new TransportError(`${what}: the response has no body`);
-        options[ON_WATCH_CONNECTED]?.();
+        options.onConnected?.();
         // Each chunk is split synchronously as it arrives (no promise per line or per chunk) and each event is
         // emitted as soon as its line is complete. An ERROR event or an undecodable line throws out of push(),
         // which stops reading and releases the body; the teardown aborts the request.

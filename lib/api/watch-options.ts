@@ -1,12 +1,5 @@
-import { noteCursorRead, type WatchCursor } from '../watch/watch-cursor.js';
+import type { WatchCursor } from '../watch/watch-cursor.js';
 import type { ON_REJECTED_OBJECT, RejectedObject } from '../watch/rejected-object.js';
-
-/**
- * Internal: a callback called when a watch's response headers arrived (status 200), before any event. The
- * informer uses it to report "watching" on a quiet cluster; not part of the public API.
- * @internal
- */
-export const ON_WATCH_CONNECTED: unique symbol = Symbol('kubex-rx.onWatchConnected');
 
 /**
  * Options of `Api.watch$`. Booleans are three-state: left out, nothing is sent and the server's default
@@ -48,8 +41,15 @@ export interface WatchOptions {
   readonly cursor?: WatchCursor;
   /** The longest line accepted from the server, in bytes (default 32 MiB); a longer one is a `LineTooLongError`. */
   readonly maxLineBytes?: number;
-  /** @internal */
-  readonly [ON_WATCH_CONNECTED]?: () => void;
+  /**
+   * Called when the server accepted the watch (HTTP 200, response headers received), before any event: once per
+   * request, so again at each resubscription (`retry`, `repeat`). A quiet watch can be healthy for minutes without
+   * an event; this is how to tell "connected and waiting" from "still connecting". The informer passes it to turn
+   * its state to `watching` on a quiet cluster, so a custom `InformerSource` (a proxy, a test stub) must
+   * call it too, or forward it to the `watch$` it wraps. Not called for a request that fails before its headers.
+   * @since 0.3.0
+   */
+  readonly onConnected?: () => void;
   /** @internal */
   readonly [ON_REJECTED_OBJECT]?: (rejected: RejectedObject) => void;
 }
@@ -77,6 +77,7 @@ export function validateWatchOptions(options: WatchOptions, namespaced: boolean)
   checkString('resourceVersion', options.resourceVersion);
   checkBoolean('allowBookmarks', options.allowBookmarks);
   checkBoolean('sendInitialEvents', options.sendInitialEvents);
+  if (options.onConnected !== undefined && typeof options.onConnected !== 'function') throw new TypeError('watch$: onConnected must be a function');
   if (options.namespace !== undefined && options.namespace !== null) {
     if (typeof options.namespace !== 'string' || options.namespace === '') {
       throw new TypeError('watch$: namespace must be a non-empty string, or null for all namespaces');
@@ -114,8 +115,8 @@ export function validateWatchOptions(options: WatchOptions, namespaced: boolean)
 export function watchQuery(options: WatchOptions): URLSearchParams {
   const query = new URLSearchParams();
   query.set('watch', 'true');
-  const cursor = options.cursor;
-  if (cursor !== undefined) noteCursorRead(cursor); // retryOnGone checks that its source reads the cursor
+  // cursor.read() counts the read: retryOnGone checks that its source reads the cursor.
+  const cursor = options.cursor?.read();
   const initialEventsRequired = cursor?.initialEventsRequired === true;
   if (initialEventsRequired && (options.allowBookmarks === false || options.sendInitialEvents === false)) {
     // validateWatchOptions refuses this at call time; never override an explicit option silently.

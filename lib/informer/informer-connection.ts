@@ -6,7 +6,6 @@
 import { Observable, asyncScheduler, catchError, concat, defer, from, mergeMap, of, tap, throwError } from 'rxjs';
 import type { Log } from '../client/log.js';
 import type { ObjectList } from '../api/list.js';
-import { ON_WATCH_CONNECTED } from '../api/watch-options.js';
 import { DecodeError } from '../errors/kubex-error.js';
 import { IdleTimeoutError } from '../errors/resilience-errors.js';
 import { GoneError, InvalidError } from '../errors/status-error.js';
@@ -94,7 +93,7 @@ export function informerConnection<T extends InformerObject>(api: InformerSource
   };
   const watch = (seconds: number): Observable<WatchEvent<T>> =>
     api
-      .watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, [ON_WATCH_CONNECTED]: connected })
+      .watch$({ ...selection, cursor, allowBookmarks: true, timeoutSeconds: seconds, maxLineBytes: options.maxLineBytes, onConnected: connected })
       // Each subscription is one connection: the cadence is measured per connection.
       .pipe(cadence ? cadence.measure<T>(measured) : (source) => source, transformed);
 

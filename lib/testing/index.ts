@@ -60,3 +60,26 @@ export {
   type ForbiddenInput,
   type FieldError,
 } from './status.js';
+export {
+  testObjects,
+  added,
+  modified,
+  deleted,
+  bookmark,
+  initialEventsEnd,
+  objectList,
+  type TestKind,
+  type TestObjects,
+  type TestObjectOptions,
+} from './kit/events.js';
+export {
+  StubApi,
+  connected,
+  rejected,
+  type StubApiOptions,
+  type StubConnected,
+  type StubWatchStream,
+  type WatchCall,
+  type ListCall,
+} from './kit/stub-api.js';
+export { goneError } from './kit/errors.js';

@@ -13,4 +13,4 @@ export {
 export { EventType, isInitialEventsEnd, type WatchEvent, type ObjectEvent, type BookmarkEvent } from './watch-event.js';
 export { decodeWatchEvent, formatValidationErrors } from './decode-event.js';
 export type { RejectedObject } from './rejected-object.js';
-export { WatchCursor } from './watch-cursor.js';
+export { WatchCursor, type CursorPosition } from './watch-cursor.js';
