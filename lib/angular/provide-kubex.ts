@@ -1,8 +1,8 @@
 import { InjectionToken, inject, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
 import type { Observable } from 'rxjs';
 import {
-  Api, type Informer, type InformerObject, type InformerOptions, type InformerState, type KubeClient, type Resource,
-  type WatchEvent, type WatchOptions,
+  Api, type Informer, type InformerEvent, type InformerObject, type InformerOptions, type InformerState, type KubeClient,
+  type Resource, type WatchEvent, type WatchOptions,
 } from '../index.js';
 import { kubeClientOf, type KubexClientOptions } from './client.js';
 import { outsideZone } from './zone.js';
@@ -119,8 +119,8 @@ export function injectWatch<T>(resource: Resource<T>, options: WatchOptions & Pi
 export interface ZoneSafeInformer<T extends InformerObject> {
   /** The informer itself (its Observables are not zone-safe). */
   readonly informer: Informer<T>;
-  /** {@link Informer.events$}, zone-safe. */
-  readonly events$: Observable<WatchEvent<T>>;
+  /** {@link Informer.events$}, zone-safe (each event with its `origin`, since 0.3.0). */
+  readonly events$: Observable<InformerEvent<T>>;
   /** {@link Informer.store$}, zone-safe. */
   readonly store$: Observable<ReadonlyMap<string, T>>;
   /** {@link Informer.state$}, zone-safe. */
@@ -140,7 +140,7 @@ export interface ZoneSafeInformer<T extends InformerObject> {
  */
 export function injectInformer<T extends InformerObject>(
   resource: Resource<T>,
-  options: InformerOptions & Pick<InjectApiOptions, 'client'> = {},
+  options: InformerOptions<T> & Pick<InjectApiOptions, 'client'> = {},
 ): ZoneSafeInformer<T> {
   const { client, ...informerOptions } = options;
   const informer = injectApi(resource, client ? { client } : {}).informer(informerOptions);
