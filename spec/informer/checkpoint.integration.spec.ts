@@ -19,6 +19,7 @@ import type { InformerOptions } from '../../lib/informer/informer.js';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
 import type { WatchEvent } from '../../lib/watch/watch-event.js';
+import { waitUntil } from './wait-until.js';
 
 const { Pod } = testResources;
 
@@ -48,14 +49,6 @@ afterEach(async () => {
 });
 
 const fast: InformerOptions = { backoff: { initialDelay: 20, maxDelay: 200 }, random: () => 0.5 };
-
-async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const create = (name: string, labels: Record<string, string> = {}) => server.create(Pod, { metadata: { name, namespace: 'default', labels } });
 

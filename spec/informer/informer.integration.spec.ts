@@ -12,6 +12,7 @@ import type { InformerOptions, InformerState } from '../../lib/informer/informer
 import { FakeApiServer, testResources, type RecordedRequest } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
 import { isInitialEventsEnd, type WatchEvent } from '../../lib/watch/watch-event.js';
+import { waitUntil } from './wait-until.js';
 
 const { Pod } = testResources;
 
@@ -38,14 +39,6 @@ const pod = (name: string, labels: Record<string, string> = {}): { metadata: obj
 const watchRequests = (): RecordedRequest[] => server.requests.filter((r) => r.query.has('watch'));
 const names = (store: ReadonlyMap<string, KubernetesObject>): string[] => [...store.keys()].sort();
 const serverNames = (): string[] => server.list(Pod, 'default').map((p) => `default/${(p as KubernetesObject).metadata.name}`).sort();
-
-async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Subscribes to everything an informer offers and records it. */
 function follow(options: InformerOptions = {}) {

@@ -14,6 +14,7 @@ import type { InformerState } from '../../lib/informer/informer.js';
 import { FakeApiServer, testResources, type AuthorizationAttributes } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
 import { isInitialEventsEnd } from '../../lib/watch/watch-event.js';
+import { waitUntil } from './wait-until.js';
 
 const { Pod, Namespace } = testResources;
 let server: FakeApiServer;
@@ -45,14 +46,6 @@ afterEach(async () => {
   for (const s of subscriptions.splice(0)) s.unsubscribe();
   await server.close();
 });
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const pod = (namespace: string, name: string) => ({ metadata: { name, namespace } });
 

@@ -14,6 +14,7 @@ import { defineResource } from '../../lib/resource/define-resource.js';
 import { FakeApiServer, testResources } from '../../lib/testing/index.js';
 import { KubernetesObject } from '../../lib/watch/codecs.js';
 import type { RejectedObject } from '../../lib/watch/rejected-object.js';
+import { waitUntil } from './wait-until.js';
 
 const { Pod, ConfigMap } = testResources;
 
@@ -43,14 +44,6 @@ afterEach(async () => {
 });
 
 const fast: InformerOptions = { backoff: { initialDelay: 20, maxDelay: 200 }, random: () => 0.5 };
-
-async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('informer resilience (#14)', () => {
   it('still uses a watch-list after two 500s on its first connections', async () => {

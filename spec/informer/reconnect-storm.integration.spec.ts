@@ -13,6 +13,7 @@ import type { ClientOptions } from '../../lib/client/client-options.js';
 import type { Informer } from '../../lib/informer/informer.js';
 import { FakeApiServer, testResources, type RecordedRequest } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
+import { waitUntil as waitFor } from './wait-until.js';
 
 const { ConfigMap } = testResources;
 const INFORMERS = 200;
@@ -34,13 +35,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitUntil = (condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => waitFor(condition, what, timeoutMs, 10);
 
 /** The most requests whose arrival falls in any window `[t, t + span)`. */
 function mostInWindow(at: readonly number[], span: number): number {
