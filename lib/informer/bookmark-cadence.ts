@@ -1,5 +1,5 @@
 import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { idleTimeoutFor } from '../operators/idle-timeout.js';
+import { BOOKMARK_INTERVALS, DEFAULT_MARGIN_SECONDS, idleTimeoutFor } from '../operators/idle-timeout.js';
 import { checkNonNegative, checkPositive } from '../operators/validate.js';
 import { isInitialEventsEnd, type WatchEvent } from '../watch/watch-event.js';
 
@@ -26,10 +26,9 @@ export interface BookmarkCadenceOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** Missed bookmark intervals before a connection is presumed dead (as {@link idleTimeoutFor}). */
-const BOOKMARK_INTERVALS = 3;
 const DEFAULT_MIN_WINDOW = 60_000;
-const DEFAULT_MARGIN = 30_000;
+/** The same slack as {@link idleTimeoutFor}'s, in ms. */
+const DEFAULT_MARGIN = DEFAULT_MARGIN_SECONDS * 1000;
 const DEFAULT_SAMPLES = 5;
 
 /**

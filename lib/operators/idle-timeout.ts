@@ -124,9 +124,14 @@ export interface IdleTimeoutForOptions {
 
 /** The longest a server keeps a watch without `timeoutSeconds`: uniform in [1800, 3600) s (kubernetes-watch-protocol.md §5). */
 const SERVER_DEFAULT_MAX_TIMEOUT_SECONDS = 3600;
-/** How many bookmark intervals may pass without a bookmark before the connection is presumed dead. */
-const BOOKMARK_INTERVALS = 3;
-const DEFAULT_MARGIN_SECONDS = 30;
+/**
+ * How many bookmark intervals may pass without a bookmark before the connection is presumed dead (also the
+ * informer's `BookmarkCadence`).
+ * @internal
+ */
+export const BOOKMARK_INTERVALS = 3;
+/** Slack added to the idle window, in seconds (also the informer's `BookmarkCadence`). @internal */
+export const DEFAULT_MARGIN_SECONDS = 30;
 
 /**
  * The idle window, in milliseconds, for {@link idleTimeout} on a watch with the given timeout and bookmark interval:
