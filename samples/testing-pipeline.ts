@@ -73,3 +73,4 @@ informerTest.run(({ cold, expectObservable, flush }) => {
     ],
   );
 });
+console.log('widgetChanges and the informer behave as their marbles say');
