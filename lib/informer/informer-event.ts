@@ -22,4 +22,7 @@ export type EventOrigin = 'initial' | 'relist' | 'live' | 'restored';
  * before) with the read-only {@link EventOrigin} of the event.
  * @since 0.3.0
  */
-export type InformerEvent<T> = WatchEvent<T> & { readonly origin: EventOrigin };
+export type InformerEvent<T> = WatchEvent<T> & {
+  /** Where the event comes from (see {@link EventOrigin}). */
+  readonly origin: EventOrigin;
+};

@@ -84,7 +84,7 @@ export class Informer<T extends InformerObject> {
   }
 
   /**
-   * The changes, as watch events, each with its {@link InformerEvent.origin} (since 0.3.0): `initial`, `relist`,
+   * The changes, as watch events, each with its `origin` ({@link InformerEvent}) (since 0.3.0): `initial`, `relist`,
    * `live` or `restored` (see {@link EventOrigin}). A subscriber first receives the objects the store holds (as
    * ADDED, origin `initial`) and, when the store is in sync, a BOOKMARK annotated `k8s.io/initial-events-end`; then
    * the changes. After every (re)list the same annotated BOOKMARK marks the state complete again, preceded by

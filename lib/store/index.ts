@@ -1,1 +1,1 @@
-export { ObjectStore, objectKey } from './object-store.js';
+export { ObjectStore, objectKey, type StoreObject } from './object-store.js';

@@ -1,8 +1,14 @@
 import type { ObjectMeta } from '../watch/codecs.js';
 import { isInitialEventsEnd, type ObjectEvent, type WatchEvent } from '../watch/watch-event.js';
 
-/** What the store needs of an object: its metadata. */
-type WithMetadata = { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace'> | undefined };
+/**
+ * What an {@link ObjectStore} needs of an object: its name and namespace (the key), in `metadata`.
+ * @since 0.3.0
+ */
+export type StoreObject = {
+  /** Its `name` and `namespace` key it in the store. */
+  readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace'> | undefined;
+};
 
 /**
  * The key of an object in a store: `namespace/name`, or `name` for cluster-scoped objects (client-go's
@@ -10,7 +16,7 @@ type WithMetadata = { readonly metadata?: Pick<ObjectMeta, 'name' | 'namespace'>
  *
  * @since 0.1.0
  */
-export function objectKey(object: WithMetadata): string {
+export function objectKey(object: StoreObject): string {
   const name = object.metadata?.name ?? '';
   const namespace = object.metadata?.namespace;
   return namespace ? `${namespace}/${name}` : name;
@@ -34,7 +40,7 @@ export function objectKey(object: WithMetadata): string {
  * ```
  * @since 0.1.0
  */
-export class ObjectStore<T extends WithMetadata> {
+export class ObjectStore<T extends StoreObject> {
   #objects = new Map<string, T>();
   /** Keys re-announced by the relist in progress; `undefined` when no relist is in progress. */
   #fresh: Set<string> | undefined = new Set();

@@ -99,7 +99,7 @@ let cached: Promise<readonly Resource[]> | undefined;
 
 /**
  * The v1.35 built-in kinds with a REST path, in module order: by default those of the group-versions a default
- * kube-apiserver v1.35 serves ({@link V1_35_DEFAULT_GROUP_VERSIONS}: GA only, about 60 kinds); with `'all'` every
+ * kube-apiserver v1.35 serves (its GA group-versions only, about 60 kinds); with `'all'` every
  * generated resource codec, alpha and beta versions included. Loaded once, by dynamic import.
  *
  * @example

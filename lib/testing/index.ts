@@ -16,6 +16,7 @@ export {
   type WatchErrorInput,
   type FakeTlsOptions,
 } from './fake-api-server.js';
+export type { BuiltInControllers } from './server-types.js';
 export { FakeAuth, type FakeAuthOptions, type FakeUser, type FakeAuthMethod, type RequestAuth, type AuthorizationAttributes } from './auth.js';
 export { createTestPki, type TestPki, type TestCertificate, type IssueOptions } from './pki.js';
 export { type ChunkingMode } from './watch-output.js';

@@ -67,7 +67,7 @@ export interface FakeApiServerConfig {
  * ```
  * @since 0.3.0
  */
-export interface ControllerOptions {
+export interface BuiltInControllers {
   /**
    * kube-controller-manager's garbage collector: deletes dependents whose owners (`metadata.ownerReferences`) are
    * gone, finishes `propagationPolicy: Foreground` (deletes the dependents, then removes the owner's
@@ -102,12 +102,12 @@ export interface FakeApiServerOptions extends Partial<FakeApiServerConfig> {
   readonly historySize?: number;
   /**
    * The built-in controllers, all on by default since a cluster always runs them: the garbage collector, the
-   * namespace controller and a stand-in kubelet that finishes graceful pod deletion (see {@link ControllerOptions}).
+   * namespace controller and a stand-in kubelet that finishes graceful pod deletion (see {@link BuiltInControllers}).
    * `false` turns them all off; an object turns single ones off. Namespace *existence* is checked whatever this says
    * (it is the API server's `NamespaceLifecycle` admission).
    * @since 0.3.0
    */
-  readonly controllers?: ControllerOptions | false;
+  readonly controllers?: BuiltInControllers | false;
   /**
    * Register {@link testResources} (Pod, ConfigMap, Secret, Service, Namespace, Node, Deployment) and
    * `apiextensions.k8s.io/v1` CustomResourceDefinition (a CRD written to the server gets Established and its resource
@@ -220,8 +220,17 @@ export interface RegisterOptions {
    * @since 0.3.0
    */
   readonly subresources?: {
+    /** The `/status` subresource: status is written only through it. */
     readonly status?: boolean;
-    readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath?: string };
+    /** The `/scale` subresource, over these JSON paths of the custom resource (as a CRD's `subresources.scale`). */
+    readonly scale?: {
+      /** Where the desired replicas are, e.g. `.spec.replicas`. */
+      readonly specReplicasPath: string;
+      /** Where the observed replicas are, e.g. `.status.replicas`. */
+      readonly statusReplicasPath: string;
+      /** Where the label selector (as a string) is, e.g. `.status.selector`; optional. */
+      readonly labelSelectorPath?: string;
+    };
   };
 }
 

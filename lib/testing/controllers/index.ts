@@ -1,10 +1,10 @@
 /**
  * The built-in controllers of the FakeApiServer, started by {@link FakeApiServer.start} as a cluster always runs
- * them (see `ControllerOptions` in `server-types.ts`), fed with every committed store event.
+ * them (see `BuiltInControllers` in `server-types.ts`), fed with every committed store event.
  * @internal
  */
 import type { StoreEvent } from '../store.js';
-import type { ControllerOptions } from '../server-types.js';
+import type { BuiltInControllers } from '../server-types.js';
 import type { Controller, ControllerContext } from './context.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { NamespaceController } from './namespace-lifecycle.js';
@@ -14,7 +14,7 @@ import { Kubelet } from './kubelet.js';
 export class Controllers {
   private readonly running: Controller[] = [];
 
-  constructor(ctx: ControllerContext, options: ControllerOptions | false | undefined) {
+  constructor(ctx: ControllerContext, options: BuiltInControllers | false | undefined) {
     const o = options === false ? { garbageCollector: false, namespaceLifecycle: false, kubelet: false } : (options ?? {});
     if (o.garbageCollector ?? true) this.running.push(new GarbageCollector(ctx));
     if (o.namespaceLifecycle ?? true) this.running.push(new NamespaceController(ctx));
