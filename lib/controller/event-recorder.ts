@@ -166,6 +166,15 @@ export class EventRecorder {
     await Promise.all(all.map((s) => s.chain));
   }
 
+  /**
+   * Resolves when every write started so far has ended (scheduled writes not yet due are not waited for): lets a
+   * test assert what was written at a point of virtual time.
+   * @since 0.3.0
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#series.values()].map((s) => s.chain));
+  }
+
   /** How many Events are remembered for aggregation (for tests and metrics). @since 0.3.0 */
   get cached(): number {
     return this.#series.size;

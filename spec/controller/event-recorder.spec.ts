@@ -14,7 +14,6 @@ import { EventRecorder } from '../../lib/controller/event-recorder.js';
 import { eventProblems, microTime } from '../../lib/controller/event-validation.js';
 import { eventKey, eventName, referenceTo } from '../../lib/controller/event-key.js';
 import { TokenBuckets } from '../../lib/controller/token-bucket.js';
-import { until } from '../testing/server-harness.js';
 
 const T0 = Date.parse('2026-12-03T19:00:00Z');
 const MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -132,9 +131,11 @@ describe('EventRecorder over HTTP', () => {
     expect(await r.record(cm, { type: 'Normal', reason: 'Synced', message: 'the note is not part of the key' })).toBe('counted');
     advanceTo(2000);
     expect(await r.record(cm, { type: 'Normal', reason: 'Synced' })).toBe('counted');
+    advanceTo(9_999);
+    await r.settled();
     expect(writes()).toEqual(['POST']);
     advanceTo(10_000); // the patch interval since the create
-    await until(() => writes().length === 2);
+    await r.settled();
     expect(writes()).toEqual(['POST', 'PATCH']);
     const [event] = await stored();
     expect(event!.series).toEqual({ count: 3, lastObservedTime: microTime(T0 + 2000) });
@@ -144,8 +145,12 @@ describe('EventRecorder over HTTP', () => {
 
     // A hot loop: 100 repeats in one interval are one more patch.
     for (let i = 0; i < 100; i++) await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    advanceTo(19_999);
+    await r.settled();
+    expect(writes()).toEqual(['POST', 'PATCH']);
     advanceTo(20_000);
-    await until(() => writes().length === 3);
+    await r.settled();
+    expect(writes()).toEqual(['POST', 'PATCH', 'PATCH']);
     expect((await stored())[0]!.series!.count).toBe(103);
     expect((await stored()).length).toBe(1);
   });
@@ -180,23 +185,26 @@ describe('EventRecorder over HTTP', () => {
     server.clearRequests();
     await r.record(cm, { type: 'Normal', reason: 'Synced' });
     await r.record(cm, { type: 'Normal', reason: 'Synced' });
-    advanceTo(30_000);
+    advanceTo(59_999);
+    await r.settled();
     expect(writes()).toEqual(['POST']);
     advanceTo(60_000);
-    await until(() => writes().length === 2);
+    await r.settled();
+    expect(writes()).toEqual(['POST', 'PATCH']);
     expect((await stored())[0]!.series!.count).toBe(2);
   });
 
   it('creates the Event again, with its series, when it expired before a repeat was written', async () => {
     const cm = await subject();
     const r = recorder();
+    server.clearRequests();
     await r.record(cm, { type: 'Normal', reason: 'Synced' });
     const [first] = await stored();
     await firstValueFrom(events.delete$(first!.metadata!.name!, { namespace: 'default' }));
     await r.record(cm, { type: 'Normal', reason: 'Synced' });
     advanceTo(10_000);
-    await until(() => server.requests.filter((q) => q.method === 'POST' && q.path.includes('/events')).length === 2);
-    await until(() => warnings.length > 0 || server.get(Event, first!.metadata!.name!, 'default') !== undefined);
+    await r.settled();
+    expect(writes()).toEqual(['POST', 'DELETE', 'PATCH', 'POST']);
     expect((await stored())[0]).toMatchObject({ metadata: { name: first!.metadata!.name }, series: { count: 2 } });
     expect(warnings).toEqual([]);
   });
