@@ -21,7 +21,7 @@ export interface ObjectReference {
 export function referenceTo(object: ObjectLike): ObjectReference {
   const m = object.metadata ?? {};
   const ref: Record<string, string> = {};
-  const put = (field: string, value: string | undefined): void => {
+  const put = (field: string, value: string | null | undefined): void => {
     if (typeof value === 'string' && value !== '') ref[field] = value;
   };
   put('apiVersion', object.apiVersion);

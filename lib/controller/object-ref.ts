@@ -9,19 +9,19 @@
  */
 export interface ObjectLike {
   /** The group/version, e.g. `v1` or `example.com/v1`. */
-  readonly apiVersion?: string | undefined;
+  readonly apiVersion?: string | null | undefined;
   /** The kind, e.g. `ConfigMap`. */
-  readonly kind?: string | undefined;
-  /** The identifying metadata. */
+  readonly kind?: string | null | undefined;
+  /** The identifying metadata (`null` fields, as the generated models allow, read as absent). */
   readonly metadata?: {
-    readonly name?: string | undefined;
-    readonly namespace?: string | undefined;
-    readonly uid?: string | undefined;
-    readonly resourceVersion?: string | undefined;
+    readonly name?: string | null | undefined;
+    readonly namespace?: string | null | undefined;
+    readonly uid?: string | null | undefined;
+    readonly resourceVersion?: string | null | undefined;
     readonly deletionTimestamp?: string | null | undefined;
-    readonly finalizers?: readonly string[] | undefined;
-    readonly ownerReferences?: readonly unknown[] | undefined;
-  } | undefined;
+    readonly finalizers?: readonly string[] | null | undefined;
+    readonly ownerReferences?: readonly unknown[] | null | undefined;
+  } | null | undefined;
 }
 
 /** The group of an apiVersion: `''` for the core `v1`, `apps` for `apps/v1`. */

@@ -47,7 +47,7 @@ export class AlreadyOwnedError extends KubexError {
   }
 }
 
-function required(owner: ObjectLike, field: string, value: string | undefined): string {
+function required(field: string, value: string | null | undefined): string {
   if (typeof value !== 'string' || value === '') {
     throw new TypeError(`controllerReference: the owner has no ${field} (read it from the server: a uid is only given at creation)`);
   }
@@ -67,10 +67,10 @@ function required(owner: ObjectLike, field: string, value: string | undefined): 
  */
 export function controllerReference(owner: ObjectLike): OwnerReference {
   return {
-    apiVersion: required(owner, 'apiVersion', owner.apiVersion),
-    kind: required(owner, 'kind', owner.kind),
-    name: required(owner, 'metadata.name', owner.metadata?.name),
-    uid: required(owner, 'metadata.uid', owner.metadata?.uid),
+    apiVersion: required('apiVersion', owner.apiVersion),
+    kind: required('kind', owner.kind),
+    name: required('metadata.name', owner.metadata?.name),
+    uid: required('metadata.uid', owner.metadata?.uid),
     controller: true,
     blockOwnerDeletion: true,
   };
