@@ -9,11 +9,17 @@ import type { ObjectLike } from './object-ref.js';
  * @since 0.3.0
  */
 export interface ObjectReference {
+  /** The object's group/version. */
   readonly apiVersion?: string;
+  /** The object's kind. */
   readonly kind?: string;
+  /** The object's name. */
   readonly name?: string;
+  /** The object's namespace; absent for cluster-scoped objects. */
   readonly namespace?: string;
+  /** The object's uid. */
   readonly uid?: string;
+  /** The version of the object the reference was taken at. */
   readonly resourceVersion?: string;
 }
 

@@ -158,7 +158,12 @@ export class EventRecorder {
     }
   }
 
-  /** Writes every counted but unwritten repeat now (within the rate limit), and stops the timers. @since 0.3.0 */
+  /**
+   * Writes every counted but unwritten repeat now (within the rate limit; throttled ones are dropped and logged at
+   * debug), cancels the timers and resolves when the writes end. After it, `record` writes nothing and resolves
+   * `'failed'`. Call it when the controller drains.
+   * @since 0.3.0
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const all = [...this.#series.values()];

@@ -7,10 +7,7 @@
  * virtual time, and forgets buckets that have refilled, so memory stays bounded by the recently active keys.
  */
 
-/**
- * Options of a {@link TokenBuckets}.
- * @since 0.3.0
- */
+/** Options of a {@link TokenBuckets}. @internal */
 export interface TokenBucketOptions {
   /** Tokens a new (or fully refilled) bucket holds: how many writes may go at once. */
   readonly burst: number;
