@@ -4,7 +4,7 @@
  * goes (lib/testing/deletion.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { firstValueFrom } from 'rxjs';
+import { EMPTY, NEVER, firstValueFrom, of } from 'rxjs';
 import { Api } from '../../lib/api/api.js';
 import { createClient } from '../../lib/client/create-client.js';
 import { ConflictError } from '../../lib/errors/status-error.js';
@@ -149,6 +149,29 @@ describe('finalizer() over HTTP', () => {
     const h = handlers();
     expect(await finalizer(api, NAME, h)(before)).toBeUndefined();
     expect(h.apply).not.toHaveBeenCalled();
+  });
+
+  it('passes the reconcile context through and takes the last value of an Observable apply', async () => {
+    await firstValueFrom(api.create$({ metadata: { name: 'cfg', finalizers: [NAME] } }));
+    const seen: unknown[] = [];
+    const reconcile = finalizer(api, NAME, {
+      apply: (o: KubernetesObject, context: { key: string; attempt: number; signal: AbortSignal }) => {
+        seen.push([context.key, context.attempt]);
+        return of(1, 2, { requeueAfter: 60_000 });
+      },
+      cleanup: () => EMPTY,
+    });
+    const signal = new AbortController().signal;
+    expect(await reconcile(await latest(), { key: 'default/cfg', attempt: 3, signal })).toEqual({ requeueAfter: 60_000 });
+    expect(seen).toEqual([['default/cfg', 3]]);
+  });
+
+  it('rejects with the abort reason when the signal aborts while an Observable apply runs', async () => {
+    await firstValueFrom(api.create$({ metadata: { name: 'cfg', finalizers: [NAME] } }));
+    const controller = new AbortController();
+    const pending = finalizer(api, NAME, { apply: () => NEVER, cleanup: () => undefined })(await latest(), { signal: controller.signal });
+    controller.abort(new Error('draining'));
+    await expect(pending).rejects.toThrow('draining');
   });
 
   it('writes nothing once the signal is aborted, and rejects with its reason', async () => {
