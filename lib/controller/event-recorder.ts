@@ -127,6 +127,8 @@ export class EventRecorder {
   readonly #series = new Map<string, Series>();
   #sequence = 0;
   #closed = false;
+  /** Final writes of forgotten series, still running (awaited by `settled` and `close`). */
+  readonly #finishing = new Set<Promise<unknown>>();
 
   constructor(client: KubeClient, options: EventRecorderOptions) {
     if (!isQualifiedName(options.controller)) throw new TypeError(`EventRecorder: controller ${JSON.stringify(options.controller)} is not a qualified name (e.g. example.com/replicator)`);
@@ -168,7 +170,7 @@ export class EventRecorder {
     this.#closed = true;
     const all = [...this.#series.values()];
     for (const series of all) this.#forget(series);
-    await Promise.all(all.map((s) => s.chain));
+    await Promise.all([...all.map((s) => s.chain), ...this.#finishing]);
   }
 
   /**
@@ -177,7 +179,7 @@ export class EventRecorder {
    * @since 0.3.0
    */
   async settled(): Promise<void> {
-    await Promise.all([...this.#series.values()].map((s) => s.chain));
+    await Promise.all([...[...this.#series.values()].map((s) => s.chain), ...this.#finishing]);
   }
 
   /** How many Events are remembered for aggregation (for tests and metrics). @since 0.3.0 */
@@ -304,7 +306,11 @@ export class EventRecorder {
     series.flush?.unsubscribe();
     series.flush = undefined;
     if (this.#series.get(series.key) === series) this.#series.delete(series.key);
-    if (!series.dead && series.count > series.written) series.chain = series.chain.then(() => this.#writeSeries(series));
+    if (series.dead || series.count <= series.written) return;
+    const last = series.chain.then(() => this.#writeSeries(series));
+    series.chain = last;
+    this.#finishing.add(last);
+    void last.finally(() => this.#finishing.delete(last));
   }
 
   /** Bounds memory: ended series go first, then the least recently seen (their last counts written first). */

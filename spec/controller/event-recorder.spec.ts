@@ -209,6 +209,20 @@ describe('EventRecorder over HTTP', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('bounds its memory: beyond maxCached the least recently seen series is forgotten, its counted repeats written first', async () => {
+    const cm = await subject();
+    const r = recorder({ maxCached: 2 });
+    await r.record(cm, { type: 'Normal', reason: 'A' });
+    await r.record(cm, { type: 'Normal', reason: 'A' });
+    await r.record(cm, { type: 'Normal', reason: 'B' });
+    await r.record(cm, { type: 'Normal', reason: 'C' });
+    expect(r.cached).toBe(2);
+    await r.settled();
+    const a = (await stored()).find((e) => e.reason === 'A');
+    expect(a!.series!.count).toBe(2);
+    await r.close();
+  });
+
   it('writes counted repeats on close()', async () => {
     const cm = await subject();
     const r = recorder();
