@@ -22,7 +22,8 @@
 import { asyncScheduler, firstValueFrom, type SchedulerLike, type Subscription } from 'rxjs';
 import { Api } from '../api/api.js';
 import type { KubeClient } from '../client/kube-client.js';
-import { NotFoundError } from '../errors/status-error.js';
+import { NotFoundError, StatusError } from '../errors/status-error.js';
+import { TransportError } from '../errors/kubex-error.js';
 import { Event } from '../k8s/v1_35/events.k8s.io/v1.js';
 import { EVENT_FIELD_LIMIT, EVENT_NOTE_LIMIT, eventProblems, microTime } from './event-validation.js';
 import type { ObjectLike } from './object-ref.js';
@@ -49,6 +50,13 @@ export interface EventRecorderOptions {
   readonly refillMs?: number;
   /** The most Events remembered for aggregation; the least recently seen are forgotten beyond. Default 4096. */
   readonly maxCached?: number;
+  /**
+   * A create that failed for a transient reason (no connection, 429, 5xx) is tried again this much later, in the
+   * background. Default 10 000 (client-go `defaultSleepDuration`, without its jitter).
+   */
+  readonly retryDelayMs?: number;
+  /** How many times a create is tried in all. Default 12 (client-go `maxTriesPerEvent`). */
+  readonly maxTries?: number;
   /** The clock and timers. Default `asyncScheduler`; a `TestScheduler` in tests. */
   readonly scheduler?: SchedulerLike;
 }
@@ -72,11 +80,12 @@ export interface EventInput {
 
 /**
  * What a `record` call did: `created` a new Event, `counted` it into a series (written within `patchIntervalMs`),
- * `throttled` (no token left: not written), `invalid` (a rule of the API server would refuse it) or `failed` (the
- * server refused or could not be reached; logged).
+ * `throttled` (no token left: not written), `invalid` (a rule of the API server would refuse it), `retrying` (a
+ * transient failure: the create is tried again in the background, repeats are counted meanwhile) or `failed` (the
+ * server refused it, or the tries ran out; logged).
  * @since 0.3.0
  */
-export type RecordOutcome = 'created' | 'counted' | 'throttled' | 'invalid' | 'failed';
+export type RecordOutcome = 'created' | 'counted' | 'throttled' | 'invalid' | 'retrying' | 'failed';
 
 interface Series {
   readonly key: string;
@@ -91,10 +100,20 @@ interface Series {
   chain: Promise<unknown>;
   /** Its Event could not be created: nothing more is written for it. */
   dead: boolean;
+  /** Its Event exists on the server (created): series patches may go. */
+  created: boolean;
+  /** The timer of a create retry. */
+  retry: Subscription | undefined;
 }
 
 /** The Event type the recorder writes. @since 0.3.0 */
 export type EventsV1Event = Event;
+
+/** Worth another try: the network, throttling or the server's own trouble (not a refusal of the Event). */
+function transient(error: unknown): boolean {
+  if (error instanceof TransportError) return true;
+  return error instanceof StatusError && (error.code === 429 || error.code >= 500);
+}
 
 function hostname(): string {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
@@ -123,6 +142,8 @@ export class EventRecorder {
   readonly #windowMs: number;
   readonly #patchIntervalMs: number;
   readonly #maxCached: number;
+  readonly #retryDelayMs: number;
+  readonly #maxTries: number;
   readonly #buckets: TokenBuckets;
   readonly #series = new Map<string, Series>();
   #sequence = 0;
@@ -141,6 +162,8 @@ export class EventRecorder {
     this.#windowMs = options.seriesWindowMs ?? 6 * 60_000;
     this.#patchIntervalMs = options.patchIntervalMs ?? 10_000;
     this.#maxCached = options.maxCached ?? 4096;
+    this.#retryDelayMs = options.retryDelayMs ?? 10_000;
+    this.#maxTries = options.maxTries ?? 12;
     this.#buckets = new TokenBuckets({ burst: options.burst ?? 25, refillMs: options.refillMs ?? 300_000 });
   }
 
@@ -214,12 +237,12 @@ export class EventRecorder {
       this.#client.log.debug(`EventRecorder: throttled ${input.type} ${input.reason} for ${regarding.kind} ${regarding.name}`);
       return 'throttled';
     }
-    const series: Series = { key, sourceObject, event, count: 1, written: 1, lastObserved: now, lastWrite: now, flush: undefined, chain: Promise.resolve(), dead: false };
+    const series: Series = { key, sourceObject, event, count: 1, written: 1, lastObserved: now, lastWrite: now, flush: undefined, chain: Promise.resolve(), dead: false, created: false, retry: undefined };
     this.#series.set(key, series);
     this.#evict(now);
-    const created = this.#create(series, event);
+    const created = this.#create(series, event, 1);
     series.chain = created;
-    return (await created) ? 'created' : 'failed';
+    return created;
   }
 
   #newEvent(regarding: ObjectReference, related: ObjectReference | undefined, input: EventInput, action: string, now: number): Series['event'] {
@@ -241,16 +264,32 @@ export class EventRecorder {
     };
   }
 
-  /** Creates the Event; `false` (logged, series forgotten so the next occurrence creates again) on failure. */
-  async #create(series: Series, event: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Creates the Event. A transient failure (client-go `recordEvent`: transport errors and unexpected answers are
+   * retried, a refusal is not; we also retry 429 and 5xx) schedules another try and answers `retrying`; the final
+   * failure is logged and the series forgotten, so the next occurrence creates again.
+   */
+  async #create(series: Series, event: Record<string, unknown>, tries: number): Promise<RecordOutcome> {
+    const { name, namespace } = series.event.metadata;
     try {
-      await firstValueFrom(this.#events.create$(event as unknown as Event, { namespace: series.event.metadata.namespace }));
-      return true;
+      await firstValueFrom(this.#events.create$(event as unknown as Event, { namespace }));
+      series.created = true;
+      // Repeats counted while the create was under way are written on the usual schedule.
+      if (series.count > series.written && !series.dead) this.#scheduleFlush(series, this.#scheduler.now());
+      return 'created';
     } catch (error) {
-      this.#client.log.warn(`EventRecorder: could not create Event ${series.event.metadata.namespace}/${series.event.metadata.name}: ${(error as Error).message}`);
+      if (transient(error) && tries < this.#maxTries && !this.#closed) {
+        this.#client.log.debug(`EventRecorder: could not create Event ${namespace}/${name} (try ${tries} of ${this.#maxTries}, again in ${this.#retryDelayMs} ms): ${(error as Error).message}`);
+        series.retry = this.#scheduler.schedule(() => {
+          series.retry = undefined;
+          series.chain = this.#create(series, event, tries + 1);
+        }, this.#retryDelayMs);
+        return 'retrying';
+      }
+      this.#client.log.warn(`EventRecorder: could not create Event ${namespace}/${name}: ${(error as Error).message}`);
       series.dead = true;
       if (this.#series.get(series.key) === series) this.#forget(series);
-      return false;
+      return 'failed';
     }
   }
 
@@ -267,7 +306,7 @@ export class EventRecorder {
   /** Patches `series` onto the Event (creating it again if it expired), if a token allows; else tries later. */
   async #writeSeries(series: Series): Promise<void> {
     const now = this.#scheduler.now();
-    if (series.dead || series.count <= series.written) return;
+    if (series.dead || !series.created || series.count <= series.written) return;
     if (!this.#buckets.take(series.sourceObject, now)) {
       if (this.#closed) this.#client.log.debug(`EventRecorder: closed with ${series.count - series.written} repeats of ${series.event.metadata.name} unwritten (throttled)`);
       else this.#scheduleFlush(series, now);
@@ -305,6 +344,12 @@ export class EventRecorder {
   #forget(series: Series): void {
     series.flush?.unsubscribe();
     series.flush = undefined;
+    if (series.retry !== undefined && this.#closed) {
+      // Closing: a create still waiting for its retry is given up.
+      series.retry.unsubscribe();
+      series.retry = undefined;
+      series.dead = true;
+    }
     if (this.#series.get(series.key) === series) this.#series.delete(series.key);
     if (series.dead || series.count <= series.written) return;
     const last = series.chain.then(() => this.#writeSeries(series));

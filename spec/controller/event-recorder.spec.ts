@@ -223,6 +223,39 @@ describe('EventRecorder over HTTP', () => {
     await r.close();
   });
 
+  it('retries a create that failed for a transient reason in the background, counting repeats meanwhile', async () => {
+    const cm = await subject();
+    const r = recorder();
+    const creates = (q: { method: string; path: string }): boolean => q.method === 'POST' && q.path.includes('/events');
+    server.failNext(2, { type: 'InternalError' }, creates);
+    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
+    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('counted');
+    advanceTo(10_000);
+    await r.settled();
+    expect(await stored()).toEqual([]);
+    advanceTo(20_000);
+    await r.settled();
+    expect((await stored()).length).toBe(1);
+    advanceTo(20_000); // the repeat's patch, due at once after the create
+    await r.settled();
+    expect((await stored())[0]!.series!.count).toBe(2);
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives up after maxTries, and does not retry a refusal', async () => {
+    const cm = await subject();
+    const r = recorder({ maxTries: 2 });
+    server.failNext(5, { type: 'InternalError' }, (q) => q.method === 'POST' && q.path.includes('/events'));
+    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
+    advanceTo(10_000);
+    await r.settled();
+    expect(warnings.join('\n')).toMatch(/could not create Event default\/settings\./);
+    expect(r.cached).toBe(0);
+    server.clearFaults();
+    server.failNext(1, { type: 'Forbidden' }, (q) => q.method === 'POST' && q.path.includes('/events'));
+    expect(await r.record(cm, { type: 'Warning', reason: 'Other' })).toBe('failed');
+  });
+
   it('writes counted repeats on close()', async () => {
     const cm = await subject();
     const r = recorder();
