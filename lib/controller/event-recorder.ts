@@ -16,7 +16,9 @@
  *   shows a current count and a hot loop still costs one write per interval at most.
  * - the key leaves out the object's resourceVersion (client-go's `ObjectReference` carries it, so every write to
  *   the object starts a new Event); the Event records the version of its first occurrence.
- * - nothing throws into the reconcile: every failure is logged on the client's log and `record` resolves.
+ * - nothing throws into the reconcile: every failure is logged on the client's log and `record` resolves at the
+ *   first attempt; a create that failed for a transient reason is retried in the background (client-go's 12 tries,
+ *   10 s apart, in `attemptRecording`), on the recorder's scheduler.
  * - time comes from an RxJS scheduler, so aggregation and rate limiting run in virtual time in tests.
  */
 import { asyncScheduler, firstValueFrom, type SchedulerLike, type Subscription } from 'rxjs';
