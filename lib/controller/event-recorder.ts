@@ -16,7 +16,7 @@
  *   shows a current count and a hot loop still costs one write per interval at most.
  * - the key leaves out the object's resourceVersion (client-go's `ObjectReference` carries it, so every write to
  *   the object starts a new Event); the Event records the version of its first occurrence.
- * - nothing throws into the reconcile: every failure is logged on the client's log and `record` resolves at the
+ * - nothing throws into the reconcile: every failure is logged on the client's log and `recordEvent` resolves at the
  *   first attempt; a create that failed for a transient reason is retried in the background (client-go's 12 tries,
  *   10 s apart, in `attemptRecording`), on the recorder's scheduler.
  * - time comes from an RxJS scheduler, so aggregation and rate limiting run in virtual time in tests.
@@ -64,7 +64,7 @@ export interface EventRecorderOptions {
 }
 
 /**
- * What happened, as given to {@link EventRecorder.record}.
+ * What happened, as given to {@link EventRecorder.recordEvent}.
  * @since 0.3.0
  */
 export interface EventInput {
@@ -81,7 +81,7 @@ export interface EventInput {
 }
 
 /**
- * What a `record` call did: `created` a new Event, `counted` it into a series (written within `patchIntervalMs`),
+ * What a `recordEvent` call did: `created` a new Event, `counted` it into a series (written within `patchIntervalMs`),
  * `throttled` (no token left: not written), `invalid` (a rule of the API server would refuse it), `retrying` (a
  * transient failure: the create is tried again in the background, repeats are counted meanwhile) or `failed` (the
  * server refused it, or the tries ran out; logged).
@@ -124,12 +124,12 @@ function hostname(): string {
 
 /**
  * Records `events.k8s.io/v1` Events for one controller (its `reportingController` and `reportingInstance`).
- * See the module comment for the aggregation and rate limiting rules; `record` never rejects.
+ * See the module comment for the aggregation and rate limiting rules; `recordEvent` never rejects.
  *
  * @example
  * ```ts
  * const events = new EventRecorder(client, { controller: 'example.com/replicator' });
- * await events.record(replicate, { type: 'Normal', reason: 'Replicated', message: `copied to ${n} namespaces` });
+ * await events.recordEvent(replicate, { type: 'Normal', reason: 'Replicated', message: `copied to ${n} namespaces` });
  * ```
  * @since 0.3.0
  */
@@ -176,7 +176,7 @@ export class EventRecorder {
    * client's log and reported in the outcome.
    * @since 0.3.0
    */
-  async record(object: ObjectLike, input: EventInput): Promise<RecordOutcome> {
+  async recordEvent(object: ObjectLike, input: EventInput): Promise<RecordOutcome> {
     try {
       return await this.#record(object, input);
     } catch (error) {
@@ -187,7 +187,7 @@ export class EventRecorder {
 
   /**
    * Writes every counted but unwritten repeat now (within the rate limit; throttled ones are dropped and logged at
-   * debug), cancels the timers and resolves when the writes end. After it, `record` writes nothing and resolves
+   * debug), cancels the timers and resolves when the writes end. After it, `recordEvent` writes nothing and resolves
    * `'failed'`. Call it when the controller drains.
    * @since 0.3.0
    */

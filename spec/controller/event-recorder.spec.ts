@@ -103,7 +103,7 @@ describe('EventRecorder over HTTP', () => {
 
   it('creates an events.k8s.io/v1 Event the API server would accept', async () => {
     const cm = await subject();
-    expect(await recorder().record(cm, { type: 'Normal', reason: 'Replicated', message: 'copied to 3 namespaces' })).toBe('created');
+    expect(await recorder().recordEvent(cm, { type: 'Normal', reason: 'Replicated', message: 'copied to 3 namespaces' })).toBe('created');
     const [event, ...rest] = await stored();
     expect(rest).toEqual([]);
     expect(event).toMatchObject({
@@ -118,7 +118,7 @@ describe('EventRecorder over HTTP', () => {
 
   it('puts the Events of a cluster-scoped object in default', async () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', uid: 'u-ns' } };
-    expect(await recorder().record(ns, { type: 'Warning', reason: 'Stuck', action: 'Cleanup' })).toBe('created');
+    expect(await recorder().recordEvent(ns, { type: 'Warning', reason: 'Stuck', action: 'Cleanup' })).toBe('created');
     expect((await stored())[0]!.metadata?.namespace).toBe('default');
   });
 
@@ -126,11 +126,11 @@ describe('EventRecorder over HTTP', () => {
     const cm = await subject();
     const r = recorder();
     server.clearRequests();
-    expect(await r.record(cm, { type: 'Normal', reason: 'Synced', message: 'first' })).toBe('created');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'Synced', message: 'first' })).toBe('created');
     advanceTo(1000);
-    expect(await r.record(cm, { type: 'Normal', reason: 'Synced', message: 'the note is not part of the key' })).toBe('counted');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'Synced', message: 'the note is not part of the key' })).toBe('counted');
     advanceTo(2000);
-    expect(await r.record(cm, { type: 'Normal', reason: 'Synced' })).toBe('counted');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' })).toBe('counted');
     advanceTo(9_999);
     await r.settled();
     expect(writes()).toEqual(['POST']);
@@ -144,7 +144,7 @@ describe('EventRecorder over HTTP', () => {
     expect(eventProblems(event as Parameters<typeof eventProblems>[0])).toEqual([]);
 
     // A hot loop: 100 repeats in one interval are one more patch.
-    for (let i = 0; i < 100; i++) await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    for (let i = 0; i < 100; i++) await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
     advanceTo(19_999);
     await r.settled();
     expect(writes()).toEqual(['POST', 'PATCH']);
@@ -158,10 +158,10 @@ describe('EventRecorder over HTTP', () => {
   it('starts a new Event after the series window of silence, and keeps different reasons apart', async () => {
     const cm = await subject();
     const r = recorder();
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
-    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('created');
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
+    expect(await r.recordEvent(cm, { type: 'Warning', reason: 'Failed' })).toBe('created');
     advanceTo(6 * 60_000);
-    expect(await r.record(cm, { type: 'Normal', reason: 'Synced' })).toBe('created');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' })).toBe('created');
     expect((await stored()).map((e) => e.reason).sort()).toEqual(['Failed', 'Synced', 'Synced']);
   });
 
@@ -170,12 +170,12 @@ describe('EventRecorder over HTTP', () => {
     const other = await firstValueFrom(configMaps.create$({ metadata: { name: 'other' } }));
     const r = recorder({ burst: 2, refillMs: 60_000 });
     const outcomes = [];
-    for (const reason of ['A', 'B', 'C']) outcomes.push(await r.record(cm, { type: 'Normal', reason }));
+    for (const reason of ['A', 'B', 'C']) outcomes.push(await r.recordEvent(cm, { type: 'Normal', reason }));
     expect(outcomes).toEqual(['created', 'created', 'throttled']);
-    expect(await r.record(other, { type: 'Normal', reason: 'C' })).toBe('created');
+    expect(await r.recordEvent(other, { type: 'Normal', reason: 'C' })).toBe('created');
     advanceTo(60_000);
-    expect(await r.record(cm, { type: 'Normal', reason: 'C' })).toBe('created');
-    expect(await r.record(cm, { type: 'Normal', reason: 'D' })).toBe('throttled');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'C' })).toBe('created');
+    expect(await r.recordEvent(cm, { type: 'Normal', reason: 'D' })).toBe('throttled');
     expect((await stored()).length).toBe(4);
   });
 
@@ -183,8 +183,8 @@ describe('EventRecorder over HTTP', () => {
     const cm = await subject();
     const r = recorder({ burst: 1, refillMs: 60_000 });
     server.clearRequests();
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
     advanceTo(59_999);
     await r.settled();
     expect(writes()).toEqual(['POST']);
@@ -198,10 +198,10 @@ describe('EventRecorder over HTTP', () => {
     const cm = await subject();
     const r = recorder();
     server.clearRequests();
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
     const [first] = await stored();
     await firstValueFrom(events.delete$(first!.metadata!.name!, { namespace: 'default' }));
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
     advanceTo(10_000);
     await r.settled();
     expect(writes()).toEqual(['POST', 'DELETE', 'PATCH', 'POST']);
@@ -212,10 +212,10 @@ describe('EventRecorder over HTTP', () => {
   it('bounds its memory: beyond maxCached the least recently seen series is forgotten, its counted repeats written first', async () => {
     const cm = await subject();
     const r = recorder({ maxCached: 2 });
-    await r.record(cm, { type: 'Normal', reason: 'A' });
-    await r.record(cm, { type: 'Normal', reason: 'A' });
-    await r.record(cm, { type: 'Normal', reason: 'B' });
-    await r.record(cm, { type: 'Normal', reason: 'C' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'A' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'A' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'B' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'C' });
     expect(r.cached).toBe(2);
     await r.settled();
     const a = (await stored()).find((e) => e.reason === 'A');
@@ -228,8 +228,8 @@ describe('EventRecorder over HTTP', () => {
     const r = recorder();
     const creates = (q: { method: string; path: string }): boolean => q.method === 'POST' && q.path.includes('/events');
     server.failNext(2, { type: 'InternalError' }, creates);
-    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
-    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('counted');
+    expect(await r.recordEvent(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
+    expect(await r.recordEvent(cm, { type: 'Warning', reason: 'Failed' })).toBe('counted');
     advanceTo(10_000);
     await r.settled();
     expect(await stored()).toEqual([]);
@@ -246,21 +246,21 @@ describe('EventRecorder over HTTP', () => {
     const cm = await subject();
     const r = recorder({ maxTries: 2 });
     server.failNext(5, { type: 'InternalError' }, (q) => q.method === 'POST' && q.path.includes('/events'));
-    expect(await r.record(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
+    expect(await r.recordEvent(cm, { type: 'Warning', reason: 'Failed' })).toBe('retrying');
     advanceTo(10_000);
     await r.settled();
     expect(warnings.join('\n')).toMatch(/could not create Event default\/settings\./);
     expect(r.cached).toBe(0);
     server.clearFaults();
     server.failNext(1, { type: 'Forbidden' }, (q) => q.method === 'POST' && q.path.includes('/events'));
-    expect(await r.record(cm, { type: 'Warning', reason: 'Other' })).toBe('failed');
+    expect(await r.recordEvent(cm, { type: 'Warning', reason: 'Other' })).toBe('failed');
   });
 
   it('writes counted repeats on close()', async () => {
     const cm = await subject();
     const r = recorder();
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
-    await r.record(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
+    await r.recordEvent(cm, { type: 'Normal', reason: 'Synced' });
     await r.close();
     expect((await stored())[0]!.series!.count).toBe(2);
     expect(r.cached).toBe(0);
@@ -269,11 +269,11 @@ describe('EventRecorder over HTTP', () => {
   it('never throws into the reconcile: a refused write is logged and reported, an invalid Event is not sent', async () => {
     const ghost = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'no-such-namespace', uid: 'u' } };
     const r = recorder();
-    expect(await r.record(ghost, { type: 'Normal', reason: 'Synced' })).toBe('failed');
+    expect(await r.recordEvent(ghost, { type: 'Normal', reason: 'Synced' })).toBe('failed');
     expect(warnings.join('\n')).toMatch(/could not create Event no-such-namespace\/x\./);
     server.clearRequests();
-    expect(await r.record(ghost, { type: 'Normal', reason: 'x'.repeat(200) })).toBe('invalid');
-    expect(await r.record(ghost, { type: 'Info' as 'Normal', reason: 'Synced' })).toBe('invalid');
+    expect(await r.recordEvent(ghost, { type: 'Normal', reason: 'x'.repeat(200) })).toBe('invalid');
+    expect(await r.recordEvent(ghost, { type: 'Info' as 'Normal', reason: 'Synced' })).toBe('invalid');
     expect(server.requests).toEqual([]);
     expect(() => recorder({ controller: 'not a name' })).toThrow(TypeError);
   });
