@@ -40,7 +40,10 @@ interface Run {
   readonly attempt: number;
   readonly startedAt: number;
   readonly level: Level;
-  readonly controller: AbortController;
+  /** Created when the worker first reads its `signal`: an `AbortController` costs more than the rest of a run. */
+  controller?: AbortController;
+  /** Why the run was aborted (timeout, drain), whether or not its signal was created yet. */
+  abortReason?: unknown;
   subscription?: Subscription;
   timer?: Subscription;
 }
@@ -241,7 +244,7 @@ export function reconcileQueue<K = string>(worker: ReconcileWorker<K>, config: R
       };
 
       const start = (s: KeyState<K>): void => {
-        const run: Run = { attempt: s.failures + 1, startedAt: scheduler.now(), level: s.level, controller: new AbortController() };
+        const run: Run = { attempt: s.failures + 1, startedAt: scheduler.now(), level: s.level };
         s.run = run;
         s.wantAt = Infinity;
         s.level = LOW;
@@ -251,12 +254,18 @@ export function reconcileQueue<K = string>(worker: ReconcileWorker<K>, config: R
             const error = new ReconcileTimeoutError(String(s.key), timeout);
             // End first, so a worker that fails as soon as its signal aborts is still recorded as a timeout.
             end(s, run, 'timeout', undefined, error);
-            run.controller.abort(error);
+            abort(run, error);
           }, timeout);
         }
         let output: ReturnType<ReconcileWorker<K>>;
         try {
-          output = worker({ key: s.key, attempt: run.attempt, signal: run.controller.signal });
+          output = worker({
+            key: s.key,
+            attempt: run.attempt,
+            get signal() {
+              return signalOf(run);
+            },
+          });
         } catch (error) {
           end(s, run, 'error', undefined, error);
           return;
@@ -282,8 +291,7 @@ export function reconcileQueue<K = string>(worker: ReconcileWorker<K>, config: R
         running.delete(s);
         const now = scheduler.now();
         const duration = now - run.startedAt;
-        const signal = run.controller.signal;
-        const outcome: ReconcileOutcome = ended === 'error' && signal.aborted && signal.reason instanceof QueueDrainingError ? 'aborted' : ended;
+        const outcome: ReconcileOutcome = ended === 'error' && run.abortReason instanceof QueueDrainingError ? 'aborted' : ended;
         const triggeredMeanwhile = s.wantAt !== Infinity;
         let result: ReconcileResult<K> = { key: s.key, outcome, attempt: run.attempt, startedAt: run.startedAt, duration };
         if (outcome === 'error' || outcome === 'timeout') {
@@ -360,7 +368,7 @@ export function reconcileQueue<K = string>(worker: ReconcileWorker<K>, config: R
         for (const list of readyLists) list.clear();
         readyCounts[HIGH] = readyCounts[LOW] = delayedCount = 0;
         const reason = new QueueDrainingError();
-        for (const s of [...running]) s.run?.controller.abort(reason);
+        for (const s of [...running]) if (s.run !== undefined) abort(s.run, reason);
         if (running.size === 0) {
           finishDrain([]);
           return;
@@ -402,6 +410,19 @@ export function reconcileQueue<K = string>(worker: ReconcileWorker<K>, config: R
         drain(false);
       };
     });
+}
+
+function signalOf(run: Run): AbortSignal {
+  if (run.controller === undefined) {
+    run.controller = new AbortController();
+    if (run.abortReason !== undefined) run.controller.abort(run.abortReason);
+  }
+  return run.controller.signal;
+}
+
+function abort(run: Run, reason: unknown): void {
+  run.abortReason ??= reason;
+  run.controller?.abort(reason);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

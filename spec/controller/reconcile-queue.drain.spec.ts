@@ -94,4 +94,16 @@ describe('reconcileQueue: drain (guarantee 8)', () => {
     });
     expect(drained).toEqual([15]);
   });
+
+  it('gives an aborted signal to a worker that reads it only after the abort', () => {
+    const contexts: ReconcileContext[] = [];
+    const ts = newScheduler();
+    ts.run((h) => {
+      const input = h.hot('a', triggers('a'));
+      const queue = reconcileQueue((context) => (contexts.push(context), endless(() => undefined)), { drainTimeout: 10, scheduler: ts });
+      h.expectObservable(input.pipe(queue, brief), '^ 4ms !').toBe('-');
+    });
+    expect(contexts[0]?.signal.aborted).toBe(true);
+    expect(contexts[0]?.signal.reason).toBeInstanceOf(QueueDrainingError);
+  });
 });
