@@ -19,7 +19,10 @@ export interface ReconcileQueueConfig<K = string> {
   readonly timeout?: number;
   /** How long a drain waits for running runs after aborting their signals, in ms. Default `30_000` (controller-runtime's `GracefulShutdownTimeout`). */
   readonly drainTimeout?: number;
-  /** Nothing runs before this emits (e.g. when every informer has synced); triggers queue meanwhile. Default: open at once. */
+  /**
+   * Nothing runs before this emits (e.g. when every informer has synced); triggers queue meanwhile. Its first value
+   * opens the gate for good; completing without a value leaves it shut; an error errors the output. Default: open.
+   */
   readonly ready?: ObservableInput<unknown>;
   /** Where the queue writes its counters and gauges. */
   readonly metrics?: QueueMetrics<K>;
@@ -76,14 +79,18 @@ interface KeyState<K> {
  *
  * 1. A key waiting to run is queued once, whatever the number of triggers.
  * 2. One run per key at a time; triggers during a run give exactly one more run after it.
- * 3. `requeueAfter` and `after`: the earliest requested time wins; a plain trigger runs the key at once.
+ * 3. `requeueAfter` and `after`: the earliest requested time wins; a plain trigger runs the key at once. A run
+ *    consumes every request made before it started (kube-rs's scheduler keeps one entry per key, at its earliest
+ *    time): the worker returns a new `requeueAfter` if it still wants one.
  * 4. A failure backs the key off ({@link keyBackoff}, client-go's 5 ms doubling to 1000 s), a success resets it.
  *    Unlike client-go, a trigger never shortens a pending backoff (it is folded into the retry) and only a run
  *    counts a failure, so the wait after `n` failures is the backoff of `n` whatever the rate of events
  *    (kubernetes/kubernetes#132805: in client-go every event reruns at once and a failure adds to the exponent,
  *    reaching the 1000 s cap within seconds). `resetBackoff` on a trigger forgets the failures explicitly.
  * 5. At most `concurrency` runs at once, across keys.
- * 6. Keys with `'low'` priority run only when no `'high'` key is ready; a high trigger raises a waiting key.
+ * 6. Keys with `'low'` priority run only when no `'high'` key is ready; a high trigger raises a waiting key
+ *    (controller-runtime's `priorityqueue.go` likewise keeps "the max of the passed priorities and the min of possible
+ *    durations"; but there an `Add` without `RateLimited` also skips a pending backoff, which we do not allow).
  * 7. A run that never ends holds one slot only; `timeout` aborts it (its result is `'timeout'`, and the key backs off;
  *    the queue stops waiting for it, though a worker that ignores its signal keeps running in the background).
  *
