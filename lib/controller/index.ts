@@ -1,3 +1,4 @@
+/** The reconcile runtime (issue #15): the work queue, and the helpers a controller needs (finalizers, owner references, events). */
 export { reconcileQueue, type ReconcileQueueConfig } from './reconcile-queue.js';
 export type {
   DrainInfo,
@@ -12,3 +13,8 @@ export type {
 export { keyBackoff, type KeyBackoff, type KeyBackoffConfig } from './key-backoff.js';
 export { QueueMetrics, type QueueMetricsSnapshot } from './queue-metrics.js';
 export { QueueDrainingError, ReconcileTimeoutError } from './queue-errors.js';
+export { finalizer, finalizerState, FinalizerError, type FinalizerContext, type FinalizerHandlers, type FinalizerOptions, type FinalizerState } from './finalizer.js';
+export { controllerReference, ownedBy, controllerOf, controllerKeyOf, AlreadyOwnedError, type OwnerReference, type OwnerKind } from './owner-reference.js';
+export { EventRecorder, type EventRecorderOptions, type EventInput, type RecordOutcome, type EventsV1Event } from './event-recorder.js';
+export type { ObjectReference } from './event-key.js';
+export type { ObjectLike } from './object-ref.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Api } from '../../lib/api/api.js';
 import type { ConfigMap, Namespace } from '../../lib/k8s/v1_35/core/v1.js';
-import { controllerKeyOf, controllerOf, finalizer, ownedBy } from '../../lib/controller/helpers-index.js';
+import { controllerKeyOf, controllerOf, finalizer, ownedBy } from '../../lib/controller/index.js';
 
 describe('helpers with generated models', () => {
   it('type-checks ownedBy, controllerOf and finalizer on generated types', () => {
