@@ -12,3 +12,4 @@ export { LineTooLongError, InvalidUtf8Error, DEFAULT_MAX_LINE_BYTES, LineSplitte
 export * from './operators/index.js';
 export * from './store/index.js';
 export * from './informer/index.js';
+export * from './controller/index.js';

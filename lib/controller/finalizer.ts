@@ -28,8 +28,12 @@ export interface FinalizerContext {
   readonly signal?: AbortSignal;
 }
 
-/** A value, a Promise of it or an Observable whose last value it is (an empty Observable gives `undefined`). */
-type Result<R> = R | PromiseLike<R> | Observable<R>;
+/**
+ * What a finalizer's `apply` or `cleanup` returns: a value, a Promise of it or an Observable whose last value it is
+ * (an empty Observable gives `undefined`).
+ * @since 0.3.0
+ */
+export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
 
 /**
  * The two halves of a reconcile with a finalizer.
@@ -40,12 +44,12 @@ export interface FinalizerHandlers<T, C extends FinalizerContext, A, D = A> {
    * Makes the world match the object. Runs only while the object carries the finalizer and is not being deleted.
    * Must be idempotent.
    */
-  apply(object: T, context: C): Result<A>;
+  apply(object: T, context: C): HandlerResult<A>;
   /**
    * Undoes what `apply` did, for an object being deleted. The finalizer is removed only after it succeeds; throw
    * (or reject, or error) to keep it and be retried. Must be idempotent and tolerate `apply` never having run.
    */
-  cleanup(object: T, context: C): Result<D>;
+  cleanup(object: T, context: C): HandlerResult<D>;
 }
 
 /**
@@ -122,7 +126,7 @@ function until<T>(source: Observable<T>, signal: AbortSignal | undefined, last: 
   return Promise.race([value, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-async function settle<R>(value: Result<R>, signal: AbortSignal | undefined): Promise<R | undefined> {
+async function settle<R>(value: HandlerResult<R>, signal: AbortSignal | undefined): Promise<R | undefined> {
   if (isObservable(value)) return until(value, signal, true);
   return await value;
 }

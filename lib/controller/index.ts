@@ -13,7 +13,7 @@ export type {
 export { keyBackoff, type KeyBackoff, type KeyBackoffConfig } from './key-backoff.js';
 export { QueueMetrics, type QueueMetricsSnapshot } from './queue-metrics.js';
 export { QueueDrainingError, ReconcileTimeoutError } from './queue-errors.js';
-export { finalizer, finalizerState, FinalizerError, type FinalizerContext, type FinalizerHandlers, type FinalizerOptions, type FinalizerState } from './finalizer.js';
+export { finalizer, finalizerState, FinalizerError, type FinalizerContext, type FinalizerHandlers, type FinalizerOptions, type FinalizerState, type HandlerResult } from './finalizer.js';
 export { controllerReference, ownedBy, controllerOf, controllerKeyOf, AlreadyOwnedError, type OwnerReference, type OwnerKind } from './owner-reference.js';
 export { EventRecorder, type EventRecorderOptions, type EventInput, type RecordOutcome, type EventsV1Event } from './event-recorder.js';
 export type { ObjectReference } from './event-key.js';

@@ -70,7 +70,9 @@ export type ReconcileOutcome = 'success' | 'error' | 'timeout' | 'aborted';
  * @since 0.3.0
  */
 export interface ReconcileResult<K = string> {
+  /** The key that ran. */
   readonly key: K;
+  /** How the run ended. */
   readonly outcome: ReconcileOutcome;
   /** The attempt number the worker was given. */
   readonly attempt: number;
