@@ -12,3 +12,5 @@ export type {
 export { keyBackoff, type KeyBackoff, type KeyBackoffConfig } from './key-backoff.js';
 export { QueueMetrics, type QueueMetricsSnapshot } from './queue-metrics.js';
 export { QueueDrainingError, ReconcileTimeoutError } from './queue-errors.js';
+export { Controller } from './controller.js';
+export type { ControllerContext, ControllerOptions, ControllerResult, KeyMapper, Reconciler } from './controller-options.js';

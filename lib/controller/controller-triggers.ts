@@ -1,0 +1,108 @@
+/**
+ * How a controller turns informer events into queue triggers (internal): the primary kind's own keys, owned
+ * objects' controller owners, and watched objects' mapped keys. Each function is an operator over one informer's
+ * `events$`; the controller merges them into the queue.
+ *
+ * The mapping follows controller-runtime's handlers (`pkg/handler`: `EnqueueRequestForObject`,
+ * `EnqueueRequestForOwner` with `OnlyControllerOwner()`, `EnqueueRequestsFromMapFunc`) and kube-rs's
+ * (`runtime/src/controller/mod.rs`: `trigger_self`, `trigger_owners`, `trigger_others`), with two changes:
+ * events carry a priority from the informer's `origin` (replayed state `'low'`, live changes `'high'`), and an
+ * owned object that changes controller (adopted, released) triggers its previous owner as well, which kube-rs
+ * (new object only) misses and controller-runtime does from the update's old object; our informer's events carry
+ * no old object, so the last owner seen is kept per child.
+ */
+import { concatMap, defer, from, type Observable, type OperatorFunction } from 'rxjs';
+import type { InformerEvent } from '../informer/informer-event.js';
+import type { InformerObject } from '../informer/informer-source.js';
+import { objectKey } from '../store/object-store.js';
+import type { KeyMapper } from './controller-options.js';
+import type { KeyTrigger, ReconcilePriority } from './reconcile-types.js';
+
+/** Replayed state (`initial`, `relist`, `restored`) goes behind live changes (controller-runtime's priority queue). */
+export function priorityOf(event: InformerEvent<unknown>): ReconcilePriority {
+  return event.origin === 'live' ? 'high' : 'low';
+}
+
+/** What the controller knows of its primary kind, to recognise an owner reference to it. */
+export interface PrimaryKind {
+  /** The API group (`''` for core). */
+  readonly group: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+/**
+ * The primary kind's events: each object's own key. Keeps `index` (key to latest object) equal to the informer's
+ * store, so a run reads the latest object (the informer exposes no synchronous store read; a map of references
+ * costs one entry per object, the objects themselves are shared). BOOKMARKs are ignored.
+ */
+export function primaryTriggers<T extends InformerObject>(index: Map<string, T>): OperatorFunction<InformerEvent<T>, KeyTrigger> {
+  return concatMap((event) => {
+    if (event.type === 'BOOKMARK') return [];
+    const key = objectKey(event.object);
+    if (event.type === 'DELETED') index.delete(key);
+    else index.set(key, event.object);
+    return [{ key, priority: priorityOf(event) }];
+  });
+}
+
+/** The group of an `apiVersion`: `apps` of `apps/v1`, `''` of `v1`. */
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * The key of the object's controller owner of the primary kind (the ownerReference with `controller: true`, whose
+ * kind and group match; the version may differ, as owner references survive version changes), or `undefined`.
+ * A namespaced owner lives in the child's namespace (owner references cannot cross namespaces).
+ * Private to the controller; it will be unified with owner-reference.ts at merge.
+ */
+export function controllerOwnerKey(object: InformerObject, primary: PrimaryKind): string | undefined {
+  const metadata = object.metadata as { readonly namespace?: string; readonly ownerReferences?: readonly Record<string, unknown>[] } | undefined;
+  const ref = metadata?.ownerReferences?.find((r) => r['controller'] === true);
+  if (ref === undefined || ref['kind'] !== primary.kind || groupOf(ref['apiVersion']) !== primary.group) return undefined;
+  const name = ref['name'];
+  if (typeof name !== 'string' || name === '') return undefined;
+  if (!primary.namespaced) return name;
+  const namespace = metadata?.namespace;
+  return namespace ? `${namespace}/${name}` : undefined;
+}
+
+/**
+ * An owned kind's events: the key of the child's controller owner (see {@link controllerOwnerKey}), and of its
+ * previous owner when that changed. Deletions trigger the owner too (it may have to recreate the child).
+ */
+export function ownerTriggers<C extends InformerObject>(primary: PrimaryKind): OperatorFunction<InformerEvent<C>, KeyTrigger> {
+  return (events: Observable<InformerEvent<C>>) =>
+    defer(() => {
+      // Per subscription: child key -> owner key last seen; only children with an owner of the primary kind.
+      const owners = new Map<string, string>();
+      return events.pipe(
+      concatMap((event) => {
+        if (event.type === 'BOOKMARK') return [];
+        const child = objectKey(event.object);
+        const owner = controllerOwnerKey(event.object, primary);
+        const previous = owners.get(child);
+        if (event.type === 'DELETED' || owner === undefined) owners.delete(child);
+        else owners.set(child, owner);
+        const priority = priorityOf(event);
+        const keys = new Set([owner, previous].filter((k): k is string => k !== undefined));
+        return [...keys].map((key) => ({ key, priority }));
+      }),
+      );
+    });
+}
+
+/** A watched kind's events: whatever keys the mapper returns (none, one or many; duplicates once). */
+export function mappedTriggers<W>(mapper: KeyMapper<W>): OperatorFunction<InformerEvent<W>, KeyTrigger> {
+  return concatMap((event) => {
+    if (event.type === 'BOOKMARK') return [];
+    const mapped = mapper(event.object);
+    if (mapped === null || mapped === undefined) return [];
+    const priority = priorityOf(event);
+    const keys = typeof mapped === 'string' ? [mapped] : new Set(mapped);
+    return from([...keys].map((key) => ({ key, priority })));
+  });
+}
