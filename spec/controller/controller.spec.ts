@@ -8,6 +8,9 @@ import { describe, expect, it } from '@jest/globals';
 import { map, NEVER, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Controller, type ControllerContext, type ControllerResult, type Reconciler } from '../../lib/controller/index.js';
+import { controllerOwnerKey, priorityOf } from '../../lib/controller/controller-triggers.js';
+import { ForbiddenError } from '../../lib/errors/status-error.js';
+import type { InformerEvent } from '../../lib/informer/informer-event.js';
 import { defineResource } from '../../lib/resource/define-resource.js';
 import { added, connected, deleted, initialEventsEnd, modified, StubApi, testObjects, testResources, type StubWatchStream } from '../../lib/testing/index.js';
 import type { KubernetesObject } from '../../lib/watch/codecs.js';
@@ -226,5 +229,53 @@ describe('Controller', () => {
     expect(() => controller.owns(new StubApi({ resource: ReplicaSets, scheduler }))).toThrow('before run');
     expect(() => controller.watches(new StubApi({ resource: ConfigMap, scheduler }), () => [])).toThrow('before run');
     expect(() => new Controller(new StubApi({ resource: Deployments, scheduler }), { concurrency: 0 })).toThrow(TypeError);
+  });
+  it('takes a plain value from the reconcile (Observables: above; a Promise: the loopback spec): its requeueAfter reruns the key', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const values = { c: connected(), a: added(deployment('a', '1')), e: initialEventsEnd('3', Deployments) };
+      const results$ = new Controller(stub(scheduler, Deployments, cold<Event>('cae', values)), options(scheduler)).run(() => ({ requeueAfter: 10 }));
+      expectObservable(results$.pipe(map((r) => `${brief(r)}+${r.requeueAfter}`)), '^ 25ms !').toBe('2ms r 9ms r 9ms r', { r: 'a:success+10' });
+    });
+  });
+
+  it('errors when an informer fails unrecoverably (403), after releasing the other informers', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const forbidden = new ForbiddenError({ code: 403, reason: 'Forbidden', status: 'Failure', message: 'replicasets is forbidden' });
+      const watch = cold<Event>('cae', { c: connected(), a: added(deployment('a', '1')), e: initialEventsEnd('3', Deployments) });
+      const owned = cold<Event>('5ms #', {}, forbidden);
+      const controller = new Controller(stub(scheduler, Deployments, watch as Observable<Event>), options(scheduler)).owns(stub(scheduler, ReplicaSets, owned as Observable<Event>));
+      expectObservable(controller.run(() => undefined).pipe(map(brief))).toBe('5ms #', {}, forbidden);
+      expectSubscriptions(watch.subscriptions).toBe('^ 4ms !');
+    });
+  });
+
+  it('errors when a watches mapper throws', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const bug = new Error('mapper bug');
+      const deployments = stub(scheduler, Deployments, cold<Event>('ce', { c: connected(), e: initialEventsEnd('3', Deployments) }));
+      const configMaps = stub(scheduler, ConfigMap, cold<Event>('ce 3ms m', { c: connected(), e: initialEventsEnd('3', ConfigMap), m: added(configMap('x', '4')) }));
+      const controller = new Controller(deployments, options(scheduler)).watches(configMaps, () => {
+        throw bug;
+      });
+      expectObservable(controller.run(() => undefined).pipe(map(brief))).toBe('5ms #', {}, bug);
+    });
+  });
+});
+
+describe('controller triggers', () => {
+  it('gives replayed state (initial, relist, restored) low priority and live changes high', () => {
+    const event = (origin: InformerEvent<unknown>['origin']) => ({ ...added(deployment('a', '1')), origin });
+    expect(['initial', 'relist', 'restored', 'live'].map((o) => priorityOf(event(o as InformerEvent<unknown>['origin'])))).toEqual(['low', 'low', 'low', 'high']);
+  });
+
+  it('names the controller owner of a namespaced primary in the child namespace, of a cluster-scoped one by name only', () => {
+    const child = ownedBy('rs', '1', { name: 'web', controller: true });
+    expect(controllerOwnerKey(child, { group: 'apps', kind: 'Deployment', namespaced: true })).toBe('default/web');
+    expect(controllerOwnerKey(child, { group: 'apps', kind: 'Deployment', namespaced: false })).toBe('web');
+    expect(controllerOwnerKey(child, { group: '', kind: 'Deployment', namespaced: true })).toBeUndefined();
+    expect(controllerOwnerKey(replicaSet('orphan', '1'), { group: 'apps', kind: 'Deployment', namespaced: true })).toBeUndefined();
   });
 });
