@@ -93,4 +93,24 @@ describe('Controller over HTTP', () => {
     await waitUntil(() => server.openWatches === 0, 'every watch closed on the server');
     expect(server.watchLog.every((w) => w.closeReason === 'client')).toBe(true);
   });
+
+  it('keeps the watches open while a drained reconcile finishes (its signal aborted), then closes them', async () => {
+    server.create(ConfigMap, { metadata: { name: 'app', namespace: 'default', labels: { role: 'primary' } } });
+    let signal: AbortSignal | undefined;
+    let release: (() => void) | undefined;
+    const ended = new Promise<void>((resolve) => (release = resolve));
+    subscription = new Controller(configMaps, { labelSelector: 'role=primary' })
+      .owns(secrets)
+      .run(async (_cm, context) => {
+        signal = context.signal;
+        await ended; // cleanup that takes a while after the abort
+      })
+      .subscribe();
+    await waitUntil(() => signal !== undefined, 'the reconcile to start');
+    subscription.unsubscribe();
+    expect(signal?.aborted).toBe(true);
+    expect(server.openWatches).toBe(2); // the drain waits for the run; the informers live on meanwhile
+    release?.();
+    await waitUntil(() => server.openWatches === 0, 'every watch closed once the run ended');
+  });
 });
