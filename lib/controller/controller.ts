@@ -93,6 +93,7 @@ export class Controller<T extends InformerObject> {
     this.metrics = metrics ?? new QueueMetrics<string>();
     this.#queue = defined({ concurrency, backoff, timeout, drainTimeout, onDrained, metrics: this.metrics, scheduler: this.#scheduler });
     reconcileQueue(() => undefined, this.#queue); // throws its TypeError now for an invalid option, not at subscribe
+    // `new Informer(api)` is what `api.informer()` does, and works for any InformerSource (the test kit's StubApi too).
     this.#primary = new Informer<T>(api, { ...(informerOptions as InformerOptions<T>), ...defined({ backoff: informerBackoff }), scheduler: this.#scheduler });
     const { group, kind, namespaced } = api.resource;
     this.#kind = { group, kind, namespaced };
