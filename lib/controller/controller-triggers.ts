@@ -5,7 +5,10 @@
  *
  * The mapping follows controller-runtime's handlers (`pkg/handler`: `EnqueueRequestForObject`,
  * `EnqueueRequestForOwner` with `OnlyControllerOwner()`, `EnqueueRequestsFromMapFunc`) and kube-rs's
- * (`runtime/src/controller/mod.rs`: `trigger_self`, `trigger_owners`, `trigger_others`), with two changes:
+ * (`kube-runtime/src/controller/mod.rs`: `trigger_self`, `trigger_owners`, `trigger_others`). Owners: only the
+ * `controller: true` reference counts, as controller-runtime's `OnlyControllerOwner()` (kube-rs's `trigger_owners`
+ * takes every owner reference of the owner's type, so an object merely co-owned wakes controllers that do not
+ * manage it). Two more changes:
  * events carry a priority from the informer's `origin` (replayed state `'low'`, live changes `'high'`), and an
  * owned object that changes controller (adopted, released) triggers its previous owner as well, which kube-rs
  * (new object only) misses and controller-runtime does from the update's old object; our informer's events carry

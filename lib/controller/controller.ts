@@ -33,8 +33,9 @@ interface Source {
  * - A run gets the latest object of the primary informer at its start, never an event's copy (which may be stale
  *   by the time the key's turn comes).
  * - A primary object deleted (gone from the store) before its run is skipped: the reconcile function is not called,
- *   and the run's result says `skipped: 'notFound'`. This is kube-rs's choice, not controller-runtime's (which calls
- *   with a key whose Get returns not-found). Why: the reconcile function always has an object (typed `T`, never
+ *   and the run's result says `skipped: 'notFound'`. This is kube-rs's choice (its `applier` yields
+ *   `Error::ObjectNotFound` instead of calling the reconciler), not controller-runtime's (which calls with a key whose
+ *   Get returns not-found). Why: the reconcile function always has an object (typed `T`, never
  *   `T | undefined`); cleanup that must happen belongs in a finalizer, which keeps the object (with a
  *   `deletionTimestamp`) in the store until the reconcile has cleaned up and removed it, whereas a not-found call
  *   is missed whenever the deletion happens while the controller is down; children are removed by the garbage
