@@ -18,3 +18,5 @@ export { controllerReference, ownedBy, controllerOf, controllerKeyOf, AlreadyOwn
 export { EventRecorder, type EventRecorderOptions, type EventInput, type RecordOutcome, type EventsV1Event } from './event-recorder.js';
 export type { ObjectReference } from './event-key.js';
 export type { ObjectLike } from './object-ref.js';
+export { Controller } from './controller.js';
+export type { ControllerContext, ControllerOptions, ControllerResult, KeyMapper, Reconciler } from './controller-options.js';
