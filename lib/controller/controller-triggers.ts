@@ -36,19 +36,9 @@ export interface PrimaryKind {
   readonly namespaced: boolean;
 }
 
-/**
- * The primary kind's events: each object's own key. Keeps `index` (key to latest object) equal to the informer's
- * store, so a run reads the latest object (the informer exposes no synchronous store read; a map of references
- * costs one entry per object, the objects themselves are shared). BOOKMARKs are ignored.
- */
-export function primaryTriggers<T extends InformerObject>(index: Map<string, T>): OperatorFunction<InformerEvent<T>, KeyTrigger> {
-  return concatMap((event) => {
-    if (event.type === 'BOOKMARK') return [];
-    const key = objectKey(event.object);
-    if (event.type === 'DELETED') index.delete(key);
-    else index.set(key, event.object);
-    return [{ key, priority: priorityOf(event) }];
-  });
+/** The primary kind's events: each object's own key (the run reads the object from the informer's store). BOOKMARKs are ignored. */
+export function primaryTriggers<T extends InformerObject>(): OperatorFunction<InformerEvent<T>, KeyTrigger> {
+  return concatMap((event) => (event.type === 'BOOKMARK' ? [] : [{ key: objectKey(event.object), priority: priorityOf(event) }]));
 }
 
 /**

@@ -154,7 +154,6 @@ export class Controller<T extends InformerObject> {
     const others = [...this.#sources];
     const config = this.#queue;
     return new Observable<ControllerResult>((subscriber) => {
-      const index = new Map<string, T>(); // the primary store, by key: see primaryTriggers
       const skipped = new Set<string>(); // keys whose current run found no object
       const triggers = new Subject<KeyTrigger>();
       let informers: Subscription | undefined;
@@ -164,7 +163,7 @@ export class Controller<T extends InformerObject> {
         informers?.unsubscribe();
       };
       const worker: ReconcileWorker = (context) => {
-        const object = index.get(context.key);
+        const object = primary.get(context.key); // the latest state, from the informer's store
         if (object === undefined) {
           skipped.add(context.key);
           return undefined;
@@ -193,7 +192,7 @@ export class Controller<T extends InformerObject> {
         )
         .subscribe(subscriber);
       if (!stopped) {
-        informers = merge(primary.events$.pipe(primaryTriggers(index)), ...others.map((s) => s.triggers$)).subscribe({
+        informers = merge(primary.events$.pipe(primaryTriggers()), ...others.map((s) => s.triggers$)).subscribe({
           next: (trigger) => triggers.next(trigger),
           error: (error: unknown) => subscriber.error(error),
         });

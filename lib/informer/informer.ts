@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, asyncScheduler, concat, defer, ignoreElements, map, merge, tap, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscriber, asyncScheduler, concat, defer, ignoreElements, map, merge, tap, type Subscription } from 'rxjs';
 import type { InformerObject, InformerSource } from './informer-source.js';
 import type { Log } from '../client/log.js';
 import { errorText, informerLog } from './informer-log.js';
@@ -93,18 +93,12 @@ export class Informer<T extends InformerObject> {
    *
    * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
    */
-  readonly events$: Observable<InformerEvent<T>> = new Observable<InformerEvent<T>>((subscriber) => {
-    const session = this.#acquire();
+  readonly events$: Observable<InformerEvent<T>> = this.#shared<InformerEvent<T>>((session, subscriber) => {
     for (const partition of session.partitions) {
       for (const object of partition.store.values()) subscriber.next(withOrigin({ type: 'ADDED', object }, 'initial'));
     }
     if (session.inSync) subscriber.next(withOrigin<T>(endBookmark(this.#resourceVersion(session)), 'initial'));
-    const inner = session.events.subscribe(subscriber);
-    this.#start(session);
-    return () => {
-      inner.unsubscribe();
-      this.#release(session);
-    };
+    return session.events.subscribe(subscriber);
   });
 
   /**
@@ -113,31 +107,17 @@ export class Informer<T extends InformerObject> {
    *
    * Never completes; errors only with an unrecoverable error. Unsubscribing releases the shared connection.
    */
-  readonly store$: Observable<ReadonlyMap<string, T>> = new Observable<ReadonlyMap<string, T>>((subscriber) => {
-    const session = this.#acquire();
+  readonly store$: Observable<ReadonlyMap<string, T>> = this.#shared<ReadonlyMap<string, T>>((session, subscriber) => {
     if (session.inSync) subscriber.next((session.snapshot ??= this.#snapshot(session)));
     else if (session.snapshot !== undefined) subscriber.next(session.snapshot);
-    const inner = session.stores.subscribe(subscriber);
-    this.#start(session);
-    return () => {
-      inner.unsubscribe();
-      this.#release(session);
-    };
+    return session.stores.subscribe(subscriber);
   });
 
   /**
    * The state channel ({@link InformerState}), current state first: bind a health check or a status badge to it.
    * Subscribing holds the connection like the other Observables. Completes after a `failed` state.
    */
-  readonly state$: Observable<InformerState> = new Observable<InformerState>((subscriber) => {
-    const session = this.#acquire();
-    const inner = session.states.subscribe(subscriber);
-    this.#start(session);
-    return () => {
-      inner.unsubscribe();
-      this.#release(session);
-    };
-  });
+  readonly state$: Observable<InformerState> = this.#shared<InformerState>((session, subscriber) => session.states.subscribe(subscriber));
 
   /**
    * The objects the resource's codec rejected (with `decodeErrors: 'skip'`), each time the server sends one: its key,
@@ -145,15 +125,7 @@ export class Informer<T extends InformerObject> {
    * connection like the other Observables. Completes after a `failed` state.
    * @since 0.3.0
    */
-  readonly rejected$: Observable<RejectedObject> = new Observable<RejectedObject>((subscriber) => {
-    const session = this.#acquire();
-    const inner = session.rejections.subscribe(subscriber);
-    this.#start(session);
-    return () => {
-      inner.unsubscribe();
-      this.#release(session);
-    };
-  });
+  readonly rejected$: Observable<RejectedObject> = this.#shared<RejectedObject>((session, subscriber) => session.rejections.subscribe(subscriber));
 
   /**
    * The objects left out of the store now (with `decodeErrors: 'skip'`), by key: a rejected version whose key has
@@ -162,6 +134,23 @@ export class Informer<T extends InformerObject> {
    */
   get rejected(): ReadonlyMap<string, RejectedObject> {
     return new Map((this.#session?.partitions ?? []).flatMap((partition) => [...partition.rejected]));
+  }
+
+  /**
+   * One object of the store by key (`namespace/name`, or `name` for cluster-scoped kinds), read synchronously:
+   * client-go's `Lister`/`GetByKey`. `undefined` when the store lacks it or nobody is subscribed (no session).
+   * @example
+   * ```ts
+   * const pod = informer.get('default/web-0');
+   * ```
+   * @since 0.3.0
+   */
+  get(key: string): T | undefined {
+    for (const partition of this.#session?.partitions ?? []) {
+      const object = partition.store.get(key);
+      if (object !== undefined) return object;
+    }
+    return undefined;
   }
 
   /**
@@ -183,6 +172,23 @@ export class Informer<T extends InformerObject> {
     const session = this.#session;
     if (session !== undefined && this.#several && session.states.value.phase !== 'idle' && session.states.value.phase !== 'failed') return this.#aggregate(session);
     return session?.states.value ?? this.#lastFailure ?? IDLE;
+  }
+
+  /**
+   * An Observable over the shared session: subscribing acquires it (the first subscriber starts the connection),
+   * `attach` replays what a late subscriber needs and subscribes it to one of the session's subjects, and
+   * unsubscribing releases it (the last closes the connection).
+   */
+  #shared<V>(attach: (session: Session<T>, subscriber: Subscriber<V>) => Subscription): Observable<V> {
+    return new Observable<V>((subscriber) => {
+      const session = this.#acquire();
+      const inner = attach(session, subscriber);
+      this.#start(session);
+      return () => {
+        inner.unsubscribe();
+        this.#release(session);
+      };
+    });
   }
 
   #acquire(): Session<T> {
