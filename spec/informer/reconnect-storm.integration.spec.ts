@@ -17,8 +17,12 @@ import { waitUntil as waitFor } from './wait-until.js';
 
 const { ConfigMap } = testResources;
 const INFORMERS = 200;
-/** Fast enough for a loaded 2-core machine (each phase ~2 s), slow enough that 200 requests span many windows. */
-const BUDGET = { perSecond: 100, burst: 20 } as const;
+/**
+ * Slow enough that 200 requests span many windows (~5 s), and that the planted bug shows on a loaded 2-core machine:
+ * there the client, starved by other jobs, still sent 70 unbudgeted watch requests in its busiest second, against
+ * the 51 this budget allows.
+ */
+const BUDGET = { perSecond: 40, burst: 10 } as const;
 /**
  * The budget bounds when requests start; the times measured are the server's arrivals, which a loaded event loop
  * and new TCP connections (the burst) delay unevenly: up to 250 ms of delay can bunch that many more requests.
@@ -97,10 +101,13 @@ describe('the reconnect budget against a storm (#14)', () => {
   }, 60_000);
 
   it('without the budget (the planted bug), the same drop comes back in one burst', async () => {
-    const { arrived: at } = await storm(false, []);
+    const { sent, arrived: at } = await storm(false, []);
     const most = WINDOWS_MS.map((span) => mostInWindow(at, span));
-    console.log(`without budget: ${at.length} watch requests over ${at.at(-1)! - at[0]!} ms; most in ${WINDOWS_MS.join('/')} ms: ${most.join('/')}`);
-    // Measured on a loaded 2-core machine: 200 requests in under 800 ms (the client's own pace), 200 in 1 s.
-    expect(most[2]).toBeGreaterThan(BUDGET.burst + (BUDGET.perSecond * WINDOWS_MS[2]) / 1000 + SLACK);
+    const mostSent = WINDOWS_MS.map((span) => mostInWindow(sent, span));
+    console.log(`without budget: ${at.length} watch requests over ${at.at(-1)! - at[0]!} ms; most in ${WINDOWS_MS.join('/')} ms: ${most.join('/')} arrived, ${mostSent.join('/')} sent`);
+    // The client's side, which the budget bounds to within a timer's rounding (above): without it the informers
+    // send as soon as their own backoff (20-100 ms) ends. The server's arrivals are only logged: on a loaded 2-core
+    // machine the server's own pace spread the burst's arrivals over up to 10 s, which says nothing of the client.
+    expect(mostSent[2]).toBeGreaterThan(BUDGET.burst + (BUDGET.perSecond * WINDOWS_MS[2]) / 1000 + 1);
   }, 60_000);
 });
