@@ -27,7 +27,7 @@ import type { KubeClient } from '../client/kube-client.js';
 import { NotFoundError, StatusError } from '../errors/status-error.js';
 import { TransportError } from '../errors/kubex-error.js';
 import { Event } from '../k8s/v1_35/events.k8s.io/v1.js';
-import { EVENT_FIELD_LIMIT, EVENT_NOTE_LIMIT, eventProblems, microTime } from './event-validation.js';
+import { EVENT_FIELD_LIMIT, EVENT_NOTE_LIMIT, cutUtf8, eventProblems, microTime, utf8Length } from './event-validation.js';
 import type { ObjectLike } from './object-ref.js';
 import { isQualifiedName } from './qualified-name.js';
 import { TokenBuckets } from './token-bucket.js';
@@ -40,7 +40,7 @@ import { eventKey, eventName, referenceTo, type ObjectReference } from './event-
 export interface EventRecorderOptions {
   /** `reportingController`: a qualified name, e.g. `example.com/replicator`. */
   readonly controller: string;
-  /** `reportingInstance` (at most 128 characters). Default: `<controller>-<hostname>`, as client-go. */
+  /** `reportingInstance` (at most 128 bytes of UTF-8: longer is cut). Default: `<controller>-<hostname>`, as client-go. */
   readonly instance?: string;
   /** A series ends when nothing was observed for this long; the next one creates a new Event. Default 6 minutes. */
   readonly seriesWindowMs?: number;
@@ -70,11 +70,11 @@ export interface EventRecorderOptions {
 export interface EventInput {
   /** `Normal` or `Warning`. */
   readonly type: 'Normal' | 'Warning';
-  /** Why, in UpperCamelCase, machine-readable (at most 128 characters): `Replicated`, `CleanupFailed`. */
+  /** Why, in UpperCamelCase, machine-readable (at most 128 bytes of UTF-8): `Replicated`, `CleanupFailed`. */
   readonly reason: string;
-  /** For humans (`note`; cut to 1024 characters). Not part of the aggregation key: repeats keep the first one. */
+  /** For humans (`note`; cut to 1024 bytes of UTF-8). Not part of the aggregation key: repeats keep the first one. */
   readonly message?: string;
-  /** What was done or tried, machine-readable (at most 128 characters). Default `Reconcile`. */
+  /** What was done or tried, machine-readable (at most 128 bytes of UTF-8). Default `Reconcile`. */
   readonly action?: string;
   /** A second object involved (e.g. the child that was written). */
   readonly related?: ObjectLike;
@@ -156,7 +156,8 @@ export class EventRecorder {
   constructor(client: KubeClient, options: EventRecorderOptions) {
     if (!isQualifiedName(options.controller)) throw new TypeError(`EventRecorder: controller ${JSON.stringify(options.controller)} is not a qualified name (e.g. example.com/replicator)`);
     this.controller = options.controller;
-    this.instance = (options.instance ?? `${options.controller}-${hostname()}`).slice(0, EVENT_FIELD_LIMIT);
+    // The API server's limit is 128 bytes (Go's len), so a multi-byte instance is cut by bytes.
+    this.instance = cutUtf8(options.instance ?? `${options.controller}-${hostname()}`, EVENT_FIELD_LIMIT);
     if (this.instance === '') throw new TypeError('EventRecorder: instance must not be empty');
     this.#client = client;
     this.#events = new Api(Event, { client, namespace: null });
@@ -258,7 +259,8 @@ export class EventRecorder {
       type: input.type,
       reason: input.reason,
       action,
-      ...(note !== '' ? { note: note.length > EVENT_NOTE_LIMIT ? `${note.slice(0, EVENT_NOTE_LIMIT - 3)}...` : note } : {}),
+      // 1024 UTF-8 bytes (Go's len), not characters: a note of 600 'é' is cut too.
+      ...(note !== '' ? { note: utf8Length(note) > EVENT_NOTE_LIMIT ? `${cutUtf8(note, EVENT_NOTE_LIMIT - 3)}...` : note } : {}),
       reportingController: this.controller,
       reportingInstance: this.instance,
       regarding,

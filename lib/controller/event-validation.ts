@@ -1,12 +1,14 @@
 /**
  * What kube-apiserver checks when an `events.k8s.io/v1` Event is created, so the recorder never writes an Event a
- * real server rejects (the FakeApiServer does not apply these rules to events.k8s.io).
+ * real server rejects (the FakeApiServer applies the same rules, `lib/testing/kinds/event.ts`, so a recorder that
+ * drifts from them fails its loopback tests).
  *
  * Source: kubernetes/kubernetes `pkg/apis/core/validation/events.go`: `ValidateEventCreate` (strict branch for
  * events.k8s.io/v1: eventTime required, type Normal|Warning, no deprecated first/last timestamp, count or source,
  * `validateV1EventSeries`: series.count at least 2 and lastObservedTime set) and `legacyValidateEvent` (with
  * eventTime: reportingController a qualified name, reportingInstance, action and reason required, at most 128
  * characters each, note at most 1024; a cluster-scoped regarding object's Event in `default` or `kube-system`).
+ * Lengths are Go's `len`: UTF-8 bytes, not JavaScript characters.
  */
 import { isQualifiedName } from './qualified-name.js';
 
@@ -29,9 +31,39 @@ export interface EventFields {
   readonly series?: { readonly count?: number | undefined; readonly lastObservedTime?: string | null | undefined } | undefined;
 }
 
+/**
+ * The length kube-apiserver checks: Go's `len` of a string, its UTF-8 bytes (a limit of "128 characters" is 128
+ * bytes; `é` counts 2).
+ * @internal
+ */
+export function utf8Length(value: string): number {
+  // Counted by code point, without Node's Buffer: the controller runs in browsers too (DESIGN.md). A lone surrogate
+  // is 3 bytes, as the U+FFFD it becomes on the wire.
+  let bytes = 0;
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** The longest prefix of `value` of at most `maxBytes` UTF-8 bytes, cut between code points. @internal */
+export function cutUtf8(value: string, maxBytes: number): string {
+  if (utf8Length(value) <= maxBytes) return value;
+  let out = '';
+  let size = 0;
+  for (const ch of value) {
+    const n = utf8Length(ch);
+    if (size + n > maxBytes) break;
+    out += ch;
+    size += n;
+  }
+  return out;
+}
+
 function limit(problems: string[], field: string, value: string | undefined, max: number): void {
   if (value === undefined || value === '') problems.push(`${field}: Required value`);
-  else if (value.length > max) problems.push(`${field}: can have at most ${max} characters`);
+  else if (utf8Length(value) > max) problems.push(`${field}: can have at most ${max} characters`);
 }
 
 /**
@@ -53,7 +85,7 @@ export function eventProblems(event: EventFields): string[] {
   limit(problems, 'reportingInstance', event.reportingInstance, EVENT_FIELD_LIMIT);
   limit(problems, 'action', event.action, EVENT_FIELD_LIMIT);
   limit(problems, 'reason', event.reason, EVENT_FIELD_LIMIT);
-  if ((event.note ?? '').length > EVENT_NOTE_LIMIT) problems.push(`note: can have at most ${EVENT_NOTE_LIMIT} characters`);
+  if (utf8Length(event.note ?? '') > EVENT_NOTE_LIMIT) problems.push(`note: can have at most ${EVENT_NOTE_LIMIT} characters`);
   const namespace = event.metadata.namespace ?? '';
   if (!event.regarding?.namespace && namespace !== 'default' && namespace !== 'kube-system') {
     problems.push('regarding.namespace: does not match event.namespace');

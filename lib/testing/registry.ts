@@ -16,8 +16,11 @@ import { BUILTIN_SHARED_STORAGE, groupResourceKey, rewriteApiVersion, type Share
 
 /** Kinds whose registry sets `ReturnDeletedObject` (a DELETE answers the object, not a Success Status). */
 const RETURNS_DELETED_OBJECT = new Set(['/api/v1/pods', '/api/v1/services', '/api/v1/namespaces']);
-/** Name rules of the built-in kinds that are not RFC 1123 subdomains (`ValidateNamespaceName`, `ValidateServiceName`). */
-const BUILTIN_NAME_RULES: Readonly<Record<string, NameRule>> = { '/api/v1/namespaces': 'label', '/api/v1/services': 'label1035' };
+/**
+ * Name rules of the built-in kinds that are not RFC 1123 subdomains (`ValidateNamespaceName`, `ValidateServiceName`;
+ * a core/v1 Event's name is only a path segment: its strategy checks it, lib/testing/kinds/event.ts).
+ */
+const BUILTIN_NAME_RULES: Readonly<Record<string, NameRule>> = { '/api/v1/namespaces': 'label', '/api/v1/services': 'label1035', '/api/v1/events': 'none' };
 
 /** A registered resource type and how the server treats it. @internal */
 export interface Registered {

@@ -32,6 +32,9 @@ describe('event rules (kube-apiserver ValidateEventCreate for events.k8s.io/v1)'
     expect(eventProblems({ ...valid, reportingInstance: undefined })).toEqual(['reportingInstance: Required value']);
     expect(eventProblems({ ...valid, reportingController: 'Not Qualified' })).toEqual(['reportingController: must be a qualified name']);
     expect(eventProblems({ ...valid, note: 'x'.repeat(1025) })).toEqual(['note: can have at most 1024 characters']);
+    // Lengths are UTF-8 bytes (Go's len), as kube-apiserver counts them.
+    expect(eventProblems({ ...valid, note: 'é'.repeat(513) })).toEqual(['note: can have at most 1024 characters']);
+    expect(eventProblems({ ...valid, action: 'é'.repeat(65) })).toEqual(['action: can have at most 128 characters']);
     expect(eventProblems({ ...valid, series: { count: 1, lastObservedTime: null } })).toEqual(['series.count: should be at least 2', 'series.lastObservedTime: Required value']);
     expect(eventProblems({ ...valid, metadata: { namespace: 'team-a' }, regarding: {} })).toEqual(['regarding.namespace: does not match event.namespace']);
     expect(eventProblems({ ...valid, metadata: { namespace: 'kube-system' }, regarding: {} })).toEqual([]);
@@ -114,6 +117,21 @@ describe('EventRecorder over HTTP', () => {
     });
     expect(event!.series).toBeUndefined();
     expect(eventProblems(event as Parameters<typeof eventProblems>[0])).toEqual([]);
+  });
+
+  it('cuts a long note to 1024 bytes, not characters, and refuses a reason over 128 bytes before any request', async () => {
+    // kube-apiserver measures with Go's len (UTF-8 bytes): 600 'é' are 600 characters but 1200 bytes.
+    const cm = await subject();
+    expect(await recorder().recordEvent(cm, { type: 'Normal', reason: 'Replicated', message: 'é'.repeat(600) })).toBe('created');
+    const note = (await stored())[0]!.note!;
+    expect(Buffer.byteLength(note, 'utf8')).toBeLessThanOrEqual(1024);
+    expect(note).toMatch(/^é+\.\.\.$/);
+    server.clearRequests();
+    expect(await recorder().recordEvent(cm, { type: 'Normal', reason: 'É'.repeat(65) })).toBe('invalid');
+    expect(writes()).toEqual([]);
+    advanceTo(1000); // a new recorder starts its name sequence again: another instant, another name
+    const wide = recorder({ instance: 'é'.repeat(100) });
+    expect([wide.instance.length, await wide.recordEvent(cm, { type: 'Normal', reason: 'Replicated' })]).toEqual([64, 'created']);
   });
 
   it('puts the Events of a cluster-scoped object in default', async () => {

@@ -144,14 +144,16 @@ describe('FakeApiServer protobuf request bodies', () => {
 
   it('Event: metav1.Time and MicroTime become RFC 3339 strings', async () => {
     const seconds = Date.UTC(2026, 0, 2, 3, 4, 5) / 1000;
+    const reporting = { action: 'Pull', reportingComponent: 'example.com/puller', reportingInstance: 'puller-0' };
     const created = await twins(
       '/api/v1/namespaces/default/events',
       'v1',
       'Event',
       'api.core.v1.Event',
       'ev',
-      { involvedObject: { kind: 'Pod', name: 'p' }, reason: 'R', firstTimestamp: { seconds, nanos: 0 }, eventTime: { seconds, nanos: 123456789 }, count: 2 },
-      { involvedObject: { kind: 'Pod', name: 'p' }, reason: 'R', firstTimestamp: '2026-01-02T03:04:05Z', eventTime: '2026-01-02T03:04:05.123456Z', count: 2 },
+      // An Event with an eventTime is a "new" one: legacyValidateEvent requires its reporting fields and action.
+      { involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'R', firstTimestamp: { seconds, nanos: 0 }, eventTime: { seconds, nanos: 123456789 }, count: 2, ...reporting },
+      { involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'R', firstTimestamp: '2026-01-02T03:04:05Z', eventTime: '2026-01-02T03:04:05.123456Z', count: 2, ...reporting },
     );
     expect([created.firstTimestamp, created.eventTime]).toEqual(['2026-01-02T03:04:05Z', '2026-01-02T03:04:05.123456Z']);
   });

@@ -1,9 +1,9 @@
 /**
- * ConfigMap, Secret, Namespace, Lease and Event: defaults of kubernetes/kubernetes `pkg/apis/core/v1/defaults.go`
+ * ConfigMap, Secret, Namespace and Lease: defaults of kubernetes/kubernetes `pkg/apis/core/v1/defaults.go`
  * (`SetDefaults_ConfigMap`, `SetDefaults_Secret`, `SetDefaults_Namespace`, `SetDefaults_NamespaceStatus`), the Secret
  * v1 conversion (`stringData` merged into `data`: `pkg/apis/core/v1/conversion.go` `Convert_v1_Secret_To_core_Secret`),
- * and the rules of `pkg/apis/core/validation/validation.go` (`ValidateConfigMap`, `ValidateSecret`, their `...Update`,
- * `legacyValidateEvent`) and `pkg/apis/coordination/validation/validation.go` (`ValidateLeaseSpec`).
+ * and the rules of `pkg/apis/core/validation/validation.go` (`ValidateConfigMap`, `ValidateSecret`, their `...Update`)
+ * and `pkg/apis/coordination/validation/validation.go` (`ValidateLeaseSpec`).
  * @internal
  */
 import type { FieldError } from '../status.js';
@@ -128,24 +128,4 @@ export const leaseParts: KindParts = {
     return errs;
   },
   validateUpdate: (obj) => leaseParts.validateCreate!(obj),
-};
-
-/**
- * core/v1 Event: `legacyValidateEvent`'s namespace rule. An event without `eventTime` must be in its involved object's
- * namespace (or in `default` when the object is cluster-scoped); with `eventTime`, a cluster-scoped object's events
- * live in `default` or `kube-system`. The other rules of the `eventTime` branch are not emulated.
- */
-export const eventParts: KindParts = {
-  validateCreate(obj) {
-    const errs: FieldError[] = [];
-    const ns = str(mapAt(obj['metadata'])?.['namespace']);
-    const involvedNs = str(mapAt(obj['involvedObject'])?.['namespace']);
-    const mismatch: FieldError = { field: 'involvedObject.namespace', type: 'FieldValueInvalid', value: involvedNs, detail: 'does not match event.namespace' };
-    if (obj['eventTime'] == null) {
-      if (involvedNs === '' ? ns !== '' && ns !== 'default' : ns !== involvedNs) errs.push(mismatch);
-    } else if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system') {
-      errs.push(mismatch);
-    }
-    return errs;
-  },
 };

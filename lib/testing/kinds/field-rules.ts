@@ -40,6 +40,9 @@ export function str(v: unknown): string {
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1035_LABEL = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const CONFIG_MAP_KEY = '[-._a-zA-Z0-9]+';
+const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+const QUALIFIED_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** `RegexError(msg, fmt, examples...)`: the message with its examples and regex. */
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
@@ -64,6 +67,38 @@ export function dns1035LabelMessages(v: string): string[] {
   if (!new RegExp(`^${DNS1035_LABEL}$`).test(v)) {
     out.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL, 'my-name', 'abc-123'));
   }
+  return out;
+}
+
+/** `IsDNS1123Subdomain`: length, then format. @internal */
+export function dns1123SubdomainMessages(v: string): string[] {
+  const out: string[] = [];
+  if (v.length > 253) out.push('must be no more than 253 characters');
+  if (!new RegExp(`^${DNS1123_SUBDOMAIN}$`).test(v)) {
+    out.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN, 'example.com'));
+  }
+  return out;
+}
+
+/**
+ * `IsQualifiedName` (since v1.34 an alias of `content.IsLabelKey`, AM:`api/validate/content/kube.go`): an optional
+ * DNS-subdomain prefix and `/`, then a name of at most 63 characters. @internal
+ */
+export function qualifiedNameMessages(v: string): string[] {
+  const out: string[] = [];
+  const parts = v.split('/');
+  if (parts.length > 2) {
+    return [`a valid label key ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+  }
+  const name = parts.length === 2 ? parts[1]! : parts[0]!;
+  if (parts.length === 2) {
+    const prefix = parts[0]!;
+    if (prefix === '') out.push('prefix part must be non-empty');
+    else out.push(...dns1123SubdomainMessages(prefix).map((m) => `prefix part ${m}`));
+  }
+  if (name === '') out.push('name part must be non-empty');
+  else if (name.length > 63) out.push('name part must be no more than 63 characters');
+  if (!new RegExp(`^${QUALIFIED_NAME}$`).test(name)) out.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')}`);
   return out;
 }
 

@@ -5,7 +5,8 @@
  * @internal
  */
 import { ServiceAllocator, type AllocatedService } from './cluster-ip.js';
-import { configMapParts, eventParts, leaseParts, namespaceParts, secretParts } from './config.js';
+import { configMapParts, leaseParts, namespaceParts, secretParts } from './config.js';
+import { coreEventParts, eventsV1EventParts } from './event.js';
 import { defaultPod, validatePodCreate, validatePodUpdate } from './pod.js';
 import { serviceParts } from './service.js';
 import {
@@ -67,7 +68,7 @@ const STATIC_PARTS: Readonly<Record<string, KindParts>> = {
   '/ConfigMap': configMapParts,
   '/Secret': secretParts,
   '/Namespace': namespaceParts,
-  '/Event': eventParts,
+  '/Event': coreEventParts,
   'apps/Deployment': deploymentParts,
   'apps/ReplicaSet': replicaSetParts,
   'apps/StatefulSet': statefulSetParts,
@@ -75,6 +76,7 @@ const STATIC_PARTS: Readonly<Record<string, KindParts>> = {
   'batch/Job': jobParts,
   'batch/CronJob': cronJobParts,
   'coordination.k8s.io/Lease': leaseParts,
+  'events.k8s.io/Event': eventsV1EventParts,
 };
 
 /**
