@@ -75,6 +75,20 @@ describe('reconcileQueue: requeueAfter and delayed triggers (guarantee 3)', () =
     expect(log).toEqual(['a@0#1', 'a@40#1']);
   });
 
+  it('reruns at once after a run that asks for requeueAfter when a trigger came during it: the request does not postpone the event', () => {
+    const log: StartLog = [];
+    const ts = newScheduler();
+    ts.run((h) => {
+      // The run takes 10 ms and asks for a rerun in 100 ms; a change arrives 5 ms into it.
+      const input = h.hot('a 4ms a', triggers('a'));
+      const worker = scripted(ts, (_c, now) => (now === 0 ? { duration: 10, requeueAfter: 100 } : {}), log);
+      h.expectObservable(input.pipe(reconcileQueue(worker, { scheduler: ts }), brief), '^ 300ms !').toBe('10ms (aa)', {
+        a: 'a:success:1',
+      });
+    });
+    expect(log).toEqual(['a@0#1', 'a@10#1']);
+  });
+
   it('requeues `requeueAfter` ms after each run ends', () => {
     const log: StartLog = [];
     const ts = newScheduler();
