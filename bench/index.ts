@@ -82,6 +82,7 @@ import { POD_MANAGED_FIELDS, loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
 import { renderStore, renderSync, storePhase, syncPhase, type PhaseContext, type StoreFigures, type SyncFigures } from './informer-phases.js';
+import { controllerPhase, renderController, type ControllerConfig, type ControllerFigures } from './controller-phases.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const CONFIG = {
@@ -105,12 +106,28 @@ const CONFIG = {
   /** Pods of the initial-sync comparison (`BENCH_SYNC_N=100000` for the figure of issue #14; see BENCHMARKS.md). */
   syncPods: Number(process.env['BENCH_SYNC_N'] ?? (QUICK ? 5_000 : 20_000)),
   syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? 1),
+  /** Phase 7 (`controller-phases.ts`): the reconcile queue and the Controller. */
+  controller: {
+    keys: Number(process.env['BENCH_CONTROLLER_KEYS'] ?? 10_000),
+    rounds: Number(process.env['BENCH_CONTROLLER_ROUNDS'] ?? (QUICK ? 5 : 15)),
+    /** Uncounted rounds first: V8 needs a few rounds of 10k runs to optimize both queues. */
+    warmupRounds: QUICK ? 3 : 5,
+    memoryKeys: QUICK ? [10_000] : [10_000, 100_000],
+    latency: {
+      objects: 100,
+      burst: QUICK ? 1_000 : 2_000,
+      events: Number(process.env['BENCH_CONTROLLER_EVENTS'] ?? (QUICK ? 400 : 1_200)),
+      warmup: QUICK ? 100 : 200,
+      intervalMs: 2,
+      rounds: 2,
+    },
+  } satisfies ControllerConfig,
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
   /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
-  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync').split(',').map((p) => p.trim())),
+  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync,controller').split(',').map((p) => p.trim())),
 };
-const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync'];
+const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync', 'controller'];
 for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: unknown phase ${phase} (phases: ${PHASES.join(', ')})`);
 if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
 /** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
@@ -343,8 +360,11 @@ async function main(): Promise<void> {
   const sync = CONFIG.phases.has('sync') ? await syncPhase(context, CONFIG.syncPods, CONFIG.syncRounds) : undefined;
   server.stop();
 
+  // 7. The reconcile runtime: its own processes (a FakeApiServer for the latency), not the bench server.
+  const controller = CONFIG.phases.has('controller') ? await controllerPhase(log, CONFIG.controller) : undefined;
+
   const loadAfter = loadavg();
-  const report = render(figures, store, sync, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  const report = render(figures, store, sync, controller, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
   log(`\n${report}`);
   if (CONFIG.write) {
     writeResults(report);
@@ -385,6 +405,7 @@ function render(
   figures: Map<ContenderName, Figures>,
   store: StoreFigures,
   sync: SyncFigures | undefined,
+  controller: ControllerFigures | undefined,
   footprints: readonly { label: string; rss: number }[],
   loadBefore: number[],
   loadAfter: number[],
@@ -477,6 +498,7 @@ function render(
     '',
     ...renderStore(store, LABELS['kubex-full']),
     ...(sync === undefined ? [] : renderSync(sync, LABELS['kubex-full'])),
+    ...(controller === undefined ? [] : renderController(controller)),
     ...(footprintRows.length > 0
       ? [`Footprint (RSS of a process that only imports, median of ${CONFIG.footprintRuns}; cumulative steps):`, '', table(['imports', 'RSS', 'step'], footprintRows), '']
       : []),
