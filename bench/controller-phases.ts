@@ -76,14 +76,22 @@ export async function controllerPhase(log: (line: string) => void, config: Contr
   };
   log(`\n7. controller: reconciles/s of ${thousands(config.keys)} keys (${config.rounds} rounds), queue memory per key, event -> reconcile latency`);
 
+  let since = Date.now();
+  const took = (): string => {
+    const seconds = (Date.now() - since) / 1000;
+    since = Date.now();
+    return `${fixed(seconds, 1)} s`;
+  };
+
   // 1. Throughput, reconcileQueue and the bare floor alternated in one process.
   const rate = await runQueueChild({ mode: 'rate', keys: config.keys, rounds: config.rounds, warmupRounds: config.warmupRounds, variants: RATE_VARIANTS });
   const rates = rate.mode === 'rate' && rate.ok ? rate.rates : RATE_VARIANTS.map((): RateSamples => ({ queue: [], bare: [], queueCpu: [], bareCpu: [] }));
   if (!rate.ok) fail('rate', rate.error);
+  log(`  reconciles/s (${took()}):`);
   RATE_VARIANTS.forEach((variant, i) => {
     const r = rates[i]!;
     log(
-      `  ${variant.worker} reconcile, concurrency ${variant.concurrency}: reconcileQueue ${thousands(median(r.queue))}/s (${fixed(median(r.queueCpu), 2)} µs CPU/run), ` +
+      `    ${variant.worker} reconcile, concurrency ${variant.concurrency}: reconcileQueue ${thousands(median(r.queue))}/s (${fixed(median(r.queueCpu), 2)} µs CPU/run), ` +
         `bare ${thousands(median(r.bare))}/s (${fixed(median(r.bareCpu), 2)} µs), ${fixed(median(ratios(r)), 2)}x (CPU ${fixed(median(cpuRatios(r)), 2)}x)`,
     );
   });
@@ -98,8 +106,10 @@ export async function controllerPhase(log: (line: string) => void, config: Contr
       perKey.push(result.mode === 'memory' && result.ok ? result.heapBytes / result.keys : Number.NaN);
     }
     memory.push(perKey);
-    log(`  ${row.label}: ${perKey.map((b, i) => `${fixed(b, 0)} B/key at ${thousands(config.memoryKeys[i]!)}`).join(', ')}`);
+    log(`  memory, ${row.label}: ${perKey.map((b, i) => `${fixed(b, 0)} B/key at ${thousands(config.memoryKeys[i]!)}`).join(', ')}`);
   }
+
+  log(`  (memory: ${took()})`);
 
   // 3. Latency, against one API server process for every run.
   const latency = new Map<LatencyContender, { latenciesUs: number[]; missing: number }>(LATENCY_CONTENDERS.map((c) => [c, { latenciesUs: [], missing: 0 }]));
@@ -120,9 +130,10 @@ export async function controllerPhase(log: (line: string) => void, config: Contr
   } finally {
     server.stop();
   }
+  log(`  latency (${took()}):`);
   for (const [contender, { latenciesUs, missing }] of latency) {
     const at = (p: number): string => fixed(percentile(latenciesUs, p) / 1000, 3);
-    log(`  ${contender}: p50 ${at(50)} ms, p90 ${at(90)}, p99 ${at(99)}, max ${at(100)} ms; ${latenciesUs.length} writes${missing > 0 ? `, ${missing} missing` : ''}`);
+    log(`    ${contender}: p50 ${at(50)} ms, p90 ${at(90)}, p99 ${at(99)}, max ${at(100)} ms; ${latenciesUs.length} writes${missing > 0 ? `, ${missing} missing` : ''}`);
   }
   return { config, rates, memory, latency, failures };
 }

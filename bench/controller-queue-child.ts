@@ -6,8 +6,10 @@
  *   sync, then the gate opens; runs per second from the first trigger to the last run's result (so enqueue,
  *   dedup lookup, dequeue, the run, and its result record), and the CPU time of the process over the same span per
  *   run (less sensitive than wall time to the other jobs of a shared machine). `reconcileQueue` and the bare floor
- *   (`controller-baseline.ts`) alternate in one warm process, the order rotating every round; a forced GC before
- *   each measurement, so one's garbage is not collected on the other's time.
+ *   (`controller-baseline.ts`) alternate in one warm process, the order rotating every round. No forced GC between
+ *   measurements: `gc()` leaves V8's young generation at its smallest, and the next 10k runs then paid 2-3x the CPU
+ *   per run in scavenges (measured: reconcileQueue 8-12 µs per run against 2.3-6 µs without), a cost a controller
+ *   that has been running for a while does not have.
  * - `memory`: the live heap that `keys` waiting keys hold (gate closed so they stay queued): after two forced GCs,
  *   minus the same before subscribing. The key strings and trigger objects are built before the first reading (the
  *   keys belong to the informer's objects; a queue holds references to them), and the same code runs once on other
@@ -92,7 +94,6 @@ async function rates(s: Extract<QueueChildSpec, { mode: 'rate' }>): Promise<Queu
     for (let v = 0; v < s.variants.length; v++) {
       const order: QueueImpl[] = (round + v) % 2 === 0 ? ['queue', 'bare'] : ['bare', 'queue'];
       for (const impl of order) {
-        fullGc();
         const sample = await rate(impl, s.variants[v]!, triggers);
         if (round < s.warmupRounds) continue;
         out[v]![impl].push(sample.perSecond);
