@@ -254,7 +254,7 @@ export function renderController(figures: ControllerFigures): string[] {
       at(90),
       at(99),
       at(100),
-      contender === 'watch' ? '' : `+${fixed((p50 - watchP50) / 1000, 3)}`,
+      contender === 'watch' ? '' : `${p50 >= watchP50 ? '+' : ''}${fixed((p50 - watchP50) / 1000, 3)}`,
       String(latenciesUs.length),
       String(missing),
     ];
