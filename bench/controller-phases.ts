@@ -173,7 +173,8 @@ async function latencyRun(server: ApiServerProcess, url: string, contender: Late
     let reply: Extract<FromLatencyChild, { kind: 'result' }> | undefined;
     child.on('message', (message: FromLatencyChild) => {
       if (message.kind === 'result') reply = message;
-      else void server.ask({ kind: 'write', burst: config.burst, n: config.events, intervalMs: config.intervalMs }, 'written');
+      // If the writer dies, the child times out and reports it: nothing to do here.
+      else server.ask({ kind: 'write', burst: config.burst, n: config.events, intervalMs: config.intervalMs }, 'written').catch(() => undefined);
     });
     child.on('exit', (code) => done(reply ?? { kind: 'result', ok: false, error: `exited with ${String(code)} without a result`, latenciesUs: [], missing: 0 }));
   });

@@ -51,7 +51,10 @@ function rate(impl: QueueImpl, variant: RateVariant, triggers: readonly KeyTrigg
     let results = 0;
     let started = 0;
     let cpu = process.cpuUsage();
+    // A queue that lost a run would never get there: fail the measurement instead of hanging the bench.
+    const watchdog = setTimeout(() => reject(new Error(`${impl}: ${results} of ${count} runs after 60 s`)), 60_000);
     const done = (): void => {
+      clearTimeout(watchdog);
       const elapsed = performance.now() - started;
       const used = process.cpuUsage(cpu);
       resolve({ perSecond: count / (elapsed / 1000), cpuUsPerRun: (used.user + used.system) / count });

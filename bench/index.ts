@@ -8,7 +8,7 @@
  * ## Running
  *
  * ```sh
- * npm run bench                 # full run (~2-3 min on 2 cores), rewrites the results section of BENCHMARKS.md
+ * npm run bench                 # full run (~3-4 min on 2 cores), rewrites the results section of BENCHMARKS.md
  * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
