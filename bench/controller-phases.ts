@@ -127,6 +127,9 @@ export async function controllerPhase(log: (line: string) => void, config: Contr
         pooled.missing += result.missing;
       }
     }
+  } catch (error) {
+    // The API server process did not start or died: report it with the figures measured so far.
+    fail('latency', error instanceof Error ? error.message : String(error));
   } finally {
     server.stop();
   }
