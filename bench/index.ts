@@ -2,16 +2,18 @@
  * # kubex-rx watch benchmark (`npm run bench`)
  *
  * How fast, how lean and how prompt a watch is, next to the raw limit of the machine and to
- * `@kubernetes/client-node`. A script, never a test: nothing here asserts speed; targets are reported, not enforced.
+ * `@kubernetes/client-node`; and what the reconcile runtime (`lib/controller/`) costs, next to a bare work queue.
+ * A script, never a test: nothing here asserts speed; targets are reported, not enforced.
  *
  * ## Running
  *
  * ```sh
- * npm run bench                 # full run (~2-3 min on 2 cores), rewrites the results section of BENCHMARKS.md
+ * npm run bench                 # full run (~3-4 min on 2 cores), rewrites the results section of BENCHMARKS.md
  * BENCH_QUICK=1 npm run bench   # ~30 s smoke run: fewer events and rounds, prints only
  * BENCH_CODEC=foundation ...    # measure full validation with the foundation KubernetesObject codec
  * BENCH_PROFILE=1 ...           # every contender process writes a V8 CPU profile to bench/.out/profiles/
- * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store,sync); prints only
+ * BENCH_PHASES=latency ...      # only these phases (throughput,memory,latency,reconnect,store,sync,controller); prints only
+ * BENCH_PHASES=controller ...   # the reconcile queue and the Controller alone (~45 s on 2 cores under load)
  * npm run bench:sync           # the initial sync of 100k Pods alone (BENCH_PHASES=sync BENCH_SYNC_N=100000), ~3 min
  * BENCH_NODE_ARGS=--trace-gc   # extra Node/V8 flags for every contender process (diagnostics)
  * ```
@@ -19,7 +21,9 @@
  * `bench/run.mjs` compiles `bench/*.ts` and the parts of `lib/` they import with the repo's tsc into `bench/.out`
  * (dist/ is not touched), then runs the compiled `index.js`. Also: `BENCH_ROUNDS`, `BENCH_N` (events per
  * throughput run), `BENCH_LATENCY_BURST`, `BENCH_LATENCY_EVENTS` and `BENCH_LATENCY_WARMUP` (per latency run), `BENCH_WRITE=0|1`
- * (whether to rewrite BENCHMARKS.md; default: full runs of every phase only).
+ * (whether to rewrite BENCHMARKS.md; default: full runs of every phase only); for phase 7 `BENCH_CONTROLLER_KEYS`
+ * (default 10,000), `BENCH_CONTROLLER_ROUNDS` (counted rounds of the queue throughput, default 15) and
+ * `BENCH_CONTROLLER_EVENTS` (paced writes per latency run, default 1,200, the first 200 uncounted).
  *
  * ## What runs where
  *
@@ -32,6 +36,10 @@
  *      `lib/k8s/v1_35/core/v1` when it exists, else the foundation `KubernetesObject` codec; `BENCH_CODEC`);
  *   3. `kubex-off`: the same with validation off: a pass-through codec given to `defineResource({ codec })`;
  *   4. `client-node`: `@kubernetes/client-node`'s `Watch`.
+ * - Phase 7 (`controller-phases.ts`) has processes of its own: `controller-queue-child.ts` (forked with
+ *   `--expose-gc`) for the queue's throughput and memory, next to the bare floor of `controller-baseline.ts`; and for
+ *   the latency, `controller-api-server.ts` (kubex-rx's `FakeApiServer`, the real protocol, and a stamping writer)
+ *   and `controller-latency-child.ts` (a `watch$`, an informer or a `Controller` over loopback HTTP).
  *
  * ## Phases and figures
  *
@@ -70,6 +78,20 @@
  *    `BENCH_SYNC_N` (default 20k, so that the whole run stays near 3 minutes; `npm run bench:sync` runs 100k
  *    alone, the figure of issue #14: ~3 min on 2 cores under load), `BENCH_SYNC_ROUNDS` (default 1).
  *    `BENCH_POD_MANAGED_FIELDS=0` serves every phase Pods without managedFields (5.2 KB instead of 8.9 KB).
+ * 7. Controller (`controller-phases.ts`, issue #15), ~45 s:
+ *    - reconciles per second: 10,000 distinct keys triggered behind `reconcileQueue`'s closed `ready` gate (as at a
+ *      controller's start, while its informers sync), then the gate opens; runs/s from the first trigger to the
+ *      last run's result, and CPU µs per run. A no-op reconcile, synchronous and returning a resolved Promise, at
+ *      concurrency 1 (controller-runtime's default) and 4. The floor, alternated with it in the same warm process:
+ *      `controller-baseline.ts`, client-go's workqueue reduced to its FIFO, dirty and processing sets, with a
+ *      concurrency limit, the gate and a result record per run. Ratios are medians of per-round ratios.
+ *    - queue memory per key: live heap after two forced GCs with 10,000 and 100,000 keys waiting behind the closed
+ *      gate (ready to run, or delayed 60 s), minus the same before, per key; and the floor's. One process each.
+ *    - event to reconcile start: a FakeApiServer process updates ConfigMaps, each write stamped with
+ *      `process.hrtime.bigint()` just before `update()` (one clock for every process, see 3.); paced writes, one
+ *      every 2 ms after a burst and 200 paced ones uncounted; p50/p90/p99/max at three sinks, each a layer more: a
+ *      bare `watch$`, an informer's `events$`, and the first line of a `Controller`'s reconcile function (after
+ *      informer store, trigger, queue, and the read of the latest object). Two alternated runs per sink, pooled.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -82,6 +104,7 @@ import { POD_MANAGED_FIELDS, loadTemplate, streamBytes } from './events.js';
 import { CONTENDERS, type ContenderName, type FromServer, type RunResult, type RunSpec, type Scenario, type ToServer } from './protocol.js';
 import { fixed, mb, median, percentile, table, thousands } from './stats.js';
 import { renderStore, renderSync, storePhase, syncPhase, type PhaseContext, type StoreFigures, type SyncFigures } from './informer-phases.js';
+import { controllerPhase, renderController, type ControllerConfig, type ControllerFigures } from './controller-phases.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const CONFIG = {
@@ -105,12 +128,28 @@ const CONFIG = {
   /** Pods of the initial-sync comparison (`BENCH_SYNC_N=100000` for the figure of issue #14; see BENCHMARKS.md). */
   syncPods: Number(process.env['BENCH_SYNC_N'] ?? (QUICK ? 5_000 : 20_000)),
   syncRounds: Number(process.env['BENCH_SYNC_ROUNDS'] ?? 1),
+  /** Phase 7 (`controller-phases.ts`): the reconcile queue and the Controller. */
+  controller: {
+    keys: Number(process.env['BENCH_CONTROLLER_KEYS'] ?? 10_000),
+    rounds: Number(process.env['BENCH_CONTROLLER_ROUNDS'] ?? (QUICK ? 5 : 15)),
+    /** Uncounted rounds first: V8 needs a few rounds of 10k runs to optimize both queues. */
+    warmupRounds: QUICK ? 3 : 5,
+    memoryKeys: QUICK ? [10_000] : [10_000, 100_000],
+    latency: {
+      objects: 100,
+      burst: QUICK ? 1_000 : 2_000,
+      events: Number(process.env['BENCH_CONTROLLER_EVENTS'] ?? (QUICK ? 400 : 1_200)),
+      warmup: QUICK ? 100 : 200,
+      intervalMs: 2,
+      rounds: 2,
+    },
+  } satisfies ControllerConfig,
   write: process.env['BENCH_WRITE'] === undefined ? !QUICK : process.env['BENCH_WRITE'] === '1',
   profile: process.env['BENCH_PROFILE'] === '1',
   /** Which phases run (`BENCH_PHASES=latency,reconnect`); a partial run never rewrites BENCHMARKS.md. */
-  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync').split(',').map((p) => p.trim())),
+  phases: new Set((process.env['BENCH_PHASES'] ?? 'throughput,memory,latency,reconnect,store,sync,controller').split(',').map((p) => p.trim())),
 };
-const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync'];
+const PHASES = ['throughput', 'memory', 'latency', 'reconnect', 'store', 'sync', 'controller'];
 for (const phase of CONFIG.phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: unknown phase ${phase} (phases: ${PHASES.join(', ')})`);
 if (CONFIG.phases.size < PHASES.length) CONFIG.write = false;
 /** Cumulative import steps of the footprint measurement; specifiers resolve from bench/.out/bench/child.js. */
@@ -343,8 +382,11 @@ async function main(): Promise<void> {
   const sync = CONFIG.phases.has('sync') ? await syncPhase(context, CONFIG.syncPods, CONFIG.syncRounds) : undefined;
   server.stop();
 
+  // 7. The reconcile runtime: its own processes (a FakeApiServer for the latency), not the bench server.
+  const controller = CONFIG.phases.has('controller') ? await controllerPhase(log, CONFIG.controller) : undefined;
+
   const loadAfter = loadavg();
-  const report = render(figures, store, sync, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
+  const report = render(figures, store, sync, controller, footprints, loadBefore, loadAfter, (Date.now() - startedAt) / 1000);
   log(`\n${report}`);
   if (CONFIG.write) {
     writeResults(report);
@@ -385,6 +427,7 @@ function render(
   figures: Map<ContenderName, Figures>,
   store: StoreFigures,
   sync: SyncFigures | undefined,
+  controller: ControllerFigures | undefined,
   footprints: readonly { label: string; rss: number }[],
   loadBefore: number[],
   loadAfter: number[],
@@ -477,6 +520,7 @@ function render(
     '',
     ...renderStore(store, LABELS['kubex-full']),
     ...(sync === undefined ? [] : renderSync(sync, LABELS['kubex-full'])),
+    ...(controller === undefined ? [] : renderController(controller)),
     ...(footprintRows.length > 0
       ? [`Footprint (RSS of a process that only imports, median of ${CONFIG.footprintRuns}; cumulative steps):`, '', table(['imports', 'RSS', 'step'], footprintRows), '']
       : []),
