@@ -73,6 +73,21 @@ describe('reconcileQueue: error backoff (guarantee 4)', () => {
     expect(log).toEqual(['a@0#1', 'b@1#1', 'a@10#2', 'a@25#3', 'a@40#4']);
   });
 
+  it('waits out the backoff after a run that fails asynchronously (a planted bug that retries at once shows as extra runs, not a hang)', () => {
+    const log: StartLog = [];
+    const ts = newScheduler();
+    ts.run((h) => {
+      const input = h.hot('a', triggers('a'));
+      const worker = scripted(ts, () => ({ duration: 1, fail: true }), log);
+      h.expectObservable(input.pipe(reconcileQueue(worker, { scheduler: ts }), brief), '^ 30ms !').toBe('1ms 1 5ms 2 10ms 3', {
+        1: 'a:error:1+5',
+        2: 'a:error:2+10',
+        3: 'a:error:3+20',
+      });
+    });
+    expect(log).toEqual(['a@0#1', 'a@6#2', 'a@17#3']);
+  });
+
   it('accepts a backoff function', () => {
     const log: StartLog = [];
     const ts = newScheduler();
